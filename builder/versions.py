@@ -1,0 +1,67 @@
+"""Publishing: validate the draft, freeze it as the next immutable version, and index its trigger."""
+from builder.catalog import get_type
+from builder.db import db, utcnow
+from builder.graph import trigger_of
+from builder.models import TriggerIndex, Workflow, WorkflowVersion
+from builder.validate import problems as find_problems
+
+
+def draft_problems(workflow: Workflow, objects: dict) -> list[dict]:
+    return find_problems(workflow.graph, objects=objects, timezone=workflow.timezone, settings=workflow.settings)
+
+
+def publish(workflow: Workflow, objects: dict, by: str | None) -> tuple[WorkflowVersion | None, list[dict]]:
+    """The new version, or None and the problems (errors) that stop it. Warnings never stop it."""
+    problems = draft_problems(workflow, objects)
+    if any(p["severity"] == "error" for p in problems):
+        return None, problems
+    number = (workflow.version or 0) + 1
+    version = WorkflowVersion(workflow=workflow, number=number, name=workflow.name, timezone=workflow.timezone,
+                              settings=dict(workflow.settings or {}), graph=workflow.graph,
+                              published_at=utcnow(), published_by=by)
+    db.session.add(version)
+    workflow.version = number
+    workflow.status = "active"
+    db.session.flush()
+    index_trigger(workflow, version)
+    return version, problems
+
+
+def latest_version(workflow: Workflow) -> WorkflowVersion | None:
+    if workflow.version is None:
+        return None
+    return db.session.execute(db.select(WorkflowVersion).filter_by(
+        workflow_id=workflow.id, number=workflow.version)).scalar_one()
+
+
+def get_version(workflow: Workflow, number: int) -> WorkflowVersion | None:
+    return db.session.execute(db.select(WorkflowVersion).filter_by(
+        workflow_id=workflow.id, number=number)).scalar_one_or_none()
+
+
+def index_trigger(workflow: Workflow, version: WorkflowVersion | None) -> None:
+    """Enrollment looks workflows up by (object, event); only active ones are listed."""
+    db.session.execute(db.delete(TriggerIndex).where(TriggerIndex.workflow_id == workflow.id))
+    if workflow.status != "active" or version is None:
+        return
+    trigger = trigger_of(version.graph)
+    if trigger is None:
+        return
+    config = trigger.get("config") or {}
+    db.session.add(TriggerIndex(workflow_id=workflow.id, version_id=version.id, trigger_type=trigger["type"],
+                                object=config.get("object"), event=get_type(trigger["type"]).event))
+
+
+def set_status(workflow: Workflow, status: str) -> None:
+    """Pause (stop enrolling) or activate (enroll again on the latest version)."""
+    workflow.status = status
+    index_trigger(workflow, latest_version(workflow))
+
+
+def restore(workflow: Workflow, version: WorkflowVersion) -> None:
+    """Copy a published version back into the draft; the version itself is untouched."""
+    workflow.graph = version.graph
+    workflow.settings = dict(version.settings)
+    workflow.timezone = version.timezone
+    workflow.revision += 1
+    workflow.updated_at = utcnow()

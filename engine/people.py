@@ -1,0 +1,47 @@
+"""Creating users and tokens: shared by the CLI and the admin API."""
+import re
+
+from builder.db import db
+from engine.models import ROLES, ApiToken, User
+from engine.records import RecordInvalid
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
+
+
+def find_user(username: str) -> User | None:
+    return db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
+
+
+def create_user(username: str, role: str, password: str | None = None, email: str | None = None,
+                name: str | None = None) -> User:
+    errors = {}
+    if not USERNAME.match(username or ""):
+        errors["username"] = "letters, digits, '.', '_' and '-' only, 1 to 80 characters"
+    elif find_user(username):
+        errors["username"] = f"'{username}' is taken"
+    if role not in ROLES:
+        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if password is not None and len(password) < 8:
+        errors["password"] = "at least 8 characters"
+    if email and "@" not in email:
+        errors["email"] = "not an email address"
+    if errors:
+        raise RecordInvalid(errors, "The user is not valid.")
+    user = User(username=username, role=role, email=email or None, name=name or username)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def issue_token(username: str, name: str) -> tuple[ApiToken, str]:
+    user = find_user(username)
+    if user is None:
+        raise RecordInvalid({"user": f"no user named '{username}'"}, "The token is not valid.")
+    if not name or len(name) > 100:
+        raise RecordInvalid({"name": "1 to 100 characters"}, "The token is not valid.")
+    token, plain = ApiToken.issue(user, name)
+    db.session.add(token)
+    db.session.flush()
+    return token, plain

@@ -1,0 +1,100 @@
+"""Sign-in, tokens, CSRF and the role matrix over every endpoint."""
+import pytest
+
+from builder.db import db
+from engine.models import ApiToken
+
+# (method, path, body, least role). Paths use ids created in the `seeded` fixture.
+ENDPOINTS = [
+    ("GET", "/api/objects", None, "viewer"),
+    ("GET", "/api/objects/deal", None, "viewer"),
+    ("POST", "/api/objects/deal/fields", {"name": "x1", "type": "text"}, "admin"),
+    ("GET", "/api/records/deal", None, "viewer"),
+    ("POST", "/api/records/deal", {"fields": {"name": "n"}}, "editor"),
+    ("GET", "/api/records/deal/{deal}", None, "viewer"),
+    ("PATCH", "/api/records/deal/{deal}", {"fields": {"name": "m"}}, "editor"),
+    ("DELETE", "/api/records/deal/{victim}", None, "editor"),
+    ("POST", "/api/events", {"object": "contact", "event": "created", "record": {"external_id": "e"}}, "editor"),
+    ("GET", "/api/users", None, "viewer"),
+    ("POST", "/api/users", {"username": "newbie", "role": "viewer"}, "admin"),
+    ("GET", "/api/tokens", None, "admin"),
+    ("POST", "/api/tokens", {"name": "t"}, "admin"),
+    ("DELETE", "/api/tokens/{token}", None, "admin"),
+]
+BELOW = {"viewer": [], "editor": ["viewer"], "admin": ["viewer", "editor"]}
+
+
+@pytest.fixture
+def seeded(api, make_record):
+    token = api.post("/api/tokens", json={"name": "victim", "user": "vic"}).get_json()
+    return {"deal": make_record("deal")["id"], "victim": make_record("deal")["id"], "token": token["id"]}
+
+
+@pytest.mark.parametrize("method,path,body,role", ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])
+def test_role_matrix(api, seeded, method, path, body, role):
+    path = path.format(**seeded)
+    anonymous = api.request(method, path, as_=None, json=body)
+    assert anonymous.status_code == 401 and anonymous.get_json()["error"]["code"] == "unauthorized"
+    for lower in BELOW[role]:
+        refused = api.request(method, path, as_=lower, json=body)
+        assert refused.status_code == 403, (lower, refused.get_json())
+        assert role in refused.get_json()["error"]["message"]
+    allowed = api.request(method, path, as_=role, json=body)
+    assert allowed.status_code < 300, allowed.get_json()
+
+
+def test_login_and_logout(client, auth):
+    assert client.get("/").status_code == 302
+    assert "Wrong username or password." in auth.login(password="wrong").get_data(as_text=True)
+    assert auth.login().status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.get("/api/records/deal").status_code == 200
+    token = auth.csrf_token("/")
+    client.post("/logout", data={"csrf_token": token})
+    assert client.get("/api/records/deal").status_code == 401
+
+
+def test_login_refuses_offsite_next(client, auth):
+    response = client.post("/login?next=//evil.example/x",
+                           data={"username": "eddie", "password": "correct horse battery",
+                                 "csrf_token": auth.csrf_token()})
+    assert response.headers["Location"] == "/"
+
+
+def test_cookie_writes_need_csrf(client, auth):
+    auth.login()
+    refused = client.post("/api/records/deal", json={"fields": {"name": "x"}})
+    assert refused.status_code == 400 and "CSRF" in refused.get_json()["error"]["message"]
+    ok = client.post("/api/records/deal", json={"fields": {"name": "x"}},
+                     headers={"X-CSRFToken": auth.csrf_token("/")})
+    assert ok.status_code == 201
+
+
+def test_login_form_needs_csrf(client):
+    response = client.post("/login", data={"username": "eddie", "password": "correct horse battery"})
+    assert response.status_code == 400
+
+
+def test_tokens_are_shown_once_and_stored_hashed(api):
+    created = api.post("/api/tokens", json={"name": "zapier", "user": "eddie"})
+    assert created.status_code == 201
+    plain = created.get_json()["token"]
+    assert plain.startswith("fd_")
+    listed = api.get("/api/tokens").get_json()
+    assert all("token" not in t for t in listed)
+    stored = db.session.execute(db.select(ApiToken).filter_by(name="zapier")).scalar_one()
+    assert plain not in (stored.token_hash, stored.prefix)
+    assert api.client.get("/api/users", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    api.delete(f"/api/tokens/{stored.id}")
+    assert api.client.get("/api/users", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+
+
+def test_bad_token_is_401(client):
+    assert client.get("/api/users", headers={"Authorization": "Bearer fd_nope"}).status_code == 401
+
+
+def test_user_create_validation(api):
+    response = api.post("/api/users", json={"username": "bad name!", "role": "boss", "password": "short"})
+    details = response.get_json()["error"]["details"]
+    assert response.status_code == 422 and {"username", "role", "password"} <= set(details)
+    assert api.post("/api/users", json={"username": "eddie", "role": "viewer"}).status_code == 422

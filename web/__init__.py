@@ -1,0 +1,68 @@
+"""The Flask application factory."""
+import os
+from datetime import date, datetime
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+from web import config as settings
+from web.extensions import api, csrf, db, login_manager, migrate
+
+
+class JSONProvider(DefaultJSONProvider):
+    """ISO 8601 times with offset (CONTRACT.md §2) instead of Flask's RFC 822 default."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, (datetime, date)):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("FLOWDESK_INSTANCE") or None,
+                instance_relative_config=True, static_folder="../static", static_url_path="/static")
+    app.json = JSONProvider(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from web.auth import protect_cookie_writes
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "pages.login"
+    csrf.init_app(app)
+    app.before_request(protect_cookie_writes)
+    api.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.api import register as register_api
+    from web.pages import register as register_pages
+
+    register_api(api)
+    register_pages(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from web.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from web.cli import register
+
+    register(app)

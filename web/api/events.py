@@ -1,0 +1,35 @@
+"""Changes reported by outside systems, upserted by external_id and handled like local changes."""
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from builder.db import db
+from engine import records
+from web.api.records import RecordOut
+from web.auth import actor_name, requires
+
+blp = Blueprint("events", __name__, url_prefix="/api/events", description="Inbound change events")
+
+
+class OutsideEvent(ma.Schema):
+    object = fields.String(required=True)
+    event = fields.String(required=True, validate=validate.OneOf(records.EVENTS))
+    record = fields.Dict(required=True, metadata={"description": "{external_id, ...fields, owner?, tags?, stage?}"})
+
+
+class EventResult(ma.Schema):
+    result = fields.String(metadata={"description": "created, updated, unchanged or deleted"})
+    record = fields.Nested(RecordOut, allow_none=True)
+
+
+@blp.route("")
+class Events(MethodView):
+    @requires("editor")
+    @blp.arguments(OutsideEvent)
+    @blp.response(200, EventResult)
+    def post(self, data):
+        record, result = records.apply_outside_event(data["object"], data["event"], data["record"],
+                                                     records.Cause(actor=actor_name()))
+        db.session.commit()
+        return {"result": result, "record": record.as_dict() if record else None}

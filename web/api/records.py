@@ -1,0 +1,116 @@
+"""Records: list, create, read, change and delete; every change writes its event (engine.records)."""
+import marshmallow as ma
+from flask import abort
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from builder.db import db
+from engine import records
+from engine.models import Record, User
+from web.api.schemas import PageArgs, page_of, paginate
+from web.auth import actor_name, requires
+
+blp = Blueprint("records", __name__, url_prefix="/api/records", description="CRM records")
+
+
+class RecordOut(ma.Schema):
+    id = fields.Integer()
+    object = fields.String()
+    fields = fields.Dict()
+    owner = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    pipeline = fields.String(allow_none=True)
+    stage = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    external_id = fields.String(allow_none=True)
+
+
+class RecordIn(ma.Schema):
+    fields = fields.Dict(metadata={"description": "field name -> value, typed by the object's fields"})
+    owner = fields.String(allow_none=True, metadata={"description": "a username, or null"})
+    tags = fields.List(fields.String())
+    pipeline = fields.String(allow_none=True)
+    stage = fields.String(allow_none=True)
+    external_id = fields.String(allow_none=True)
+
+
+class RecordQuery(PageArgs):
+    stage = fields.String()
+    tag = fields.String()
+    owner = fields.String()
+    q = fields.String(metadata={"description": "text search over field values"})
+
+
+RecordPage = page_of(RecordOut, "RecordPage")
+
+
+def dump(record: Record) -> dict:
+    return record.as_dict()
+
+
+def get_record(object_name: str, record_id: int) -> Record:
+    records.object_type(object_name)
+    record = db.session.get(Record, record_id)
+    if record is None or record.object != object_name:
+        abort(404, description=f"No {object_name} with id {record_id}.")
+    return record
+
+
+@blp.route("/<object_name>")
+class RecordList(MethodView):
+    @requires("viewer")
+    @blp.arguments(RecordQuery, location="query")
+    @blp.response(200, RecordPage)
+    def get(self, args, object_name):
+        """Records of one object type, newest first."""
+        records.object_type(object_name)
+        query = db.select(Record).filter_by(object=object_name).order_by(Record.id.desc())
+        if args.get("stage"):
+            query = query.filter(Record.stage == args["stage"])
+        if args.get("tag"):
+            query = query.filter(db.cast(Record.tags, db.String).like(f'%"{args["tag"]}"%'))
+        if args.get("owner"):
+            query = query.join(User, Record.owner_id == User.id).filter(User.username == args["owner"])
+        if args.get("q"):
+            query = query.filter(db.cast(Record.fields, db.String).ilike(f"%{args['q']}%"))
+        page = paginate(query, args)
+        page["items"] = [dump(r) for r in page["items"]]
+        return page
+
+    @requires("editor")
+    @blp.arguments(RecordIn)
+    @blp.response(201, RecordOut)
+    def post(self, data, object_name):
+        """Create a record (event `created`)."""
+        record = records.create(object_name, data, records.Cause(actor=actor_name()))
+        db.session.commit()
+        return dump(record)
+
+
+@blp.route("/<object_name>/<int:record_id>")
+class RecordOne(MethodView):
+    @requires("viewer")
+    @blp.response(200, RecordOut)
+    def get(self, object_name, record_id):
+        return dump(get_record(object_name, record_id))
+
+    @requires("editor")
+    @blp.arguments(RecordIn)
+    @blp.response(200, RecordOut)
+    def patch(self, data, object_name, record_id):
+        """Change fields, owner, tags or stage (event `updated`, plus `stage_changed` when the stage moves)."""
+        record = get_record(object_name, record_id)
+        if "external_id" in data:
+            abort(422, message="external_id cannot be changed.", details={"external_id": "read-only"})
+        records.update(record, data, records.Cause(actor=actor_name()))
+        db.session.commit()
+        return dump(record)
+
+    @requires("editor")
+    @blp.response(204)
+    def delete(self, object_name, record_id):
+        """Delete a record (event `deleted`)."""
+        records.delete(get_record(object_name, record_id), records.Cause(actor=actor_name()))
+        db.session.commit()

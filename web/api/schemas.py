@@ -1,0 +1,24 @@
+"""Request and response schemas shared by several API blueprints."""
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class PageArgs(ma.Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """A paginated list: {"items", "total", "page", "per_page"}."""
+    return ma.Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema)),
+        "total": fields.Integer(), "page": fields.Integer(), "per_page": fields.Integer(),
+    }, name=name)
+
+
+def paginate(query, args) -> dict:
+    from builder.db import db
+
+    total = db.session.execute(db.select(db.func.count()).select_from(query.order_by(None).subquery())).scalar()
+    rows = db.session.execute(query.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+    return {"items": rows.scalars().all(), "total": total, "page": args["page"], "per_page": args["per_page"]}

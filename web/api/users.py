@@ -1,0 +1,45 @@
+"""Users: everyone can list them (assignee pickers); admins create them."""
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from builder.db import db
+from engine.models import ROLES, User
+from engine.people import create_user
+from web.auth import requires
+
+blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")
+
+
+class UserOut(ma.Schema):
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    role = fields.String()
+    active = fields.Boolean()
+
+
+class UserIn(ma.Schema):
+    username = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": list(ROLES)})
+    password = fields.String(load_only=True)
+    email = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+@blp.route("")
+class Users(MethodView):
+    @requires("viewer")
+    @blp.response(200, UserOut(many=True))
+    def get(self):
+        return [u.as_dict() for u in db.session.execute(db.select(User).order_by(User.username)).scalars()]
+
+    @requires("admin")
+    @blp.arguments(UserIn)
+    @blp.response(201, UserOut)
+    def post(self, data):
+        user = create_user(data["username"], data["role"], data.get("password"), data.get("email"), data.get("name"))
+        db.session.commit()
+        return user.as_dict()

@@ -1,0 +1,103 @@
+"""Workflow versions, auto-arrange and the portable export format (routes on the workflows blueprint)."""
+import marshmallow as ma
+from flask import abort
+from flask.views import MethodView
+from flask_login import current_user
+from marshmallow import fields
+
+from builder import versions
+from builder.db import db, utcnow
+from builder.graph import read_graph
+from builder.layout import arrange
+from builder.models import Workflow
+from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
+                               get_workflow, with_etag)
+from web.auth import requires
+
+
+class VersionOut(ma.Schema):
+    number = fields.Integer()
+    name = fields.String()
+    timezone = fields.String()
+    published_at = fields.DateTime()
+    published_by = fields.String(allow_none=True)
+    settings = fields.Dict()
+    graph = fields.Dict()
+
+
+def get_version(workflow: Workflow, number: int):
+    version = versions.get_version(workflow, number)
+    if version is None:
+        abort(404, description=f"Workflow {workflow.id} has no version {number}.")
+    return version
+
+
+@blp.route("/<int:workflow_id>/versions")
+class Versions(MethodView):
+    @requires("viewer")
+    @blp.response(200, VersionOut(many=True))
+    def get(self, workflow_id):
+        return list(reversed(get_workflow(workflow_id).versions))
+
+
+@blp.route("/<int:workflow_id>/versions/<int:number>")
+class VersionOne(MethodView):
+    @requires("viewer")
+    @blp.response(200, VersionOut)
+    def get(self, workflow_id, number):
+        return get_version(get_workflow(workflow_id), number)
+
+
+@blp.route("/<int:workflow_id>/versions/<int:number>/restore")
+class Restore(MethodView):
+    @requires("editor")
+    @blp.response(200, WorkflowOut)
+    def post(self, workflow_id, number):
+        """Copy a published version into the draft (the version itself never changes)."""
+        workflow = get_workflow(workflow_id)
+        versions.restore(workflow, get_version(workflow, number))
+        db.session.commit()
+        return with_etag(workflow)
+
+
+@blp.route("/<int:workflow_id>/layout")
+class Layout(MethodView):
+    @requires("viewer")
+    @blp.arguments(LayoutIn)
+    @blp.response(200, LayoutOut)
+    def post(self, data, workflow_id):
+        """Auto-arrange: the graph with new positions; `{"save": true}` also stores it in the draft."""
+        workflow = get_workflow(workflow_id)
+        graph = arrange(read_graph(data["graph"]) if "graph" in data else workflow.graph)
+        if data["save"]:
+            if not current_user.has_role("editor"):
+                abort(403, description="Saving a layout needs the 'editor' role.")
+            workflow.graph = graph
+            workflow.revision += 1
+            workflow.updated_at = utcnow()
+            db.session.commit()
+        return {"graph": graph}
+
+
+@blp.route("/<int:workflow_id>/export")
+class Export(MethodView):
+    @requires("viewer")
+    @blp.response(200, ExportDoc)
+    def get(self, workflow_id):
+        workflow = get_workflow(workflow_id)
+        return {"format": EXPORT_FORMAT, "name": workflow.name, "description": workflow.description,
+                "timezone": workflow.timezone, "settings": workflow.settings, "graph": workflow.graph}
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @requires("editor")
+    @blp.arguments(ExportDoc)
+    @blp.response(201, WorkflowOut)
+    def post(self, doc):
+        """Create a draft from an exported document."""
+        workflow = Workflow(owner_id=current_user.id, name=doc["name"])
+        apply_changes(workflow, {k: doc[k] for k in ("description", "timezone", "settings", "graph")})
+        db.session.add(workflow)
+        db.session.commit()
+        return with_etag(workflow, 201)

@@ -1,0 +1,228 @@
+"""Workflows: drafts with revisions, validation, publishing, versions, layout, import/export."""
+import marshmallow as ma
+from flask import abort, request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from builder import versions
+from builder.db import db, utcnow
+from builder.graph import read_graph
+from builder.models import Workflow
+from engine.models import ObjectType
+from templates_library import get_template
+from web.auth import requires
+
+blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
+EXPORT_FORMAT = "flowdesk-workflow/1"
+
+
+class Settings(ma.Schema):
+    reenroll = fields.Boolean(load_default=False)
+    exit_when = fields.Dict(allow_none=True, load_default=None,
+                            metadata={"description": "a condition group; runs end when it becomes true"})
+
+
+class WorkflowUpdate(ma.Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=5000))
+    timezone = fields.String(validate=validate.Length(min=1, max=64))
+    settings = fields.Nested(Settings)
+    graph = fields.Dict(metadata={"description": "{nodes, edges, notes}; see the contract"})
+    revision = fields.Integer(metadata={"description": "the revision this edit is based on (or send If-Match)"})
+
+
+class WorkflowCreate(WorkflowUpdate):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    template = fields.String(metadata={"description": "start from this template id instead of a graph"})
+
+
+class WorkflowOut(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    status = fields.String()
+    timezone = fields.String()
+    settings = fields.Dict()
+    graph = fields.Dict()
+    version = fields.Integer(allow_none=True)
+    revision = fields.Integer()
+    template_id = fields.String(allow_none=True)
+    webhook_path = fields.String(metadata={"description": "POST here to start a run from a webhook trigger"})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class Problems(ma.Schema):
+    problems = fields.List(fields.Dict())
+
+
+class PublishOut(WorkflowOut):
+    problems = fields.List(fields.Dict(), metadata={"description": "warnings that did not stop publishing"})
+
+
+class LayoutIn(ma.Schema):
+    graph = fields.Dict(metadata={"description": "lay out this graph instead of the saved draft"})
+    save = fields.Boolean(load_default=False)
+
+
+class LayoutOut(ma.Schema):
+    graph = fields.Dict()
+
+
+class ExportDoc(ma.Schema):
+    format = fields.String(required=True, validate=validate.Equal(EXPORT_FORMAT))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    timezone = fields.String(load_default="UTC")
+    settings = fields.Nested(Settings, load_default=dict)
+    graph = fields.Dict(required=True)
+
+
+def objects() -> dict:
+    return {o.name: o.spec() for o in db.session.execute(db.select(ObjectType)).scalars()}
+
+
+def get_workflow(workflow_id: int) -> Workflow:
+    workflow = db.session.get(Workflow, workflow_id)
+    if workflow is None:
+        abort(404, description=f"No workflow with id {workflow_id}.")
+    return workflow
+
+
+def dump(workflow: Workflow) -> dict:
+    return {c: getattr(workflow, c) for c in ("id", "name", "description", "status", "timezone", "settings",
+                                               "graph", "version", "revision", "template_id", "created_at",
+                                               "updated_at")} | {
+        "webhook_path": f"/hooks/{workflow.id}/{workflow.webhook_secret}"}
+
+
+def with_etag(workflow: Workflow, status: int = 200):
+    return dump(workflow), status, {"ETag": f'"{workflow.revision}"'}
+
+
+def expected_revision(data: dict) -> int | None:
+    header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+    if header and header != "*":
+        if not header.isdigit():
+            abort(400, description="If-Match must name a revision, e.g. If-Match: \"3\".")
+        return int(header)
+    return data.get("revision")
+
+
+def apply_changes(workflow: Workflow, data: dict) -> None:
+    for key in ("name", "description", "timezone", "settings"):
+        if key in data:
+            setattr(workflow, key, data[key])
+    if "graph" in data:
+        workflow.graph = read_graph(data["graph"])
+
+
+@blp.route("")
+class Workflows(MethodView):
+    @requires("viewer")
+    @blp.response(200, WorkflowOut(many=True))
+    def get(self):
+        return [dump(w) for w in db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()]
+
+    @requires("editor")
+    @blp.arguments(WorkflowCreate)
+    @blp.response(201, WorkflowOut)
+    def post(self, data):
+        """Create a draft from a graph, or from a template (`{"name", "template"}`)."""
+        workflow = Workflow(name=data["name"], owner_id=current_user.id)
+        if data.get("template"):
+            template = get_template(data["template"])
+            if template is None:
+                abort(422, message="Unknown template.", details={"template": f"no template '{data['template']}'"})
+            workflow.template_id = template["id"]
+            workflow.description = template.get("description", "")
+            workflow.settings = dict(template.get("settings") or {"reenroll": False, "exit_when": None})
+            workflow.graph = read_graph(template["graph"])
+        apply_changes(workflow, {k: v for k, v in data.items() if k != "template"})
+        db.session.add(workflow)
+        db.session.commit()
+        return with_etag(workflow, 201)
+
+
+@blp.route("/<int:workflow_id>")
+class WorkflowOne(MethodView):
+    @requires("viewer")
+    @blp.response(200, WorkflowOut)
+    def get(self, workflow_id):
+        return with_etag(get_workflow(workflow_id))
+
+    @requires("editor")
+    @blp.arguments(WorkflowUpdate)
+    @blp.response(200, WorkflowOut)
+    @blp.alt_response(409, description="Someone saved a newer revision first")
+    def put(self, data, workflow_id):
+        """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
+        workflow = get_workflow(workflow_id)
+        based_on = expected_revision(data)
+        if based_on is not None and based_on != workflow.revision:
+            abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
+                               f"it is now at revision {workflow.revision}. Reload to see their changes.",
+                  details={"revision": workflow.revision})
+        apply_changes(workflow, data)
+        workflow.revision += 1
+        workflow.updated_at = utcnow()
+        db.session.commit()
+        return with_etag(workflow)
+
+    @requires("editor")
+    @blp.response(204)
+    def delete(self, workflow_id):
+        db.session.delete(get_workflow(workflow_id))
+        db.session.commit()
+
+
+@blp.route("/<int:workflow_id>/validate")
+class Validate(MethodView):
+    @requires("viewer")
+    @blp.response(200, Problems)
+    def post(self, workflow_id):
+        """The draft's problems: errors stop publishing, warnings do not."""
+        return {"problems": versions.draft_problems(get_workflow(workflow_id), objects())}
+
+
+@blp.route("/<int:workflow_id>/publish")
+class Publish(MethodView):
+    @requires("editor")
+    @blp.response(200, PublishOut)
+    def post(self, workflow_id):
+        workflow = get_workflow(workflow_id)
+        version, problems = versions.publish(workflow, objects(), current_user.username)
+        if version is None:
+            abort(422, message="Fix these problems before publishing.", details={"problems": problems})
+        db.session.commit()
+        return {**dump(workflow), "problems": problems}
+
+
+def _status_view(status: str):
+    @requires("editor")
+    @blp.response(200, WorkflowOut)
+    def post(self, workflow_id):
+        workflow = get_workflow(workflow_id)
+        if status == "active" and workflow.version is None:
+            abort(409, message="Publish the workflow first; there is no version to activate.")
+        versions.set_status(workflow, status)
+        db.session.commit()
+        return with_etag(workflow)
+
+    return post
+
+
+@blp.route("/<int:workflow_id>/pause")
+class Pause(MethodView):
+    """Stop enrolling new runs; runs in flight go on."""
+
+    post = _status_view("paused")
+
+
+@blp.route("/<int:workflow_id>/activate")
+class Activate(MethodView):
+    """Enroll new runs again, on the latest published version."""
+
+    post = _status_view("active")

@@ -1,0 +1,77 @@
+"""Who is asking: session cookies (pages, with CSRF on writes) or bearer tokens (scripts)."""
+from datetime import timedelta
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from builder.db import db, utcnow
+from engine.models import ApiToken, User
+from engine.models.people import hash_token
+from web.extensions import csrf, login_manager
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Inbound webhooks authenticate by the secret in their URL, never by cookie.
+CSRF_EXEMPT_PREFIXES = ("/hooks/",)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.active else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    token = db.session.execute(
+        db.select(ApiToken).filter_by(token_hash=hash_token(header[7:].strip()))).scalar_one_or_none()
+    if token is None or not token.user.active:
+        return None
+    g.token_auth = True
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.path.startswith("/api"):
+        abort(401, description="Sign in or send 'Authorization: Bearer <token>'.")
+    return redirect(url_for("pages.login", next=request.full_path))
+
+
+def protect_cookie_writes():
+    """CSRF on every cookie-authenticated write; bearer-token requests carry no ambient credential."""
+    if request.method not in WRITE_METHODS or request.path.startswith(CSRF_EXEMPT_PREFIXES):
+        return
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return
+    csrf.protect()
+
+
+def requires(role: str):
+    """Refuse with 401 when nobody is signed in and 403 when the user's role is below `role`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(role):
+                abort(403, description=f"This needs the '{role}' role; you are '{current_user.role}'.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def actor_name() -> str:
+    """How a change is attributed in its event: the user, and whether it came through a token."""
+    suffix = " (token)" if g.get("token_auth") else ""
+    return f"{current_user.username}{suffix}" if current_user.is_authenticated else "anonymous"

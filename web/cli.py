@@ -1,0 +1,93 @@
+"""The `flowdesk` command: database, users, tokens, demo data and the server."""
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from builder.db import db
+from engine import demo
+from engine.models import ROLES
+from engine.people import create_user, issue_token
+from engine.records import RecordInvalid
+
+
+def _create_app():
+    from web import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             help="Flowdesk: visual workflows for CRM operations.")
+def main():
+    pass
+
+
+def _fail(error: RecordInvalid):
+    db.session.rollback()
+    raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.details.items()))
+
+
+users = click.Group("users", help="Manage users.")
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--email", default=None)
+@with_appcontext
+def users_create(name, role, password, email):
+    """Create a user NAME with a role and password."""
+    try:
+        create_user(name, role, password, email)
+    except RecordInvalid as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"created {role} '{name}'")
+
+
+tokens = click.Group("tokens", help="Manage API tokens.")
+
+
+@tokens.command("create")
+@click.argument("name")
+@click.option("--label", default="cli", help="what the token is for")
+@with_appcontext
+def tokens_create(name, label):
+    """Print a new API token acting as user NAME (shown once)."""
+    try:
+        _, plain = issue_token(name, label)
+    except RecordInvalid as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(plain)
+
+
+demo_group = click.Group("demo", help="Demo data.")
+
+
+@demo_group.command("load")
+@with_appcontext
+def demo_load():
+    """Load object types, users and a few records (once)."""
+    password = demo.load()
+    if password:
+        click.echo(f"admin password (shown once): {password}")
+    else:
+        click.echo("demo data already loaded")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def run(host, port):
+    """Serve web, engine and scheduler in one process."""
+    app = current_app._get_current_object()
+    click.echo(f"Flowdesk on http://{host}:{port}/")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def register(app) -> None:
+    for command in (users, tokens, demo_group, run):
+        app.cli.add_command(command)

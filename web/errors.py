@@ -1,0 +1,76 @@
+"""One error shape for the API: {"error": {"code", "message", "details"}} (CONTRACT.md §2)."""
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from builder.errors import InvalidWorkflow
+from engine.records import RecordInvalid, UnknownObject
+
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+         422: "invalid", 429: "too_many_requests", 500: "internal_error"}
+
+
+def error_response(status: int, message: str, details: dict | None = None, code: str | None = None):
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": message, "details": details or {}}}
+    return jsonify(body), status
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/hooks/")) or request.path == "/api"
+
+
+def flatten(messages, prefix="") -> dict:
+    """webargs nests errors by location ({"json": {"name": ["..."]}}); callers want field -> message."""
+    out = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = "" if key in ("json", "query", "form", "_schema") and not prefix else str(key)
+            joined = f"{prefix}.{name}" if prefix and name else (name or prefix)
+            out.update(flatten(value, joined))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix or "body"] = " ".join(messages)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            out.update(flatten(value, f"{prefix}[{i}]"))
+    else:
+        out[prefix or "body"] = str(messages)
+    return out
+
+
+def handle_http(error: HTTPException):
+    if not wants_json():
+        return render_template("error.html", error=error), error.code
+    data = getattr(error, "data", None) or {}
+    details = flatten(data["messages"]) if "messages" in data else data.get("details", {})
+    message = data.get("message") or ("Some fields are not valid." if error.code == 422 else error.description)
+    response, status = error_response(error.code, message, details)
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    return response, status
+
+
+def handle_record_invalid(error: RecordInvalid):
+    return error_response(422, error.message, error.details)
+
+
+def handle_invalid_workflow(error: InvalidWorkflow):
+    return error_response(422, error.message, error.details)
+
+
+def handle_unknown_object(error: UnknownObject):
+    return error_response(404, f"No object type named '{error.args[0]}'.", {"object": "unknown object type"})
+
+
+def handle_unexpected(error: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    if not wants_json():
+        return render_template("error.html", error=None), 500
+    return error_response(500, "Something went wrong on our side; it has been logged.")
+
+
+def register_errorhandlers(app) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(RecordInvalid, handle_record_invalid)
+    app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
+    app.register_error_handler(UnknownObject, handle_unknown_object)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,85 @@
+"""Record list and detail pages, with a form to edit fields and move the stage."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from builder.db import db
+from engine import records
+from engine.models import ObjectType, Record, User
+from web.pages import bp
+
+PAGE_SIZE = 50
+
+
+def _kind_or_404(object_name: str) -> ObjectType:
+    try:
+        return records.object_type(object_name)
+    except records.UnknownObject:
+        abort(404)
+
+
+def form_value(spec: dict, raw: str | None):
+    """An HTML form sends strings; turn them into the typed values the record API expects."""
+    kind = spec.get("type")
+    if kind == "boolean":
+        return raw == "on"
+    if raw is None or raw.strip() == "":
+        return None
+    raw = raw.strip()
+    if kind == "number":
+        for convert in (int, float):
+            try:
+                return convert(raw)
+            except ValueError:
+                pass
+        return raw
+    if kind == "datetime" and len(raw) == 16:  # <input type=datetime-local> has no seconds or offset
+        return raw + ":00+00:00"
+    return raw
+
+
+@bp.route("/records")
+@login_required
+def records_index():
+    return redirect(url_for("pages.records_list", object_name="deal"))
+
+
+@bp.route("/records/<object_name>")
+@login_required
+def records_list(object_name):
+    kind = _kind_or_404(object_name)
+    query = db.select(Record).filter_by(object=object_name).order_by(Record.id.desc())
+    if request.args.get("stage"):
+        query = query.filter(Record.stage == request.args["stage"])
+    if request.args.get("q"):
+        query = query.filter(db.cast(Record.fields, db.String).ilike(f"%{request.args['q']}%"))
+    rows = db.session.execute(query.limit(PAGE_SIZE)).scalars().all()
+    kinds = db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars().all()
+    return render_template("records/list.html", kind=kind, kinds=kinds, rows=rows)
+
+
+@bp.route("/records/<object_name>/<int:record_id>", methods=["GET", "POST"])
+@login_required
+def record_detail(object_name, record_id):
+    kind = _kind_or_404(object_name)
+    record = db.session.get(Record, record_id)
+    if record is None or record.object != object_name:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        if not current_user.has_role("editor"):
+            abort(403)
+        data = {"fields": {name: form_value(spec, request.form.get(name)) for name, spec in kind.fields.items()},
+                "owner": request.form.get("owner") or None}
+        if kind.pipelines and request.form.get("stage"):
+            data["stage"] = request.form["stage"]
+        try:
+            changes = records.update(record, data, records.Cause(actor=current_user.username))
+            db.session.commit()
+            flash("Saved." if changes else "Nothing changed.", "info")
+            return redirect(url_for("pages.record_detail", object_name=object_name, record_id=record_id))
+        except records.RecordInvalid as error:
+            db.session.rollback()
+            errors = error.details
+            record = db.session.get(Record, record_id)
+    users = db.session.execute(db.select(User).order_by(User.username)).scalars().all()
+    return render_template("records/detail.html", kind=kind, record=record, users=users, errors=errors)

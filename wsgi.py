@@ -1,0 +1,4 @@
+"""gunicorn 'wsgi:app'"""
+from web import create_app
+
+app = create_app()
