@@ -5,6 +5,7 @@ import tempfile
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 
 os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-instance-"))
 os.environ.setdefault("SECRET_KEY", "test-secret")
@@ -56,6 +57,21 @@ def _reset(url: str) -> None:
     db.session.commit()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in production: its own `g`, login and DB session.
+
+    (Flask reuses an already pushed app context, which would leak the signed-in user between requests.)
+    The test's own session ends its transaction first, so both sides see committed data only.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
@@ -66,6 +82,7 @@ def app(database_url):
         for role, username in ROLE_USERS.items():
             create_user(username, role, PASSWORD, f"{username}@example.com")
         db.session.commit()
+        app.test_client_class = IsolatedClient
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -94,8 +111,8 @@ class ApiActions:
     def headers(self, as_):
         return {} if as_ is None else {"Authorization": f"Bearer {self.tokens[as_]}"}
 
-    def request(self, method, path, as_="admin", **kwargs):
-        return self.client.open(path, method=method, headers=self.headers(as_), **kwargs)
+    def request(self, method, path, as_="admin", headers=None, **kwargs):
+        return self.client.open(path, method=method, headers={**self.headers(as_), **(headers or {})}, **kwargs)
 
     def get(self, path, as_="admin", **kw):
         return self.request("GET", path, as_, **kw)

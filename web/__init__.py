@@ -6,7 +6,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from web import config as settings
-from web.extensions import api, csrf, db, login_manager, migrate
+from web import extensions
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -38,21 +38,21 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from web.auth import protect_cookie_writes
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
                      render_as_batch=True, compare_type=True)
-    login_manager.init_app(app)
-    login_manager.login_view = "pages.login"
-    csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    extensions.login_manager.login_view = "pages.login"
+    extensions.csrf.init_app(app)
     app.before_request(protect_cookie_writes)
-    api.init_app(app)
+    extensions.api.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from web.api import register as register_api
     from web.pages import register as register_pages
 
-    register_api(api)
+    register_api(extensions.api)
     register_pages(app)
 
 

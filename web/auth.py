@@ -2,7 +2,8 @@
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
+from flask_smorest import abort
 from flask_login import current_user
 
 from builder.db import db, utcnow
@@ -51,7 +52,9 @@ def protect_cookie_writes():
         return
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         return
-    csrf.protect()
+    # Nobody signed in: the view answers 401 (forms such as /login check their own CSRF token).
+    if current_user.is_authenticated:
+        csrf.protect()
 
 
 def requires(role: str):

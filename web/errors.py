@@ -42,7 +42,8 @@ def handle_http(error: HTTPException):
         return render_template("error.html", error=error), error.code
     data = getattr(error, "data", None) or {}
     details = flatten(data["messages"]) if "messages" in data else data.get("details", {})
-    message = data.get("message") or ("Some fields are not valid." if error.code == 422 else error.description)
+    message = (data.get("message") or data.get("description")
+               or ("Some fields are not valid." if error.code == 422 else error.description))
     response, status = error_response(error.code, message, details)
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value

@@ -1,6 +1,6 @@
 """The node catalog and the template library, as the editor and gallery read them."""
 import marshmallow as ma
-from flask import abort
+from flask_smorest import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields

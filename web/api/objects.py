@@ -2,7 +2,7 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import fields as mf, validate
 
 from builder.db import db
 from engine.models import ObjectType
@@ -15,17 +15,17 @@ blp = Blueprint("objects", __name__, url_prefix="/api/objects", description="Obj
 
 
 class ObjectTypeOut(ma.Schema):
-    name = fields.String()
-    label = fields.String()
-    fields = fields.Dict(metadata={"description": "field name -> {type, label, options}"})
-    pipelines = fields.Dict(metadata={"description": "pipeline name -> ordered stages"})
+    name = mf.String()
+    label = mf.String()
+    fields = mf.Dict(metadata={"description": "field name -> {type, label, options}"})
+    pipelines = mf.Dict(metadata={"description": "pipeline name -> ordered stages"})
 
 
 class FieldIn(ma.Schema):
-    name = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$"))
-    type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
-    label = fields.String(validate=validate.Length(max=100))
-    options = fields.List(fields.String(), metadata={"description": "choices, for type 'choice'"})
+    name = mf.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$"))
+    type = mf.String(required=True, validate=validate.OneOf(FIELD_TYPES))
+    label = mf.String(validate=validate.Length(max=100))
+    options = mf.List(mf.String(), metadata={"description": "choices, for type 'choice'"})
 
 
 @blp.route("")

@@ -1,9 +1,9 @@
 """Records: list, create, read, change and delete; every change writes its event (engine.records)."""
 import marshmallow as ma
-from flask import abort
+from flask_smorest import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import fields as mf
 
 from builder.db import db
 from engine import records
@@ -15,32 +15,32 @@ blp = Blueprint("records", __name__, url_prefix="/api/records", description="CRM
 
 
 class RecordOut(ma.Schema):
-    id = fields.Integer()
-    object = fields.String()
-    fields = fields.Dict()
-    owner = fields.String(allow_none=True)
-    tags = fields.List(fields.String())
-    pipeline = fields.String(allow_none=True)
-    stage = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    external_id = fields.String(allow_none=True)
+    id = mf.Integer()
+    object = mf.String()
+    fields = mf.Dict()
+    owner = mf.String(allow_none=True)
+    tags = mf.List(mf.String())
+    pipeline = mf.String(allow_none=True)
+    stage = mf.String(allow_none=True)
+    created_at = mf.DateTime()
+    updated_at = mf.DateTime()
+    external_id = mf.String(allow_none=True)
 
 
 class RecordIn(ma.Schema):
-    fields = fields.Dict(metadata={"description": "field name -> value, typed by the object's fields"})
-    owner = fields.String(allow_none=True, metadata={"description": "a username, or null"})
-    tags = fields.List(fields.String())
-    pipeline = fields.String(allow_none=True)
-    stage = fields.String(allow_none=True)
-    external_id = fields.String(allow_none=True)
+    fields = mf.Dict(metadata={"description": "field name -> value, typed by the object's fields"})
+    owner = mf.String(allow_none=True, metadata={"description": "a username, or null"})
+    tags = mf.List(mf.String())
+    pipeline = mf.String(allow_none=True)
+    stage = mf.String(allow_none=True)
+    external_id = mf.String(allow_none=True)
 
 
 class RecordQuery(PageArgs):
-    stage = fields.String()
-    tag = fields.String()
-    owner = fields.String()
-    q = fields.String(metadata={"description": "text search over field values"})
+    stage = mf.String()
+    tag = mf.String()
+    owner = mf.String()
+    q = mf.String(metadata={"description": "text search over field values"})
 
 
 RecordPage = page_of(RecordOut, "RecordPage")

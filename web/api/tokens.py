@@ -1,6 +1,6 @@
 """API tokens (admin): the plain token is returned once, at creation."""
 import marshmallow as ma
-from flask import abort
+from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

@@ -1,6 +1,6 @@
 """Workflow versions, auto-arrange and the portable export format (routes on the workflows blueprint)."""
 import marshmallow as ma
-from flask import abort
+from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields

@@ -1,6 +1,7 @@
 """Workflows: drafts with revisions, validation, publishing, versions, layout, import/export."""
 import marshmallow as ma
-from flask import abort, request
+from flask import request
+from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

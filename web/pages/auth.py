@@ -31,6 +31,8 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash("Wrong username or password.", "error")
+    elif form.is_submitted() and "csrf_token" in form.errors:
+        flash("The sign-in form expired; please try again.", "error")
     return render_template("login.html", form=form)
 
 

@@ -1,0 +1,293 @@
+"""Checks of one node's config, driven by the field metadata its catalog schema declares."""
+import re
+from dataclasses import dataclass
+
+from builder.cron import cron_problem
+from builder.durations import parse_duration
+from builder.objects import coerce_value, field_names, field_type, stages
+from builder.schemas import group_errors
+from builder.templating import is_template, template_problem
+
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_MAX_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a node can refer to: the object type of the record its runs carry.
+
+    `has_record` is True for a known object, False when the trigger starts runs without a record,
+    and None when that is unknown (no trigger, or an unknown object: reported on the trigger).
+    """
+
+    objects: dict
+    object: str | None = None
+    has_record: bool | None = None
+    trigger_type: str | None = None
+
+    def label(self) -> str:
+        return (self.objects.get(self.object) or {}).get("label") or str(self.object)
+
+
+def problem(severity, message, node_id=None, edge_id=None, field=None) -> dict:
+    return {"severity": severity, "node_id": node_id, "edge_id": edge_id, "field": field, "message": message}
+
+
+def node_problems(node: dict, node_type, scope: Scope) -> list:
+    """Every problem of `node`'s config: schema, then each field's meaning, then type-specific rules."""
+    found = []
+
+    def add(severity, field, message):
+        found.append(problem(severity, message, node_id=node["id"], field=field))
+
+    config = node["config"]
+    broken = _schema_problems(node_type, config, add)
+    for name, declared in node_type.fields.items():
+        if name not in broken:
+            _field_problems(name, declared.metadata, config.get(name), config, scope, add)
+        elif declared.metadata.get("x-widget") in ("condition-group", "condition-rules"):
+            _rule_refs(config.get(name), f"config.{name}", scope, add)
+    extra = _TYPE_RULES.get((node_type.kind, node_type.type))
+    if extra is not None:
+        # Fields that failed their schema are already reported; the rules below see their defaults.
+        usable = config if not broken else \
+            {**node_type.defaults(), **{key: value for key, value in config.items() if key not in broken}}
+        extra(usable, scope, add)
+    return found
+
+
+def condition_problems(group, path: str, scope: Scope, add) -> None:
+    """Structure and field references of a condition group (a node's filter or settings.exit_when)."""
+    errors = group_errors(group)
+    for key, message in errors.items():
+        add("error", f"{path}.{key}" if key else path, message)
+    _rule_refs(group, path, scope, add)
+
+
+def _schema_problems(node_type, config, add) -> set:
+    broken = set()
+    for path, message in _flatten(node_type.schema().validate(config)):
+        name = path.split(".")[0].split("[")[0]
+        if message == "Unknown field.":
+            add("warning", f"config.{path}", f"'{name}' is not a setting of this node and is ignored")
+            continue
+        broken.add(name)
+        title = node_type.fields[name].metadata["title"] if name in node_type.fields else name
+        add("error", f"config.{path}", f"{title}: {message}")
+    return broken
+
+
+def _flatten(errors, prefix=""):
+    """Marshmallow's nested error messages as (path, message) pairs, paths like ``rules[0].op``."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _flatten(value, _join(prefix, str(key)))
+    elif isinstance(errors, list):
+        for message in errors:
+            yield from _flatten(message, prefix)
+    else:
+        yield prefix, str(errors)
+
+
+def _join(prefix, key) -> str:
+    if not key:
+        return prefix
+    if key.isdigit():
+        return f"{prefix}[{key}]"
+    return prefix + key if key.startswith("[") or not prefix else f"{prefix}.{key}"
+
+
+def _field_problems(name, meta, value, config, scope, add) -> None:
+    path, title, widget = f"config.{name}", meta["title"], meta.get("x-widget")
+    if meta.get("x-required") and _is_empty(value):
+        add("error", path, f"{title} is required")
+        return
+    if meta.get("x-template"):
+        for where, text in _strings(value, path):
+            found = template_problem(text)
+            if found is not None:
+                add("error", where, f"{title}: the template {found}")
+    if widget == "duration":
+        _duration_problems(value, meta, path, title, add)
+    elif widget == "time" and not _TIME.fullmatch(value or ""):
+        add("error", path, f"{title}: use a 24-hour time such as 09:00")
+    elif widget == "cron" and cron_problem(value):
+        add("error", path, f"{title}: {cron_problem(value)}")
+    elif widget == "object" and value and value not in scope.objects:
+        add("error", path, f"{title}: there is no object type named '{value}'")
+    elif widget in ("field", "fields"):
+        for where, field_name in ([(path, value)] if widget == "field" else _indexed(value, path)):
+            found = _name_problem(field_name, scope, meta.get("x-field-types"))
+            if found:
+                add("error", where, f"{title}: {found}")
+    elif widget in ("pipeline", "stage", "stages") and scope.object:
+        _pipeline_problems(widget, value, config, path, title, scope, add)
+    elif widget in ("condition-group", "condition-rules"):
+        _rule_refs(value, path, scope, add)
+
+
+def _duration_problems(value, meta, path, title, add) -> None:
+    if not value:
+        if not meta.get("x-optional"):
+            add("error", path, f"{title} is required")
+        return
+    try:
+        duration = parse_duration(value)
+    except ValueError as exc:
+        add("error", path, f"{title}: {exc}")
+        return
+    if not meta.get("x-allow-negative") and not duration.is_positive:
+        add("error", path, f"{title} must be longer than zero")
+
+
+def _pipeline_problems(widget, value, config, path, title, scope, add) -> None:
+    pipelines = (scope.objects[scope.object].get("pipelines") or {})
+    if widget == "pipeline":
+        if value and value not in pipelines:
+            add("error", path, f"{title}: {scope.label()} has no pipeline '{value}'")
+        return
+    pipeline = config.get("pipeline") if config.get("pipeline") in pipelines else None
+    allowed = stages(scope.objects, scope.object, pipeline)
+    for where, stage in ([(path, value)] if widget == "stage" else _indexed(value, path)):
+        if stage and stage not in allowed:
+            where_from = f"pipeline '{pipeline}'" if pipeline else f"the pipelines of {scope.label()}"
+            add("error", where, f"{title}: '{stage}' is not a stage of {where_from}")
+
+
+def _rule_refs(value, path, scope, add, depth=0) -> None:
+    """Field references of a condition group or rules list; skips what is structurally broken."""
+    if isinstance(value, dict):
+        value, path = value.get("rules"), f"{path}.rules"
+    if not isinstance(value, list) or depth > _MAX_DEPTH:
+        return
+    for index, rule in enumerate(value):
+        where = f"{path}[{index}]"
+        if isinstance(rule, dict) and "rules" in rule:
+            _rule_refs(rule, where, scope, add, depth + 1)
+            continue
+        if not isinstance(rule, dict) or not isinstance(rule.get("field"), str) or not rule["field"]:
+            continue
+        found = _ref_problem(rule["field"], scope)
+        if found:
+            add("error", f"{where}.field", found)
+        elif rule.get("op") == "changed" and scope.trigger_type not in (None, "record_updated"):
+            add("warning", f"{where}.op", "'changed' only means something for a 'Record updated' trigger")
+        elif scope.object and rule.get("op") in ("eq", "ne", "in", "not_in"):
+            options = (scope.objects[scope.object].get("fields", {}).get(rule["field"]) or {}).get("options")
+            values = rule.get("value") if isinstance(rule.get("value"), list) else [rule.get("value")]
+            strange = [v for v in values if options and v not in options and v is not None]
+            if strange:
+                add("warning", f"{where}.value", f"'{strange[0]}' is not one of the options of '{rule['field']}'")
+
+
+def _ref_problem(ref: str, scope) -> str | None:
+    """Why a rule's field reference cannot be resolved, or None."""
+    if ref == "payload" or ref.startswith("payload.") or ref == "trigger.event":
+        return None
+    if ref.startswith("trigger."):
+        parts = ref.split(".")
+        if len(parts) != 4 or parts[1] != "changes" or parts[3] not in ("old", "new"):
+            return "use trigger.changes.<field>.old or trigger.changes.<field>.new"
+        ref = parts[2]
+    return _name_problem(ref, scope)
+
+
+def _name_problem(name, scope, types=None) -> str | None:
+    if scope.has_record is False:
+        return "this workflow's trigger starts runs without a record (use payload.<key> in conditions)"
+    if not scope.object or not name:
+        return None
+    if name not in field_names(scope.objects, scope.object):
+        return f"{scope.label()} has no field '{name}'"
+    if types and field_type(scope.objects, scope.object, name) not in types:
+        return f"'{name}' is not a {' or '.join(types)} field"
+    return None
+
+
+def _human_task_rules(config, scope, add) -> None:
+    outcomes = config["outcomes"]
+    if not outcomes:
+        add("error", "config.outcomes", "a human task needs at least one outcome")
+    seen = set()
+    for index, outcome in enumerate(outcomes):
+        if not outcome.strip():
+            add("error", f"config.outcomes[{index}]", "an outcome needs a name")
+        elif outcome == "timeout":
+            add("error", f"config.outcomes[{index}]", "'timeout' is reserved for overdue tasks")
+        elif outcome in seen:
+            add("error", f"config.outcomes[{index}]", f"the outcome '{outcome}' is listed twice")
+        seen.add(outcome)
+    if config["assignee"] is None:
+        add("error", "config.assignee", "choose who the task is for")
+
+
+def _notify_rules(config, scope, add) -> None:
+    if not (config["user"].strip() or config["role"].strip() or config["owner"]):
+        add("error", "config.user", "choose a user, a role or the record owner to notify")
+
+
+def _update_record_rules(config, scope, add) -> None:
+    changes = (config["fields"], config["stage"], config["owner"], config["add_tags"], config["remove_tags"])
+    if not any(changes):
+        add("warning", "config.fields", "this step changes nothing")
+    if scope.has_record is False:
+        add("error", "config.fields", "this workflow's trigger starts runs without a record to update")
+    if not scope.object:
+        return
+    specs = scope.objects[scope.object].get("fields") or {}
+    for name, value in config["fields"].items():
+        if name not in specs:
+            add("error", f"config.fields.{name}", f"{scope.label()} has no field '{name}'")
+            continue
+        if is_template(value):
+            continue
+        try:
+            coerce_value(specs[name], value)
+        except ValueError as exc:
+            add("error", f"config.fields.{name}", f"{name}: {exc}")
+
+
+def _webhook_rules(config, scope, add) -> None:
+    url = config["url"].strip()
+    if url and not is_template(url) and not url.lower().startswith(("http://", "https://")):
+        add("error", "config.url", "URL: must start with http:// or https://")
+
+
+def _condition_rules(config, scope, add) -> None:
+    if not config["rules"]:
+        add("warning", "config.rules", "a condition without rules is always true")
+
+
+def _stage_entered_rules(config, scope, add) -> None:
+    if scope.object and not scope.objects[scope.object].get("pipelines"):
+        add("error", "config.object", f"{scope.label()} has no pipeline, so no stage can be entered")
+
+
+def _email_rules(config, scope, add) -> None:
+    if not config["subject"].strip():
+        add("warning", "config.subject", "Subject is empty")
+
+
+_TYPE_RULES = {("human_task", "human_task"): _human_task_rules, ("action", "notify_user"): _notify_rules,
+               ("action", "update_record"): _update_record_rules, ("action", "webhook"): _webhook_rules,
+               ("condition", "condition"): _condition_rules, ("trigger", "stage_entered"): _stage_entered_rules,
+               ("action", "send_email"): _email_rules}
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
+
+
+def _indexed(values, path):
+    return [(f"{path}[{index}]", value) for index, value in enumerate(values or [])]
+
+
+def _strings(value, path, depth=0):
+    if isinstance(value, str):
+        yield path, value
+    elif depth < _MAX_DEPTH and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}", depth + 1)
+    elif depth < _MAX_DEPTH and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]", depth + 1)

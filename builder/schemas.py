@@ -1,0 +1,169 @@
+"""Marshmallow field builders for node configs, with the editor hints the catalog publishes.
+
+Every field has a default (a freshly dropped node is schema-valid) and a ``title``. Editor hints live
+in the field metadata and reach the JSON Schema unchanged:
+
+- ``format`` / ``x-widget``: ``template``, ``template-multiline``, ``duration``, ``time``, ``cron``,
+  ``object``, ``field``, ``fields``, ``pipeline``, ``stage``, ``stages``, ``user``, ``role``,
+  ``assignee``, ``weekdays``, ``outcomes``, ``tags``, ``key-value``, ``condition-group``,
+  ``condition-rules``;
+- ``x-template``: every string inside the value is a Jinja template;
+- ``x-required``: the value may be saved empty, but publishing needs it;
+- ``x-allow-negative``: a duration that is an offset and may point into the past;
+- ``x-optional``: a duration that may be left empty;
+- ``x-field-types``: the field types a ``field`` widget offers.
+"""
+from marshmallow import ValidationError, fields, validate
+
+CONDITION_OPERATORS = ("eq", "ne", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt", "lte",
+                       "is_empty", "is_not_empty", "changed", "has_tag")
+_LIST_OPERATORS = ("in", "not_in")
+_ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
+_VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
+MAX_CONDITION_DEPTH = 10
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+def _meta(title, description=None, **hints) -> dict:
+    meta = {"title": title}
+    if description:
+        meta["description"] = description
+    meta.update({key.replace("_", "-"): value for key, value in hints.items() if value is not None})
+    return meta
+
+
+def text(title, default="", *, multiline=False, required=False, description=None):
+    """A Jinja template text."""
+    widget = "template-multiline" if multiline else "template"
+    return fields.String(load_default=default, metadata=_meta(
+        title, description, format=widget, x_widget=widget, x_template=True, x_required=required or None))
+
+
+def plain(title, widget, default="", *, required=False, field_types=None, description=None):
+    """A plain string picked with a widget (object, field, stage, user, time, cron, ...).
+
+    `field_types` narrows a ``field`` widget to fields of those types (``x-field-types``).
+    """
+    return fields.String(load_default=default, metadata=_meta(
+        title, description, format=widget, x_widget=widget, x_required=required or None,
+        x_field_types=list(field_types) if field_types else None))
+
+
+def choice(title, options, default, *, description=None):
+    return fields.String(load_default=default, validate=validate.OneOf(options),
+                         metadata=_meta(title, description))
+
+
+def duration(title, default, *, negative=False, optional=False, description=None):
+    """An ISO 8601 duration; checked by validation, which can name the exact problem."""
+    return fields.String(load_default=default, metadata=_meta(
+        title, description, format="duration", x_widget="duration", x_allow_negative=negative or None,
+        x_optional=optional or None))
+
+
+def names(title, widget, default=(), *, description=None, options=None):
+    """A list of short strings (field names, stages, weekdays, outcomes, tags)."""
+    item = fields.String(validate=validate.OneOf(options)) if options else fields.String()
+    return fields.List(item, load_default=lambda: list(default), metadata=_meta(
+        title, description, x_widget=widget))
+
+
+def key_values(title, *, values=None, template=True, description=None):
+    """A name -> value mapping (record field updates, HTTP headers)."""
+    return fields.Dict(keys=fields.String(), values=values or fields.Raw(allow_none=True), load_default=dict,
+                       metadata=_meta(title, description, format="key-value", x_widget="key-value",
+                                      x_template=template or None))
+
+
+def flag(title, default=False, *, description=None):
+    return fields.Boolean(load_default=default, metadata=_meta(title, description))
+
+
+def condition_group(title, *, description=None):
+    """An optional condition group ``{"match": "all|any", "rules": [...]}``."""
+    return ConditionGroup(load_default=None, allow_none=True, metadata=_meta(
+        title, description, x_widget="condition-group"))
+
+
+def condition_rules(title, *, description=None):
+    """The rules list of a condition node."""
+    return ConditionRules(load_default=list, metadata=_meta(title, description, x_widget="condition-rules"))
+
+
+def assignee(title, *, description=None):
+    return Assignee(load_default=lambda: {"owner": True}, allow_none=True, metadata=_meta(
+        title, description, x_widget="assignee"))
+
+
+class ConditionGroup(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        errors = group_errors(value)
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+
+class ConditionRules(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        errors = group_errors({"match": "all", "rules": value})
+        if errors:
+            raise ValidationError({key.removeprefix("rules"): message for key, message in errors.items()})
+        return value
+
+
+class Assignee(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict) or len(value) != 1:
+            raise ValidationError('choose one of {"user": name}, {"role": name} or {"owner": true}')
+        (key, who), = value.items()
+        if key in ("user", "role") and isinstance(who, str) and who.strip():
+            return value
+        if key == "owner" and who is True:
+            return value
+        raise ValidationError('choose one of {"user": name}, {"role": name} or {"owner": true}')
+
+
+def group_errors(group, depth=0) -> dict:
+    """Structural problems of a condition group, keyed by path (``rules[1].op``); empty when fine."""
+    if not isinstance(group, dict):
+        return {"": "must be an object with 'match' and 'rules'"}
+    if depth > MAX_CONDITION_DEPTH:
+        return {"": f"groups are nested more than {MAX_CONDITION_DEPTH} deep"}
+    errors = {}
+    unknown = set(group) - {"match", "rules"}
+    if unknown:
+        errors[sorted(map(str, unknown))[0]] = "unknown key"
+    if group.get("match", "all") not in ("all", "any"):
+        errors["match"] = "must be 'all' or 'any'"
+    rules = group.get("rules", [])
+    if not isinstance(rules, list):
+        errors["rules"] = "must be a list"
+        return errors
+    for index, rule in enumerate(rules):
+        path = f"rules[{index}]"
+        found = group_errors(rule, depth + 1) if isinstance(rule, dict) and "rules" in rule else _rule_errors(rule)
+        errors.update({f"{path}.{key}" if key else path: message for key, message in found.items()})
+    return errors
+
+
+def _rule_errors(rule) -> dict:
+    if not isinstance(rule, dict):
+        return {"": "must be an object with 'field', 'op' and 'value'"}
+    errors = {}
+    if set(rule) - {"field", "op", "value"}:
+        errors[sorted(map(str, set(rule) - {"field", "op", "value"}))[0]] = "unknown key"
+    if not isinstance(rule.get("field"), str) or not rule["field"].strip():
+        errors["field"] = "choose a field"
+    op, value = rule.get("op"), rule.get("value")
+    if op not in CONDITION_OPERATORS:
+        errors["op"] = f"unknown operator {op!r}; use one of {', '.join(CONDITION_OPERATORS)}"
+    elif op in _LIST_OPERATORS and not isinstance(value, list):
+        errors["value"] = f"'{op}' needs a list of values"
+    elif op in _ORDER_OPERATORS and (isinstance(value, bool) or not isinstance(value, (int, float, str))):
+        errors["value"] = f"'{op}' needs a number or a date"
+    elif op == "has_tag" and not (isinstance(value, str) and value):
+        errors["value"] = "'has_tag' needs a tag"
+    elif op not in _VALUELESS_OPERATORS and isinstance(value, dict):
+        errors["value"] = "must be a value or a list, not an object"
+    return errors

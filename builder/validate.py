@@ -1,0 +1,158 @@
+"""Everything that stops a workflow from being published (errors) or deserves a look (warnings).
+
+:func:`problems` never raises: a graph that cannot even be read yields its shape problems.
+
+Severity choices: an unreachable node, a trigger wired to nothing, an empty condition, an empty
+email subject, a duplicated connection and an unknown config key are *warnings* (they cannot do
+harm at run time); everything that would make a run fail or behave differently from what the
+diagram shows is an *error*.
+
+>>> graph = {"nodes": [{"id": "t", "kind": "trigger", "type": "record_created", "config": {"object": "deal"}},
+...                    {"id": "w", "kind": "wait", "type": "delay", "config": {"duration": "soon"}}],
+...          "edges": [{"id": "e", "source": "t", "target": "w"}]}
+>>> [(p["node_id"], p["field"]) for p in problems(graph, objects={"deal": {"fields": {}}})]
+[('w', 'config.duration')]
+"""
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+
+from builder.catalog import WAITING_KINDS, get_type, ports_of
+from builder.checks import Scope, condition_problems, node_problems, problem
+from builder.errors import InvalidWorkflow
+from builder.graph import read_graph, to_networkx
+
+_RECORDLESS_TRIGGERS = ("schedule", "webhook")
+
+
+def problems(graph, *, objects, timezone="UTC", settings=None) -> list[dict]:
+    """The problems of a workflow draft.
+
+    Parameters
+    ----------
+    graph : object
+        The graph document, in any shape (it is read with :func:`builder.graph.read_graph`).
+    objects : dict
+        Object type specs by name (see :mod:`builder.objects`).
+    timezone : str
+        The workflow's IANA time zone.
+    settings : dict, optional
+        The workflow settings (``reenroll``, ``exit_when``).
+
+    Returns
+    -------
+    list of dict
+        ``{"severity": "error"|"warning", "node_id", "edge_id", "field", "message"}``; the keys are
+        always present, None where they do not apply.
+    """
+    try:
+        return _problems(graph, objects if isinstance(objects, dict) else {}, timezone, settings)
+    except Exception as exc:  # noqa: BLE001 - validation must answer, never crash the caller
+        return [problem("error", f"The workflow could not be checked: {type(exc).__name__}: {exc}")]
+
+
+def _problems(doc, objects, timezone, settings) -> list:
+    try:
+        graph = read_graph(doc)
+    except InvalidWorkflow as exc:
+        return exc.problems or [problem("error", exc.message)]
+    found = []
+    _timezone_problems(timezone, found)
+    triggers = [node for node in graph["nodes"] if node["kind"] == "trigger"]
+    scope = _scope(triggers[0] if triggers else None, objects)
+    _trigger_problems(graph, triggers, found)
+    _edge_problems(graph, found)
+    g = to_networkx(graph)
+    if triggers:
+        _reachability_problems(g, triggers[0], found)
+    _cycle_problems(graph, g, found)
+    for node in graph["nodes"]:
+        own = _scope(node, objects) if node["kind"] == "trigger" else scope
+        found.extend(node_problems(node, get_type(node["type"], node["kind"]), own))
+    _settings_problems(settings, scope, found)
+    return found
+
+
+def _scope(trigger, objects) -> Scope:
+    if trigger is None:
+        return Scope(objects)
+    name = trigger["config"].get("object")
+    if trigger["type"] in _RECORDLESS_TRIGGERS or (trigger["type"] == "manual" and not name):
+        return Scope(objects, has_record=False, trigger_type=trigger["type"])
+    if isinstance(name, str) and name in objects:
+        return Scope(objects, object=name, has_record=True, trigger_type=trigger["type"])
+    return Scope(objects, trigger_type=trigger["type"])
+
+
+def _timezone_problems(timezone, found) -> None:
+    try:
+        ZoneInfo(timezone)
+    except Exception:  # noqa: BLE001 - ZoneInfo raises several kinds of errors for bad keys
+        found.append(problem("error", f"'{timezone}' is not a time zone (use a name such as Asia/Jakarta)",
+                             field="timezone"))
+
+
+def _trigger_problems(graph, triggers, found) -> None:
+    if not triggers:
+        found.append(problem("error", "The workflow needs a trigger to start it."))
+    for extra in triggers[1:]:
+        found.append(problem("error", "A workflow has exactly one trigger; remove this one or the first.",
+                             node_id=extra["id"]))
+    trigger_ids = {node["id"] for node in triggers}
+    for edge in graph["edges"]:
+        if edge["target"] in trigger_ids:
+            found.append(problem("error", "Nothing may lead into a trigger.", node_id=edge["target"],
+                                 edge_id=edge["id"]))
+    for trigger in triggers[:1]:
+        if not any(edge["source"] == trigger["id"] for edge in graph["edges"]):
+            found.append(problem("warning", "The trigger is not connected to anything.", node_id=trigger["id"]))
+
+
+def _edge_problems(graph, found) -> None:
+    nodes = {node["id"]: node for node in graph["nodes"]}
+    seen = set()
+    for edge in graph["edges"]:
+        source = nodes[edge["source"]]
+        ports = ports_of(source)
+        if edge["port"] not in ports:
+            found.append(problem("error", f"'{source['label']}' has no output '{edge['port']}' "
+                                          f"(it has {', '.join(ports) or 'none'}).",
+                                 node_id=source["id"], edge_id=edge["id"], field="port"))
+        wire = (edge["source"], edge["port"], edge["target"])
+        if wire in seen:
+            found.append(problem("warning", "This connection is drawn twice; runs would take it twice.",
+                                 node_id=source["id"], edge_id=edge["id"]))
+        seen.add(wire)
+
+
+def _reachability_problems(g, trigger, found) -> None:
+    reached = nx.descendants(g, trigger["id"]) | {trigger["id"]}
+    for node_id, data in g.nodes(data=True):
+        if node_id not in reached and data["kind"] != "trigger":
+            found.append(problem("warning", "No path from the trigger leads here, so this step never runs.",
+                                 node_id=node_id))
+
+
+def _cycle_problems(graph, g, found) -> None:
+    """A loop must pass through a wait or a human task, or a run would spin forever in one step."""
+    instant = g.subgraph(n for n, data in g.nodes(data=True) if data["kind"] not in WAITING_KINDS)
+    order = {node["id"]: index for index, node in enumerate(graph["nodes"])}
+    for component in nx.strongly_connected_components(instant):
+        first = min(component, key=order.__getitem__)
+        if len(component) > 1 or instant.has_edge(first, first):
+            names = ", ".join(sorted(component, key=order.__getitem__))
+            found.append(problem("error", f"These steps loop without a wait or a human task: {names}.",
+                                 node_id=first))
+
+
+def _settings_problems(settings, scope, found) -> None:
+    if settings is None:
+        return
+    if not isinstance(settings, dict):
+        found.append(problem("error", "Settings must be an object.", field="settings"))
+        return
+    if not isinstance(settings.get("reenroll", False), bool):
+        found.append(problem("error", "Re-enroll must be true or false.", field="settings.reenroll"))
+    if settings.get("exit_when") is not None:
+        condition_problems(settings["exit_when"], "settings.exit_when", scope,
+                           lambda severity, field, message: found.append(problem(severity, message, field=field)))

@@ -1,0 +1,82 @@
+import json
+
+import pytest
+
+from builder.catalog import CONDITION_OPERATORS, NODE_TYPES, catalog_json, get_type, ports_of
+from builder.errors import InvalidWorkflow, UnknownNodeType
+
+CONTRACT_TYPES = {
+    "trigger": {"record_created", "record_updated", "record_deleted", "stage_entered", "date_reached",
+                "inactive_for", "schedule", "webhook", "manual"},
+    "condition": {"condition"}, "wait": {"delay", "until_date", "until_time"}, "human_task": {"human_task"},
+    "action": {"send_email", "send_sms", "send_whatsapp", "create_task", "update_record", "notify_user", "webhook"}}
+
+
+def test_every_contract_type_is_declared_once():
+    declared = {}
+    for kind, type_ in NODE_TYPES:
+        declared.setdefault(kind, set()).add(type_)
+    assert declared == CONTRACT_TYPES
+
+
+@pytest.mark.parametrize("key", sorted(NODE_TYPES))
+def test_defaults_pass_their_own_schema(key):
+    node_type = NODE_TYPES[key]
+    defaults = node_type.defaults()
+    assert node_type.schema().validate(defaults) == {}
+    assert node_type.defaults() is not defaults  # a fresh copy each time
+
+
+def test_catalog_json_is_json_and_every_property_has_a_title():
+    entries = json.loads(json.dumps(catalog_json()))
+    assert len(entries) == len(NODE_TYPES)
+    for entry in entries:
+        assert {"type", "kind", "label", "icon", "help", "ports", "dynamic_ports", "config_schema", "defaults"} <= set(entry)
+        properties = entry["config_schema"]["properties"]
+        assert set(properties) == set(entry["defaults"])
+        for name, prop in properties.items():
+            assert prop["title"], (entry["type"], name)
+            assert prop["default"] == entry["defaults"][name]
+
+
+def test_editor_hints_reach_the_json_schema():
+    by_type = {(e["kind"], e["type"]): e for e in catalog_json()}
+    email = by_type["action", "send_email"]["config_schema"]["properties"]
+    assert [email[name]["title"] for name in ("to", "subject", "body")] == ["To", "Subject", "Body"]
+    assert email["body"]["x-widget"] == "template-multiline" and email["to"]["x-required"] is True
+    delay = by_type["wait", "delay"]["config_schema"]["properties"]
+    assert delay["duration"]["format"] == "duration" and delay["cancel_if_changed"]["x-widget"] == "fields"
+    assert by_type["condition", "condition"]["config_schema"]["properties"]["match"]["enum"] == ["all", "any"]
+    assert "cancel_if_changed" in by_type["human_task", "human_task"]["defaults"]
+
+
+def test_triggers_say_which_event_they_listen_to():
+    events = {e["type"]: e["event"] for e in catalog_json() if e["kind"] == "trigger"}
+    assert events["record_created"] == "created" and events["record_updated"] == "updated"
+    assert events["record_deleted"] == "deleted" and events["stage_entered"] == "stage_changed"
+    assert all(events.values())
+
+
+def test_ports():
+    assert ports_of({"kind": "condition", "type": "condition", "config": {}}) == ["true", "false"]
+    assert ports_of({"kind": "action", "type": "send_email", "config": {}}) == ["next", "error"]
+    assert ports_of({"kind": "wait", "type": "delay"}) == ["next"]
+    assert ports_of({"kind": "trigger", "type": "webhook"}) == ["next"]
+    assert ports_of({"kind": "action", "type": "webhook"}) == ["next", "error"]
+    task = {"kind": "human_task", "type": "human_task", "config": {"outcomes": ["approved", "rejected"]}}
+    assert ports_of(task) == ["approved", "rejected", "timeout"]
+    assert ports_of({"kind": "human_task", "type": "human_task", "config": {}}) == ["done", "timeout"]
+    assert get_type("human_task").dynamic_ports and not get_type("delay").dynamic_ports
+
+
+def test_unknown_types_raise_unknown_node_type():
+    with pytest.raises(UnknownNodeType) as info:
+        get_type("teleport")
+    assert isinstance(info.value, InvalidWorkflow) and "teleport" in info.value.message
+    with pytest.raises(UnknownNodeType):
+        get_type("send_email", "trigger")
+
+
+def test_operators():
+    assert set(CONDITION_OPERATORS) == {"eq", "ne", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt",
+                                        "lte", "is_empty", "is_not_empty", "changed", "has_tag"}
