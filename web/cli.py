@@ -83,9 +83,10 @@ def demo_load():
 @with_appcontext
 def run(host, port):
     """Serve web, engine and scheduler in one process."""
-    app = current_app._get_current_object()
+    from werkzeug.serving import run_simple
+
     click.echo(f"Flowdesk on http://{host}:{port}/")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def register(app) -> None:
