@@ -3,7 +3,7 @@
 >>> cron_problem("*/15 9-17 * * mon-fri") is None
 True
 >>> cron_problem("61 * * * *")
-"minute: 61 is out of range 0-59"
+'minute: 61 is out of range 0-59'
 """
 import calendar
 import re

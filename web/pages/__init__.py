@@ -3,9 +3,10 @@ from flask import Blueprint, url_for
 
 bp = Blueprint("pages", __name__)
 
-# (label, endpoint): the navigation shows the pages that exist in this build.
-NAV = [("Workflows", "pages.workflows"), ("Templates", "pages.templates"), ("Records", "pages.records_index"),
-       ("Tasks", "pages.tasks"), ("Outbox", "pages.outbox"), ("Settings", "pages.settings")]
+# (label, endpoint, path prefix it covers): the navigation shows the pages that exist in this build.
+NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.templates", "/templates"),
+       ("Records", "pages.records_index", "/records"), ("Tasks", "pages.tasks", "/tasks"),
+       ("Outbox", "pages.outbox", "/outbox"), ("Settings", "pages.settings", "/settings")]
 
 
 def register(app) -> None:
@@ -15,5 +16,5 @@ def register(app) -> None:
 
     @app.context_processor
     def navigation():
-        return {"nav": [(label, url_for(endpoint), endpoint) for label, endpoint in NAV
+        return {"nav": [(label, url_for(endpoint), prefix) for label, endpoint, prefix in NAV
                         if endpoint in app.view_functions]}

@@ -1,11 +1,26 @@
-"""The landing page: the workflows list."""
-from flask import render_template
-from flask_login import login_required
+"""The landing page: the workflows list, with a form to start a new one."""
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
+from builder.db import db
+from builder.models import Workflow
 from web.pages import bp
 
 
 @bp.route("/")
 @login_required
 def workflows():
-    return render_template("workflows.html")
+    rows = db.session.execute(db.select(Workflow).order_by(Workflow.updated_at.desc())).scalars().all()
+    return render_template("workflows.html", workflows=rows)
+
+
+@bp.route("/workflows", methods=["POST"])
+@login_required
+def new_workflow():
+    if not current_user.has_role("editor"):
+        abort(403)
+    name = (request.form.get("name") or "").strip()[:200] or "Untitled workflow"
+    workflow = Workflow(name=name, owner_id=current_user.id)
+    db.session.add(workflow)
+    db.session.commit()
+    return redirect(url_for("pages.editor", workflow_id=workflow.id))

@@ -1,0 +1,13 @@
+"""The examples in the builder's docstrings are tests too."""
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["catalog", "cron", "durations", "graph", "objects", "templating", "validate"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(f"builder.{name}"))
+    assert result.failed == 0 and result.attempted > 0
