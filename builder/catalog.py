@@ -24,7 +24,8 @@ from builder.schemas import CONDITION_OPERATORS, PRIORITIES, WEEKDAYS
 
 KINDS = ("trigger", "condition", "wait", "human_task", "action")
 WAITING_KINDS = ("wait", "human_task")
-__all__ = ["CONDITION_OPERATORS", "KINDS", "NODE_TYPES", "NodeType", "catalog_json", "get_type", "ports_of"]
+__all__ = ["CONDITION_OPERATORS", "KINDS", "NODE_TYPES", "WAITING_KINDS", "NodeType", "catalog_json", "get_type",
+           "ports_of"]
 
 
 @dataclass(frozen=True)

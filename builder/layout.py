@@ -169,10 +169,10 @@ def _order(layers, up, down, port_key) -> list:
         if best_crossings == 0 or round_ - best_round > STALE_ROUNDS:
             break
         pos = {v: i for layer in layers for i, v in enumerate(layer)}
-        sweep = range(1, len(layers)) if round_ % 2 == 0 else range(len(layers) - 2, -1, -1)
-        for i in sweep:
-            neighbours = up if round_ % 2 == 0 else down
-            layers[i] = sorted(layers[i], key=lambda v: (_median(v, neighbours, pos, port_key, round_ % 2 == 0), pos[v]))
+        downward = round_ % 2 == 0
+        neighbours = up if downward else down
+        for i in range(1, len(layers)) if downward else range(len(layers) - 2, -1, -1):
+            layers[i] = sorted(layers[i], key=lambda v: (_median(v, neighbours, pos, port_key, downward), pos[v]))
             pos.update((v, j) for j, v in enumerate(layers[i]))
         _transpose(layers, up, down, port_key, pos)
         crossings = _crossings(layers, down)

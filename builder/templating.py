@@ -7,6 +7,9 @@ The immutable sandbox already refuses underscore attributes and mutation at run 
   calls and filters are intercepted, so a render stops at a deadline and at a size limit even when
   it produces no output (``{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}...``).
 
+Missing values render empty (``ChainableUndefined``), and a newline right after a block tag is
+dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages.
+
 >>> render("Hi {{ record.owner.name }}!", {"record": {"owner": None}})
 'Hi !'
 """
@@ -27,7 +30,8 @@ _WIDE_FILTERS = ("center", "indent", "slice")  # filters that allocate or loop b
 _BIG_NUMBER = re.compile(r"\d{7,}")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_SPEC = re.compile(r"%[^a-zA-Z%]*")
-_limits: ContextVar[float | None] = ContextVar("template_deadline", default=None)
+_LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)  # there is nothing to load
+_deadline: ContextVar[float | None] = ContextVar("template_deadline", default=None)
 
 
 class TemplateError(WorkflowError):
@@ -147,11 +151,10 @@ def template_problem(text) -> str | None:
 def _problem_of(text: str) -> str | None:
     try:
         tree = ENVIRONMENT.parse(text)
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Include, nodes.Import,
-                                   nodes.FromImport, nodes.Extends)):
-            name = _touched_name(node)
-            if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, *_LOADERS)):
+            if isinstance(node, _LOADERS):
                 return "include, import and extends are not available in templates"
+            name = _touched_name(node)
             if name is not None and name.startswith("_"):
                 return f"uses '{name}': names starting with '_' are not available in templates"
         _compile(text, False)
@@ -188,7 +191,7 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     problem = template_problem(text)
     if problem is not None:
         raise TemplateError(f"The template {problem}.")
-    token = _limits.set(time.monotonic() + timeout_s)
+    token = _deadline.set(time.monotonic() + timeout_s)
     chunks, size = [], 0
     try:
         for chunk in _compile(text, html).generate(context):
@@ -206,7 +209,7 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     except Exception as exc:  # noqa: BLE001 - user text may fail in any way; report it, never crash
         raise TemplateError(f"The template failed: {exc}") from exc
     finally:
-        _limits.reset(token)
+        _deadline.reset(token)
     return "".join(str(chunk) for chunk in chunks)
 
 
@@ -229,7 +232,7 @@ def _touched_name(node) -> str | None:
 
 
 def _check_deadline() -> None:
-    deadline = _limits.get()
+    deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
         raise TemplateError("The template took too long to render.")
 

@@ -16,17 +16,24 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_EXEMPT_PREFIXES = ("/hooks/",)
 
 
+def has_bearer(req) -> bool:
+    return req.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # A request that names a token is judged by that token alone, never by a session cookie beside it.
+    if has_bearer(request) or not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
     return user if user and user.active else None
 
 
 @login_manager.request_loader
 def load_user_from_token(req):
-    header = req.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
+    if not has_bearer(req):
         return None
+    header = req.headers["Authorization"]
     token = db.session.execute(
         db.select(ApiToken).filter_by(token_hash=hash_token(header[7:].strip()))).scalar_one_or_none()
     if token is None or not token.user.active:
@@ -50,7 +57,7 @@ def protect_cookie_writes():
     """CSRF on every cookie-authenticated write; bearer-token requests carry no ambient credential."""
     if request.method not in WRITE_METHODS or request.path.startswith(CSRF_EXEMPT_PREFIXES):
         return
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if has_bearer(request):
         return
     # Nobody signed in: the view answers 401 (forms such as /login check their own CSRF token).
     if current_user.is_authenticated:

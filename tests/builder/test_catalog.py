@@ -31,7 +31,8 @@ def test_catalog_json_is_json_and_every_property_has_a_title():
     entries = json.loads(json.dumps(catalog_json()))
     assert len(entries) == len(NODE_TYPES)
     for entry in entries:
-        assert {"type", "kind", "label", "icon", "help", "ports", "dynamic_ports", "config_schema", "defaults"} <= set(entry)
+        expected = {"type", "kind", "label", "icon", "help", "ports", "dynamic_ports", "config_schema", "defaults"}
+        assert expected <= set(entry)
         properties = entry["config_schema"]["properties"]
         assert set(properties) == set(entry["defaults"])
         for name, prop in properties.items():

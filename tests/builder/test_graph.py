@@ -15,7 +15,8 @@ def read_error(doc) -> InvalidWorkflow:
 
 
 def test_fills_defaults():
-    graph = read_graph({"nodes": [{"id": "t", "kind": "trigger", "type": "record_created", "config": {"object": "deal"}},
+    graph = read_graph({"nodes": [{"id": "t", "kind": "trigger", "type": "record_created",
+                                   "config": {"object": "deal"}},
                                   {"id": "m", "kind": "action", "type": "send_email"}],
                         "edges": [{"source": "t", "target": "m"}]})
     trigger, mail = graph["nodes"]
@@ -40,8 +41,8 @@ def test_generated_edge_ids_do_not_collide():
     ({"nodes": [{"id": "a", "kind": "action", "type": "manual"}]}, "nodes[0].kind"),
     ({"nodes": [node("a", "manual"), node("a", "delay")]}, "nodes[1].id"),
     ({"nodes": [node("a", "manual")], "edges": [edge("a", "ghost")]}, "edges[0].target"),
-    ({"nodes": [node("a", "manual"), node("b", "delay")], "edges": [edge("a", "b", edge_id="e"), edge("b", "a", edge_id="e")]},
-     "edges[1].id"),
+    ({"nodes": [node("a", "manual"), node("b", "delay")],
+      "edges": [edge("a", "b", edge_id="e"), edge("b", "a", edge_id="e")]}, "edges[1].id"),
     ({"nodes": [{**node("a", "manual"), "position": {"x": "left", "y": 0}}]}, "nodes[0].position"),
     ({"nodes": [{**node("a", "manual"), "config": []}]}, "nodes[0].config"),
     ({"nodes": [], "notes": [{"text": 5}]}, "notes[0].text"),

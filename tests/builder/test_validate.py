@@ -109,7 +109,8 @@ def test_condition_rules(rules, field):
 def test_condition_fields_that_exist_are_fine():
     rules = [{"field": name, "op": "is_not_empty"} for name in ("title", "stage", "owner", "tags", "created_at")]
     rules += [{"field": "trigger.changes.status.new", "op": "eq", "value": "Done"},
-              {"field": "payload.source", "op": "eq", "value": "web"}, {"field": "tags", "op": "has_tag", "value": "vip"}]
+              {"field": "payload.source", "op": "eq", "value": "web"},
+              {"field": "tags", "op": "has_tag", "value": "vip"}]
     assert errors(task_flow(node("c", "condition", match="any", rules=rules))) == []
 
 

@@ -99,3 +99,9 @@ def test_user_create_validation(api):
     details = response.get_json()["error"]["details"]
     assert response.status_code == 422 and {"username", "role", "password"} <= set(details)
     assert api.post("/api/users", json={"username": "eddie", "role": "viewer"}).status_code == 422
+
+
+def test_a_named_token_is_judged_alone_even_beside_a_session(client, auth):
+    auth.login()
+    assert client.get("/api/users").status_code == 200
+    assert client.get("/api/users", headers={"Authorization": "Bearer fd_revoked"}).status_code == 401

@@ -59,3 +59,28 @@ def test_unknown_pages_are_html_404(client, auth):
     auth.login()
     response = client.get("/records/spaceship")
     assert response.status_code == 404 and "text/html" in response.content_type
+
+
+def test_settings_is_admin_only(client, auth):
+    auth.login("eddie")
+    assert client.get("/settings").status_code == 403
+
+
+def test_settings_manage_users_tokens_and_fields(client, auth, api):
+    auth.login("ada")
+    token = auth.csrf_token("/settings")
+    client.post("/settings/users", data={"csrf_token": token, "username": "nina", "role": "editor",
+                                         "password": "long enough pw"})
+    assert "nina" in client.get("/settings").get_data(as_text=True)
+    refused = client.post("/settings/users", data={"csrf_token": token, "username": "nina", "role": "boss"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "is taken" in refused and "must be one of" in refused
+    shown = client.post("/settings/tokens", data={"csrf_token": token, "name": "zap", "user": "nina"},
+                        follow_redirects=True).get_data(as_text=True)
+    plain = re.search(r"(fd_[A-Za-z0-9_-]+)", shown).group(1)
+    assert api.client.get("/api/users", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    token_id = api.get("/api/tokens").get_json()[-1]["id"]
+    client.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": token})
+    assert api.client.get("/api/users", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+    client.post("/settings/fields", data={"csrf_token": token, "object": "deal", "name": "source", "type": "text"})
+    assert "source" in api.get("/api/objects/deal").get_json()["fields"]

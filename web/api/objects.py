@@ -5,11 +5,11 @@ from flask_smorest import Blueprint
 from marshmallow import fields as mf, validate
 
 from builder.db import db
+from builder.objects import FIELD_TYPES
 from engine.models import ObjectType
-from engine.records import RecordInvalid, object_type
+from engine.objects_admin import add_field
+from engine.records import object_type
 from web.auth import requires
-
-FIELD_TYPES = ("text", "number", "boolean", "date", "datetime", "email", "phone", "choice", "user")
 
 blp = Blueprint("objects", __name__, url_prefix="/api/objects", description="Object types, fields and pipelines")
 
@@ -22,7 +22,7 @@ class ObjectTypeOut(ma.Schema):
 
 
 class FieldIn(ma.Schema):
-    name = mf.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$"))
+    name = mf.String(required=True)
     type = mf.String(required=True, validate=validate.OneOf(FIELD_TYPES))
     label = mf.String(validate=validate.Length(max=100))
     options = mf.List(mf.String(), metadata={"description": "choices, for type 'choice'"})
@@ -51,14 +51,7 @@ class ObjectFields(MethodView):
     @blp.response(201, ObjectTypeOut)
     def post(self, field, object_name):
         """Add a field to an object type."""
-        kind = object_type(object_name)
-        if field["name"] in kind.fields:
-            raise RecordInvalid({"name": f"{object_name} already has a field '{field['name']}'"})
-        if field["type"] == "choice" and not field.get("options"):
-            raise RecordInvalid({"options": "a choice field needs options"})
-        spec = {"type": field["type"], "label": field.get("label") or field["name"].replace("_", " ").title()}
-        if field.get("options"):
-            spec["options"] = field["options"]
-        kind.fields = {**kind.fields, field["name"]: spec}
+        object_type(object_name)  # 404 for an unknown type, before validating the body
+        kind = add_field(object_name, field["name"], field["type"], field.get("label"), field.get("options"))
         db.session.commit()
         return kind.as_dict()

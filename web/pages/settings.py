@@ -1,0 +1,93 @@
+"""/settings (admin): users, API tokens, object-type fields and the running configuration."""
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from builder.db import db
+from engine.models import ROLES, ApiToken, ObjectType, User
+from engine.objects_admin import add_field
+from engine.people import create_user, issue_token
+from engine.records import RecordInvalid
+from web.pages import bp
+
+
+def admin_only(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.has_role("admin"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _refused(error: RecordInvalid):
+    db.session.rollback()
+    for field, message in error.details.items():
+        flash(f"{field}: {message}", "error")
+
+
+@bp.route("/settings")
+@admin_only
+def settings():
+    config = current_app.config
+    channels = {"Email (SMTP)": config.get("SMTP_URL"), "SMS provider": config.get("SMS_PROVIDER_URL"),
+                "WhatsApp provider": config.get("WHATSAPP_PROVIDER_URL")}
+    return render_template(
+        "settings.html", roles=ROLES, channels=channels, config=config,
+        users=db.session.execute(db.select(User).order_by(User.username)).scalars().all(),
+        tokens=db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars().all(),
+        kinds=db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars().all())
+
+
+@bp.route("/settings/users", methods=["POST"])
+@admin_only
+def settings_add_user():
+    form = request.form
+    try:
+        create_user(form.get("username", "").strip(), form.get("role", ""), form.get("password") or None,
+                    form.get("email") or None, form.get("name") or None)
+        db.session.commit()
+        flash(f"User '{form.get('username')}' created.", "info")
+    except RecordInvalid as error:
+        _refused(error)
+    return redirect(url_for("pages.settings") + "#users")
+
+
+@bp.route("/settings/tokens", methods=["POST"])
+@admin_only
+def settings_add_token():
+    try:
+        _, plain = issue_token(request.form.get("user", ""), request.form.get("name", "").strip())
+        db.session.commit()
+        flash(f"New token (copy it now, it is not shown again): {plain}", "token")
+    except RecordInvalid as error:
+        _refused(error)
+    return redirect(url_for("pages.settings") + "#tokens")
+
+
+@bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
+@admin_only
+def settings_revoke_token(token_id):
+    token = db.session.get(ApiToken, token_id) or abort(404)
+    db.session.delete(token)
+    db.session.commit()
+    flash(f"Token '{token.name}' revoked.", "info")
+    return redirect(url_for("pages.settings") + "#tokens")
+
+
+@bp.route("/settings/fields", methods=["POST"])
+@admin_only
+def settings_add_field():
+    form = request.form
+    options = [o.strip() for o in form.get("options", "").split(",") if o.strip()]
+    try:
+        add_field(form.get("object", ""), form.get("name", "").strip(), form.get("type", ""),
+                  form.get("label") or None, options)
+        db.session.commit()
+        flash(f"Field '{form.get('name')}' added to {form.get('object')}.", "info")
+    except RecordInvalid as error:
+        _refused(error)
+    return redirect(url_for("pages.settings") + "#objects")
