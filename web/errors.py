@@ -42,8 +42,8 @@ def handle_http(error: HTTPException):
         return render_template("error.html", error=error), error.code
     data = getattr(error, "data", None) or {}
     details = flatten(data["messages"]) if "messages" in data else data.get("details", {})
-    message = (data.get("message") or data.get("description")
-               or ("Some fields are not valid." if error.code == 422 else error.description))
+    default = {422: "Some fields are not valid.", 400: "The request could not be read."}.get(error.code)
+    message = data.get("message") or data.get("description") or (default if details else error.description)
     response, status = error_response(error.code, message, details)
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
@@ -69,7 +69,17 @@ def handle_unexpected(error: Exception):
     return error_response(500, "Something went wrong on our side; it has been logged.")
 
 
+def require_json_body():
+    """API writes take JSON; a form or text body would otherwise be silently read as empty."""
+    if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
+            and request.content_length and not request.is_json):
+        return error_response(415, "Send the body as JSON with 'Content-Type: application/json'.",
+                              {"Content-Type": request.content_type or "missing"})
+    return None
+
+
 def register_errorhandlers(app) -> None:
+    app.before_request(require_json_body)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(RecordInvalid, handle_record_invalid)
     app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)

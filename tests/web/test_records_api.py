@@ -126,3 +126,11 @@ def test_admin_adds_a_field_then_records_can_use_it(api, make_record):
     assert response.status_code == 201
     assert make_record("deal", fields={"source": "web"})["fields"]["source"] == "web"
     assert api.post("/api/objects/deal/fields", json={"name": "source", "type": "text"}).status_code == 422
+
+
+def test_non_json_bodies_are_refused_not_read_as_empty(api):
+    form = api.post("/api/records/deal", as_="editor", data={"fields": "x"})
+    assert form.status_code == 415
+    broken = api.post("/api/records/deal", as_="editor", data="{oops", content_type="application/json")
+    assert broken.status_code == 400 and broken.get_json()["error"]["details"]
+    assert api.get("/api/records/deal").get_json()["total"] == 0
