@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from web.auth import protect_cookie_writes
+    from web.security import LoginThrottle, security_headers
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
@@ -45,6 +46,8 @@ def register_extensions(app: Flask) -> None:
     extensions.login_manager.login_view = "pages.login"
     extensions.csrf.init_app(app)
     app.before_request(protect_cookie_writes)
+    app.after_request(security_headers)
+    app.extensions["login_throttle"] = LoginThrottle()
     extensions.api.init_app(app)
 
 
