@@ -1,0 +1,83 @@
+"""When a wait node lets a run go on: pure functions of the node's config, the record and "now".
+
+Calendar arithmetic happens on the workflow's wall clock, so "09:00" and "P1D" mean the same local
+time on both sides of a DST change.
+"""
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from builder.durations import parse_duration
+from builder.schemas import WEEKDAYS
+
+
+class WaitConfigError(ValueError):
+    """The wait cannot be computed (bad duration, missing date field...); the step fails with this message."""
+
+
+def parse_clock(text: str) -> time:
+    try:
+        hours, minutes = (int(part) for part in str(text).split(":"))
+        return time(hours, minutes)
+    except (TypeError, ValueError):
+        raise WaitConfigError(f"'{text}' is not a time of day like 09:00") from None
+
+
+def local_at(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """`day` at wall-clock `at` in `zone`, in UTC. A time skipped by DST lands just after the jump."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(timezone.utc)
+
+
+def delay_until(duration: str, now: datetime, zone: ZoneInfo) -> datetime:
+    try:
+        return parse_duration(duration).add_to(now.astimezone(zone)).astimezone(timezone.utc)
+    except ValueError as exc:
+        raise WaitConfigError(f"duration '{duration}': {exc}") from None
+
+
+def record_moment(value, zone: ZoneInfo) -> datetime | None:
+    """A record's date (midnight, local) or datetime value as an aware UTC datetime; None when empty."""
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return local_at(date.fromisoformat(value), time(0, 0), zone)
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise WaitConfigError(f"'{value}' is not a date") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(timezone.utc)
+
+
+def date_until(value, offset: str, zone: ZoneInfo) -> datetime:
+    moment = record_moment(value, zone)
+    if moment is None:
+        raise WaitConfigError("the record has no date in that field")
+    return delay_until(offset or "P0D", moment, zone)
+
+
+def next_time_of_day(at: str, days: list | None, now: datetime, zone: ZoneInfo) -> datetime:
+    """The first wall-clock `at` strictly after `now` on one of `days` (any day when empty)."""
+    clock = parse_clock(at)
+    allowed = {WEEKDAYS.index(d) for d in (days or WEEKDAYS) if d in WEEKDAYS}
+    if not allowed:
+        raise WaitConfigError(f"no valid weekday in {days}")
+    today = now.astimezone(zone).date()
+    for ahead in range(8):
+        day = today + timedelta(days=ahead)
+        if day.weekday() in allowed:
+            candidate = local_at(day, clock, zone)
+            if candidate > now:
+                return candidate
+    raise WaitConfigError("no matching day in the next week")  # unreachable with a non-empty `allowed`
+
+
+def wake_time(node_type: str, config: dict, record: dict | None, now: datetime, tz_name: str) -> datetime:
+    """When a run waiting at this node goes on (possibly already past: then it goes on at once)."""
+    zone = ZoneInfo(tz_name or "UTC")
+    if node_type == "delay":
+        return delay_until(config.get("duration") or "", now, zone)
+    if node_type == "until_date":
+        value = ((record or {}).get("fields") or {}).get(config.get("field"))
+        return date_until(value, config.get("offset"), zone)
+    if node_type == "until_time":
+        return next_time_of_day(config.get("time") or "09:00", config.get("days"), now, zone)
+    raise WaitConfigError(f"'{node_type}' is not a wait")
