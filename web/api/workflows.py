@@ -12,7 +12,7 @@ from builder.db import db, utcnow
 from builder.graph import read_graph
 from builder.models import Workflow
 from engine.models import ObjectType
-from templates_library import get_template
+from templates_library import get_template, start_draft
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
@@ -137,10 +137,7 @@ class Workflows(MethodView):
             template = get_template(data["template"])
             if template is None:
                 abort(422, message="Unknown template.", details={"template": f"no template '{data['template']}'"})
-            workflow.template_id = template["id"]
-            workflow.description = template.get("description", "")
-            workflow.settings = dict(template.get("settings") or {"reenroll": False, "exit_when": None})
-            workflow.graph = read_graph(template["graph"])
+            start_draft(workflow, template)
         apply_changes(workflow, {k: v for k, v in data.items() if k != "template"})
         db.session.add(workflow)
         db.session.commit()

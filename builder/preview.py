@@ -1,0 +1,133 @@
+"""A small static SVG picture of a workflow graph, for gallery cards (no script, no ids, escaped text).
+
+Nodes are drawn at their saved positions as rounded boxes tinted by kind; edges are curves from the
+port they leave (spread along the bottom of the node) to the top of their target. The SVG scales to
+its container through its ``viewBox``.
+
+>>> svg = preview_svg({"nodes": [{"id": "t", "kind": "trigger", "type": "manual", "label": "<Go>"}]})
+>>> svg.startswith("<svg") and "&lt;Go&gt;" in svg and "<Go>" not in svg
+True
+"""
+from html import escape
+
+from builder.catalog import ports_of
+from builder.errors import WorkflowError
+from builder.graph import read_graph
+from builder.layout import NODE_H, NODE_W
+
+PADDING = 28
+LINE_CHARS = 20
+LABEL_LINES = 2
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+# kind -> (fill, accent)
+KIND_COLORS = {"trigger": ("#fff4ec", "#f76707"), "condition": ("#f3f0ff", "#7048e8"),
+               "wait": ("#fff9db", "#e67700"), "human_task": ("#e6fcf5", "#0c8599"),
+               "action": ("#e7f5ff", "#1c7ed6")}
+UNHAPPY_PORTS = ("false", "timeout", "error")
+
+
+def preview_svg(graph: dict, *, title: str | None = None) -> str:
+    """An ``<svg>`` element showing `graph` (any readable graph document).
+
+    Parameters
+    ----------
+    graph : dict
+        A graph document; it is read with :func:`builder.graph.read_graph`.
+    title : str, optional
+        The accessible name of the picture.
+
+    Raises
+    ------
+    InvalidWorkflow
+        When `graph` cannot be read.
+    """
+    graph = read_graph(graph)
+    nodes = {node["id"]: node for node in graph["nodes"]}
+    left = min((n["position"]["x"] for n in nodes.values()), default=0) - PADDING
+    top = min((n["position"]["y"] for n in nodes.values()), default=0) - PADDING
+    right = max((n["position"]["x"] + NODE_W for n in nodes.values()), default=NODE_W) + PADDING
+    bottom = max((n["position"]["y"] + NODE_H for n in nodes.values()), default=NODE_H) + PADDING
+    name = title or f"Workflow diagram with {len(nodes)} steps"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram-preview" role="img" '
+             f'viewBox="{left} {top} {right - left} {bottom - top}" preserveAspectRatio="xMidYMid meet" '
+             f'aria-label="{escape(name)}">', f"<title>{escape(name)}</title>"]
+    starts = _port_anchors(graph, nodes)
+    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]]) for edge in graph["edges"]]
+    parts += [_node(node) for node in graph["nodes"]]
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _port_anchors(graph, nodes) -> dict:
+    """Edge id -> (x, y) where it leaves its source: the wired ports spread evenly, in catalog order."""
+    wired = {}
+    for edge in graph["edges"]:
+        wired.setdefault(edge["source"], []).append(edge)
+    anchors = {}
+    for source, edges in wired.items():
+        node = nodes[source]
+        order = _port_order(node)
+        ports = sorted({edge["port"] for edge in edges}, key=lambda port: (order.get(port, len(order)), port))
+        for edge in edges:
+            share = (ports.index(edge["port"]) + 1) / (len(ports) + 1)
+            anchors[edge["id"]] = (node["position"]["x"] + NODE_W * share, node["position"]["y"] + NODE_H)
+    return anchors
+
+
+def _port_order(node) -> dict:
+    try:
+        return {port: index for index, port in enumerate(ports_of(node))}
+    except WorkflowError:
+        return {}
+
+
+def _edge(edge, start, target) -> str:
+    sx, sy = start
+    tx, ty = target["position"]["x"] + NODE_W / 2, target["position"]["y"]
+    bend = max(40.0, abs(ty - sy) / 2)
+    unhappy = edge["port"] in UNHAPPY_PORTS
+    colour = "#c92a2a" if edge["port"] in ("timeout", "error") else "#98a2b3"
+    dash = ' stroke-dasharray="8 6"' if unhappy else ""
+    arrow_tip = ty - 2
+    path = (f'<path d="M{sx:g},{sy:g} C{sx:g},{sy + bend:g} {tx:g},{arrow_tip - bend:g} {tx:g},{arrow_tip - 8:g}" '
+            f'fill="none" stroke="{colour}" stroke-width="3"{dash}/>')
+    arrow = (f'<path d="M{tx - 7:g},{arrow_tip - 10:g} L{tx + 7:g},{arrow_tip - 10:g} L{tx:g},{arrow_tip:g} Z" '
+             f'fill="{colour}"/>')
+    if edge["port"] == "next":
+        return path + arrow
+    label = (f'<text x="{sx:g}" y="{sy + 22:g}" text-anchor="middle" font-size="15" fill="{colour}" '
+             f'stroke="#fff" stroke-width="4" paint-order="stroke" {FONT}>{escape(_clip(edge["port"], 14))}</text>')
+    return path + arrow + label
+
+
+def _node(node) -> str:
+    x, y = node["position"]["x"], node["position"]["y"]
+    fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
+    lines = _wrap(node["label"])
+    first_baseline = y + NODE_H / 2 + 7 - (len(lines) - 1) * 12
+    text = "".join(f'<tspan x="{x + 46:g}" y="{first_baseline + 24 * i:g}">{escape(line)}</tspan>'
+                   for i, line in enumerate(lines))
+    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(node["label"])}</title>'
+            f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
+            f'stroke="{accent}" stroke-width="2.5"/>'
+            f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="9" fill="{accent}"/>'
+            f'<text font-size="19" font-weight="600" fill="#1d2433" {FONT}>{text}</text></g>')
+
+
+def _wrap(label: str) -> list:
+    """The label in at most two short lines, the last one clipped with an ellipsis."""
+    lines, current = [], ""
+    for word in label.split():
+        if current and len(current) + 1 + len(word) > LINE_CHARS:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES - 1] + [" ".join(lines[LABEL_LINES - 1:])]
+    return [_clip(line, LINE_CHARS) for line in lines]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
