@@ -11,12 +11,13 @@ True
 from html import escape
 
 from builder.catalog import ports_of
-from builder.errors import WorkflowError
 from builder.graph import read_graph
 from builder.layout import NODE_H, NODE_W
 
 PADDING = 28
-LINE_CHARS = 20
+# Small diagrams are centred in at least this much room, so that every card draws boxes at a similar size.
+MIN_VIEW_W, MIN_VIEW_H = 640, 330
+LINE_CHARS = 16
 LABEL_LINES = 2
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 # kind -> (fill, accent)
@@ -47,15 +48,23 @@ def preview_svg(graph: dict, *, title: str | None = None) -> str:
     top = min((n["position"]["y"] for n in nodes.values()), default=0) - PADDING
     right = max((n["position"]["x"] + NODE_W for n in nodes.values()), default=NODE_W) + PADDING
     bottom = max((n["position"]["y"] + NODE_H for n in nodes.values()), default=NODE_H) + PADDING
+    left, width = _widen(left, right - left, MIN_VIEW_W)
+    top, height = _widen(top, bottom - top, MIN_VIEW_H)
     name = title or f"Workflow diagram with {len(nodes)} steps"
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram-preview" role="img" '
-             f'viewBox="{left} {top} {right - left} {bottom - top}" preserveAspectRatio="xMidYMid meet" '
+             f'viewBox="{left:g} {top:g} {width:g} {height:g}" preserveAspectRatio="xMidYMid meet" '
              f'aria-label="{escape(name)}">', f"<title>{escape(name)}</title>"]
     starts = _port_anchors(graph, nodes)
     parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]]) for edge in graph["edges"]]
     parts += [_node(node) for node in graph["nodes"]]
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _widen(start, size, least):
+    """(start, size) of a span grown to at least `least`, around the same centre."""
+    grow = max(0, least - size)
+    return start - grow / 2, size + grow
 
 
 def _port_anchors(graph, nodes) -> dict:
@@ -66,7 +75,7 @@ def _port_anchors(graph, nodes) -> dict:
     anchors = {}
     for source, edges in wired.items():
         node = nodes[source]
-        order = _port_order(node)
+        order = {port: index for index, port in enumerate(ports_of(node))}
         ports = sorted({edge["port"] for edge in edges}, key=lambda port: (order.get(port, len(order)), port))
         for edge in edges:
             share = (ports.index(edge["port"]) + 1) / (len(ports) + 1)
@@ -74,20 +83,12 @@ def _port_anchors(graph, nodes) -> dict:
     return anchors
 
 
-def _port_order(node) -> dict:
-    try:
-        return {port: index for index, port in enumerate(ports_of(node))}
-    except WorkflowError:
-        return {}
-
-
 def _edge(edge, start, target) -> str:
     sx, sy = start
     tx, ty = target["position"]["x"] + NODE_W / 2, target["position"]["y"]
     bend = max(40.0, abs(ty - sy) / 2)
-    unhappy = edge["port"] in UNHAPPY_PORTS
     colour = "#c92a2a" if edge["port"] in ("timeout", "error") else "#98a2b3"
-    dash = ' stroke-dasharray="8 6"' if unhappy else ""
+    dash = ' stroke-dasharray="8 6"' if edge["port"] in UNHAPPY_PORTS else ""
     arrow_tip = ty - 2
     path = (f'<path d="M{sx:g},{sy:g} C{sx:g},{sy + bend:g} {tx:g},{arrow_tip - bend:g} {tx:g},{arrow_tip - 8:g}" '
             f'fill="none" stroke="{colour}" stroke-width="3"{dash}/>')
@@ -95,8 +96,10 @@ def _edge(edge, start, target) -> str:
              f'fill="{colour}"/>')
     if edge["port"] == "next":
         return path + arrow
-    label = (f'<text x="{sx:g}" y="{sy + 22:g}" text-anchor="middle" font-size="15" fill="{colour}" '
-             f'stroke="#fff" stroke-width="4" paint-order="stroke" {FONT}>{escape(_clip(edge["port"], 14))}</text>')
+    # Halfway along the curve, where the branches of one node are furthest apart.
+    port = escape(_clip(edge["port"], 14))
+    label = (f'<text x="{(sx + tx) / 2:g}" y="{(sy + ty) / 2 + 5:g}" text-anchor="middle" font-size="15" '
+             f'fill="{colour}" stroke="#fff" stroke-width="4" paint-order="stroke" {FONT}>{port}</text>')
     return path + arrow + label
 
 
@@ -104,14 +107,14 @@ def _node(node) -> str:
     x, y = node["position"]["x"], node["position"]["y"]
     fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
     lines = _wrap(node["label"])
-    first_baseline = y + NODE_H / 2 + 7 - (len(lines) - 1) * 12
-    text = "".join(f'<tspan x="{x + 46:g}" y="{first_baseline + 24 * i:g}">{escape(line)}</tspan>'
+    first_baseline = y + NODE_H / 2 + 6 - (len(lines) - 1) * 11
+    text = "".join(f'<tspan x="{x + 44:g}" y="{first_baseline + 22 * i:g}">{escape(line)}</tspan>'
                    for i, line in enumerate(lines))
     return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(node["label"])}</title>'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="2.5"/>'
             f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="9" fill="{accent}"/>'
-            f'<text font-size="19" font-weight="600" fill="#1d2433" {FONT}>{text}</text></g>')
+            f'<text font-size="17" font-weight="600" fill="#1d2433" {FONT}>{text}</text></g>')
 
 
 def _wrap(label: str) -> list:

@@ -21,15 +21,13 @@ FOLDER = Path(__file__).parent
 
 @lru_cache(maxsize=1)
 def _all() -> dict[str, dict]:
-    templates = {}
-    for path in sorted(FOLDER.glob("*.json")):
-        data = json.loads(path.read_text())
-        templates[data["id"]] = data
-    return templates
+    loaded = [json.loads(path.read_text()) for path in FOLDER.glob("*.json")]
+    return {t["id"]: t for t in sorted(loaded, key=lambda t: (t["category"], t["name"]))}
 
 
 def list_templates(category: str | None = None, query: str | None = None) -> list[dict]:
-    """The templates, optionally only those of `category` (any case) whose text matches every word of `query`."""
+    """The templates, by category and name; only those of `category` (any case) and matching every word of
+    `query` when given."""
     found = list(_all().values())
     if category:
         found = [t for t in found if t["category"].casefold() == category.strip().casefold()]

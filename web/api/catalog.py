@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from builder.catalog import catalog_json
-from templates_library import get_template, list_templates
+from templates_library import categories, get_template, list_templates
 from web.auth import requires
 
 blp = Blueprint("catalog", __name__, url_prefix="/api", description="Node types and templates")
@@ -30,7 +30,18 @@ class TemplateOut(ma.Schema):
     category = fields.String()
     description = fields.String()
     tags = fields.List(fields.String())
+    settings = fields.Dict(metadata={"description": "workflow settings a draft from this template starts with"})
     graph = fields.Dict()
+
+
+class TemplateFilter(ma.Schema):
+    category = fields.String(metadata={"description": "only this category (any case)"})
+    q = fields.String(metadata={"description": "words that must all appear in the name, description, tags or steps"})
+
+
+class CategoryOut(ma.Schema):
+    name = fields.String()
+    count = fields.Integer()
 
 
 @blp.route("/node-types")
@@ -44,9 +55,19 @@ class NodeTypes(MethodView):
 @blp.route("/templates")
 class Templates(MethodView):
     @requires("viewer")
+    @blp.arguments(TemplateFilter, location="query")
     @blp.response(200, TemplateOut(many=True))
+    def get(self, args):
+        return list_templates(category=args.get("category"), query=args.get("q"))
+
+
+@blp.route("/templates/categories")
+class TemplateCategories(MethodView):
+    @requires("viewer")
+    @blp.response(200, CategoryOut(many=True))
     def get(self):
-        return list_templates()
+        """The template categories with how many templates each holds."""
+        return categories()
 
 
 @blp.route("/templates/<template_id>")

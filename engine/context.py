@@ -1,0 +1,112 @@
+"""What an executor sees while a run advances: the record, the trigger, templates, the clock.
+
+The template context is plain data (ARCHITECTURE.md mechanism 6): ``record`` (fields, owner as
+``{username, email, name}``, tags, stage...), ``trigger`` (event, changes), ``payload``, ``run``,
+``workflow`` and ``now`` (in the workflow's time zone).
+"""
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from builder.db import db
+from builder.templating import render
+from engine.clock import SYSTEM_CLOCK
+from engine.models import ObjectType, Record
+from engine.records import Cause
+
+_CLOCK_KEY = "flowdesk.engine.clock"
+_UNLOADED = object()
+
+
+def current_clock():
+    """The app's clock: the system clock unless a test installed another with :func:`use_clock`."""
+    return current_app.extensions.get(_CLOCK_KEY, SYSTEM_CLOCK)
+
+
+def use_clock(app, clock) -> None:
+    app.extensions[_CLOCK_KEY] = clock
+
+
+def record_view(record: Record | None) -> dict | None:
+    """A record as templates and conditions see it."""
+    if record is None:
+        return None
+    owner = record.owner
+    return {"id": record.id, "object": record.object, "fields": dict(record.fields or {}),
+            "owner": {"username": owner.username, "email": owner.email, "name": owner.name} if owner else None,
+            "tags": list(record.tags or []), "pipeline": record.pipeline, "stage": record.stage,
+            "external_id": record.external_id,
+            "created_at": record.created_at.isoformat() if record.created_at else None,
+            "updated_at": record.updated_at.isoformat() if record.updated_at else None}
+
+
+class StepContext:
+    """One advance of one run, as executors see it. `dry` executors describe their effect instead of doing it."""
+
+    def __init__(self, spec, *, run_id, record_id, trigger, payload, depth, started_at, clock, dry=False,
+                 record=_UNLOADED):
+        self.spec, self.run_id, self.record_id = spec, run_id, record_id
+        self.trigger, self.payload, self.depth, self.started_at = trigger or {}, payload, depth, started_at
+        self.clock, self.dry = clock, dry
+        self._record, self._view, self._templates, self._fields = record, _UNLOADED, None, {}
+
+    @classmethod
+    def of_run(cls, run, spec, clock, record=_UNLOADED) -> "StepContext":
+        return cls(spec, run_id=run.id, record_id=run.record_id, trigger=run.trigger, payload=run.payload,
+                   depth=run.depth, started_at=run.started_at, clock=clock, record=record)
+
+    @property
+    def config(self):
+        return current_app.config
+
+    def now(self):
+        return self.clock.now()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.spec.timezone)
+
+    @property
+    def record(self) -> Record | None:
+        """The run's record as it is now (None when the run has none or it was deleted)."""
+        if self._record is _UNLOADED:
+            self._record = db.session.get(Record, self.record_id) if self.record_id else None
+        return self._record
+
+    @property
+    def view(self) -> dict | None:
+        if self._view is _UNLOADED:
+            self._view = record_view(self.record)
+        return self._view
+
+    def record_changed(self) -> None:
+        """Call after changing the record, so later steps see it as it now is."""
+        self._view, self._templates = _UNLOADED, None
+
+    def object_fields(self, object_name: str | None) -> dict:
+        """Field specs of an object type (for typed conditions and values)."""
+        if object_name not in self._fields:
+            kind = db.session.get(ObjectType, object_name) if object_name else None
+            self._fields[object_name] = dict(kind.fields or {}) if kind else {}
+        return self._fields[object_name]
+
+    @property
+    def cause(self) -> Cause:
+        """How changes made by this run are attributed: enrollment uses it against self-triggering and loops."""
+        return Cause(actor=f"workflow:{self.spec.name}"[:120], run_id=self.run_id, workflow_id=self.spec.workflow_id,
+                     depth=self.depth + 1)
+
+    def template_context(self) -> dict:
+        if self._templates is None:
+            self._templates = {
+                "record": self.view or {}, "trigger": self.trigger, "payload": self.payload,
+                "run": {"id": self.run_id, "started_at": self.started_at.isoformat() if self.started_at else None},
+                "workflow": {"id": self.spec.workflow_id, "name": self.spec.name, "version": self.spec.number},
+                "now": self.now().astimezone(self.zone)}
+        return self._templates
+
+    def render(self, text, *, html=False) -> str:
+        """User text rendered in the sandbox; raises builder.templating.TemplateError with a readable message."""
+        if not isinstance(text, str) or ("{" not in text):
+            return "" if text is None else str(text)
+        return render(text, self.template_context(), html=html)

@@ -1,0 +1,116 @@
+"""Runs and what they leave behind: steps, outbound messages, refused enrollments (docs/ENGINE.md)."""
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from builder.db import UTCDateTime, db, utcnow
+
+LIVE = ("running", "waiting")
+FINISHED = ("completed", "failed", "cancelled")
+
+
+class Run(db.Model):
+    """One run of a pinned workflow version. Its position is `tokens`; `seq` is bumped by every write,
+    so a worker claims a run with ``UPDATE ... WHERE seq = :seen`` (docs/ENGINE.md)."""
+
+    __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_record_status", "record_id", "status"),
+                      Index("ix_runs_workflow_id", "workflow_id", "id"),
+                      Index("ix_runs_ready", "ready", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column()
+    # No foreign key: a run outlives the record it ran on (and says so when the record is gone).
+    record_id: Mapped[int | None] = mapped_column()
+    event_id: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    reason: Mapped[str | None] = mapped_column(Text)
+    tokens: Mapped[list] = mapped_column(JSON, default=list)
+    nodes: Mapped[dict] = mapped_column(JSON, default=dict)
+    ready: Mapped[bool] = mapped_column(default=True)
+    wake_at = mapped_column(UTCDateTime, nullable=True, index=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    trigger: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict | list | None] = mapped_column(JSON, nullable=True)
+    depth: Mapped[int] = mapped_column(default=0)
+    started_at = mapped_column(UTCDateTime, default=utcnow)
+    finished_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class Step(db.Model):
+    """One node executed by a run: what went in, what came out, and how it ended."""
+
+    __tablename__ = "steps"
+    __table_args__ = (Index("ix_steps_run_id", "run_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    node_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    input: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    output: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempt: Mapped[int] = mapped_column(default=1)
+    started_at = mapped_column(UTCDateTime)
+    finished_at = mapped_column(UTCDateTime, nullable=True)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "node_id": self.node_id, "status": self.status, "reason": self.reason,
+                "started_at": self.started_at, "finished_at": self.finished_at, "input": self.input,
+                "output": self.output, "error": self.error, "attempt": self.attempt}
+
+
+class Message(db.Model):
+    """The outbox: one outbound email, SMS, WhatsApp message or webhook call.
+
+    `id` is generated when the step runs and travels with the message (SMTP Message-ID, HTTP
+    Idempotency-Key), so a redelivery after a crash is recognisable as the same message.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    node_id: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(10))
+    to: Mapped[str] = mapped_column(String(2000))
+    cc: Mapped[str | None] = mapped_column(String(2000))
+    subject: Mapped[str | None] = mapped_column(String(1000))
+    body: Mapped[str | None] = mapped_column(Text)
+    # Webhooks: {"method", "headers", "payload"}; the URL is `to`.
+    request: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    transport: Mapped[str | None] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at = mapped_column(UTCDateTime, default=utcnow)
+    lease_until = mapped_column(UTCDateTime, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    sent_at = mapped_column(UTCDateTime, nullable=True)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "channel": self.channel, "to": self.to, "cc": self.cc, "subject": self.subject,
+                "body": self.body, "status": self.status, "run_id": self.run_id, "node_id": self.node_id,
+                "error": self.error, "attempts": self.attempts, "transport": self.transport,
+                "created_at": self.created_at, "sent_at": self.sent_at}
+
+
+class EnrollmentRefusal(db.Model):
+    """A workflow that an event (or a manual or webhook start) did not start, and why."""
+
+    __tablename__ = "enrollment_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column()
+    record_id: Mapped[int | None] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "workflow_id": self.workflow_id, "event_id": self.event_id,
+                "record_id": self.record_id, "reason": self.reason, "created_at": self.created_at}

@@ -1,0 +1,40 @@
+"""What an executor returns. Executors never move tokens; the interpreter reads these and does.
+
+>>> Advance("true", reason="amount is 7500, more than 5000").port
+'true'
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Go on along `port`. `status` is ``done``, or ``skipped`` when the step was reached but did nothing."""
+
+    port: str = "next"
+    status: str = "done"
+    reason: str | None = None
+    input: dict | None = None
+    output: dict | None = None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Park the token until a moment, a task or a message decides how it goes on."""
+
+    until: datetime | None = None
+    task_id: int | None = None
+    message_id: str | None = None
+    reason: str | None = None
+    input: dict | None = None
+
+
+@dataclass(frozen=True)
+class Fail:
+    """The step failed: the token takes the node's `error` port when it is wired, else the run fails."""
+
+    error: str
+    input: dict | None = None
+
+
+Outcome = Advance | Wait | Fail

@@ -1,0 +1,61 @@
+"""Published versions as the interpreter reads them, built once per version id and kept per app.
+
+A version never changes after it is published, so a process may keep its spec for as long as it lives;
+the cache hangs off the Flask app so that two apps (two databases) never share one.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+
+from builder.db import db
+from builder.graph import GraphIndex, read_graph
+from builder.models import WorkflowVersion
+
+_CACHE_KEY = "flowdesk.engine.specs"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a run needs of its version: the graph index, settings and names, all immutable."""
+
+    version_id: int | None
+    workflow_id: int
+    number: int | None
+    name: str
+    timezone: str
+    settings: dict
+    graph: GraphIndex
+
+    @property
+    def trigger(self) -> dict | None:
+        return self.graph.trigger
+
+    @property
+    def exit_when(self) -> dict | None:
+        return self.settings.get("exit_when")
+
+    @property
+    def reenroll(self) -> bool:
+        return bool(self.settings.get("reenroll"))
+
+    @classmethod
+    def of_draft(cls, workflow) -> "Spec":
+        """A spec of a workflow's draft (for dry runs); never cached."""
+        return cls(None, workflow.id, workflow.version, workflow.name, workflow.timezone or "UTC",
+                   dict(workflow.settings or {}), GraphIndex(read_graph(workflow.graph)))
+
+
+def spec_of(version_id: int) -> Spec:
+    """The spec of a published version; raises LookupError when there is no such version."""
+    cache = current_app.extensions.setdefault(_CACHE_KEY, {})
+    spec = cache.get(version_id)
+    if spec is None:
+        row = db.session.execute(db.select(
+            WorkflowVersion.workflow_id, WorkflowVersion.number, WorkflowVersion.name, WorkflowVersion.timezone,
+            WorkflowVersion.settings, WorkflowVersion.graph).where(WorkflowVersion.id == version_id)).first()
+        if row is None:
+            raise LookupError(f"no workflow version {version_id}")
+        spec = Spec(version_id, row.workflow_id, row.number, row.name, row.timezone or "UTC",
+                    dict(row.settings or {}), GraphIndex(read_graph(row.graph)))
+        cache[version_id] = spec
+    return spec
