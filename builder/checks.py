@@ -193,6 +193,8 @@ def _ref_problem(ref: str, scope) -> str | None:
 
 
 def _name_problem(name, scope, types=None) -> str | None:
+    if not name:
+        return None
     if scope.has_record is False:
         return "this workflow's trigger starts runs without a record (use payload.<key> in conditions)"
     if not scope.object or not name:

@@ -9,7 +9,8 @@ How values compare (what a user sees):
 - text ignores case and surrounding spaces (eq, ne, in, not_in, contains, not_contains, has_tag);
 - numbers compare as numbers, and ``"5000"`` counts as 5000;
 - dates and datetimes compare in time; when one side is a date only, both compare by their UTC day.
-  Besides ISO text a value may be ``now``, ``today``, ``now+P3D`` or ``today-P1W`` (ISO 8601 durations, UTC);
+  Besides ISO text a value may be ``now``, ``today``, ``now+P3D`` or ``today-P1W`` (ISO 8601 durations, UTC),
+  counted from the ``now`` argument (pass the engine's clock; the system clock when omitted);
 - ``in`` / ``not_in`` take a list or a comma-separated string; tags compare as a set;
 - a missing field is empty; a comparison that makes no sense (``gt "abc"``) is False, and ne, not_in and
   not_contains are the exact opposites of eq, in and contains;

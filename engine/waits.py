@@ -47,6 +47,14 @@ def record_moment(value, zone: ZoneInfo) -> datetime | None:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(timezone.utc)
 
 
+def days_from_field(record: dict | None, name: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """E.g. "wait the product's usage days": the number in a record field, as whole local days."""
+    value = ((record or {}).get("fields") or {}).get(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise WaitConfigError(f"field '{name}' holds no number of days ({value!r})")
+    return delay_until(f"P{int(value)}D", now, zone)
+
+
 def date_until(value, offset: str, zone: ZoneInfo) -> datetime:
     moment = record_moment(value, zone)
     if moment is None:
@@ -74,6 +82,8 @@ def wake_time(node_type: str, config: dict, record: dict | None, now: datetime, 
     """When a run waiting at this node goes on (possibly already past: then it goes on at once)."""
     zone = ZoneInfo(tz_name or "UTC")
     if node_type == "delay":
+        if config.get("days_field"):
+            return days_from_field(record, config["days_field"], now, zone)
         return delay_until(config.get("duration") or "", now, zone)
     if node_type == "until_date":
         value = ((record or {}).get("fields") or {}).get(config.get("field"))

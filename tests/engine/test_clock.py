@@ -1,8 +1,10 @@
+import doctest
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine import clock as clock_module
 from engine.clock import SYSTEM_CLOCK, ManualClock, SystemClock
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -52,3 +54,8 @@ def test_manual_clock_refuses_moments_without_a_time_zone(moment):
     with pytest.raises(ValueError):
         clock.set(moment)
     assert clock.now() == datetime(2026, 3, 7, tzinfo=timezone.utc)
+
+
+def test_docstring_examples():
+    result = doctest.testmod(clock_module)
+    assert result.failed == 0 and result.attempted > 0

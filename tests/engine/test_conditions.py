@@ -1,3 +1,4 @@
+import doctest
 from datetime import datetime, timezone
 
 import pytest
@@ -6,6 +7,7 @@ from hypothesis import strategies as st
 
 from builder.objects import DEMO_OBJECTS
 from builder.schemas import CONDITION_OPERATORS
+from engine import conditions as conditions_module
 from engine.conditions import OPERATORS, evaluate, explain
 
 TASK = DEMO_OBJECTS["task"]["fields"]
@@ -313,3 +315,8 @@ def test_negated_operators_are_exact_opposites(field, value, record, spec):
     for positive, negative in (("eq", "ne"), ("in", "not_in"), ("contains", "not_contains"),
                                ("is_empty", "is_not_empty")):
         assert rule(field, positive, value, record, spec) is not rule(field, negative, value, record, spec)
+
+
+def test_docstring_examples():
+    result = doctest.testmod(conditions_module)
+    assert result.failed == 0 and result.attempted > 0

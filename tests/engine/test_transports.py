@@ -1,3 +1,4 @@
+import doctest
 import socket
 
 import pytest
@@ -375,3 +376,8 @@ def test_a_redirect_to_a_private_address_is_refused(monkeypatch, http_endpoint):
         assert trap.connections() == 0
     finally:
         trap.socket.close()
+
+
+def test_docstring_examples():
+    result = doctest.testmod(netguard)
+    assert result.failed == 0 and result.attempted > 0

@@ -76,3 +76,11 @@ def test_until_time_inside_the_spring_forward_gap_lands_after_the_jump():
     saturday = local("2026-03-07T12:00").astimezone(timezone.utc)
     woke = wake_time("until_time", {"time": "02:30"}, None, saturday, NY)
     assert woke.astimezone(ZoneInfo(NY)).isoformat() == "2026-03-08T03:30:00-04:00"
+
+
+def test_delay_can_take_its_days_from_a_number_field():
+    record = {"fields": {"usage_days": 30}}
+    woke = wake_time("delay", {"duration": "P1D", "days_field": "usage_days"}, record, utc(2026, 11, 1, 9), "UTC")
+    assert woke == utc(2026, 12, 1, 9)
+    with pytest.raises(WaitConfigError, match="usage_days"):
+        wake_time("delay", {"days_field": "usage_days"}, {"fields": {}}, utc(2026, 11, 1), "UTC")

@@ -1,0 +1,95 @@
+"""Seeded random workflow-shaped graphs: what people build, only bigger and messier.
+
+One trigger at the top; conditions branch on ``true``/``false``; actions go on along ``next`` and
+sometimes handle ``error``; human tasks branch by outcome and sometimes by ``timeout``; waits sit in
+between. A few nodes join two branches, and a few branches loop back to an earlier step through a
+wait node, as a reminder loop does.
+
+>>> graph = workflow_graph(40, seed=1)
+>>> len(graph["nodes"]), graph["nodes"][0]["kind"]
+(40, 'trigger')
+>>> workflow_graph(40, seed=1) == graph
+True
+"""
+import random
+
+from builder.catalog import get_type
+
+KIND_WEIGHTS = {"action": 45, "condition": 20, "wait": 20, "human_task": 15}
+TYPES = {"action": ["send_email", "send_sms", "create_task", "update_record", "notify_user", "webhook"],
+         "wait": ["delay", "until_date", "until_time"], "condition": ["condition"], "human_task": ["human_task"]}
+OUTCOMES = ["approve", "reject", "escalate", "defer"]
+JOIN_CHANCE, LOOP_CHANCE = 0.08, 0.05
+ERROR_CHANCE, TIMEOUT_CHANCE = 0.25, 0.5
+LOOP_REACH = 6  # how many steps up the branch a loop may jump back
+
+
+def workflow_graph(size: int, seed: int) -> dict:
+    """A graph document of `size` nodes (at least 2), the same for the same `size` and `seed`."""
+    rnd = random.Random(f"{size}-{seed}")
+    builder = _Builder(rnd)
+    builder.open(builder.add("trigger", "record_created", parent=None, object="deal"), ["next"])
+    while len(builder.nodes) < size:
+        source, port = builder.take_open_port()
+        roll = rnd.random()
+        if roll < LOOP_CHANCE and len(builder.open_ports) > 1 and size - len(builder.nodes) > 1:
+            builder.loop_back(source, port)
+        elif roll < LOOP_CHANCE + JOIN_CHANCE and builder.open_ports:
+            target = builder.add_random(parent=source)
+            builder.connect(source, port, target)
+            builder.connect(*builder.take_open_port(), target)
+        else:
+            builder.connect(source, port, builder.add_random(parent=source))
+    return {"nodes": builder.nodes, "edges": builder.edges, "notes": []}
+
+
+class _Builder:
+    def __init__(self, rnd):
+        self.rnd = rnd
+        self.nodes, self.edges, self.open_ports = [], [], []
+        self.parent = {}
+
+    def add(self, kind, type_, parent, **config) -> str:
+        node_id = f"n{len(self.nodes)}"
+        self.nodes.append({"id": node_id, "kind": kind, "type": type_, "label": f"{type_} {len(self.nodes)}",
+                           "config": {**get_type(type_, kind).defaults(), **config}, "position": {"x": 0, "y": 0}})
+        self.parent[node_id] = parent
+        return node_id
+
+    def add_random(self, parent) -> str:
+        kind = self.rnd.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+        type_ = self.rnd.choice(TYPES[kind])
+        if kind == "human_task":
+            outcomes = OUTCOMES[:self.rnd.randint(2, 3)]
+            node_id = self.add(kind, type_, parent, title="Review", outcomes=outcomes)
+            self.open(node_id, outcomes + (["timeout"] if self.rnd.random() < TIMEOUT_CHANCE else []))
+        elif kind == "condition":
+            node_id = self.add(kind, type_, parent)
+            self.open(node_id, ["true", "false"])
+        elif kind == "action":
+            node_id = self.add(kind, type_, parent)
+            self.open(node_id, ["next"] + (["error"] if self.rnd.random() < ERROR_CHANCE else []))
+        else:
+            node_id = self.add(kind, type_, parent)
+            self.open(node_id, ["next"])
+        return node_id
+
+    def open(self, node_id, ports) -> None:
+        self.open_ports += [(node_id, port) for port in ports]
+
+    def take_open_port(self) -> tuple:
+        return self.open_ports.pop(self.rnd.randrange(len(self.open_ports)))
+
+    def connect(self, source, port, target) -> None:
+        self.edges.append({"id": f"e{len(self.edges)}", "source": source, "target": target, "port": port})
+
+    def loop_back(self, source, port) -> None:
+        """source --port--> a new wait --next--> a node up to LOOP_REACH steps above `source`."""
+        wait = self.add("wait", "delay", parent=source)
+        self.connect(source, port, wait)
+        target = source
+        for _ in range(self.rnd.randint(0, LOOP_REACH - 1)):
+            if self.parent[self.parent[target]] is None:
+                break  # never back into the trigger
+            target = self.parent[target]
+        self.connect(wait, "next", target)

@@ -1,0 +1,16 @@
+"""send_sms and send_whatsapp: `{to, body}` POSTed to the provider URL by the outbox (or kept in the mailbox)."""
+from engine import outbox
+from engine.outcomes import Advance
+
+CHANNELS = {"send_sms": "sms", "send_whatsapp": "whatsapp"}
+
+
+def execute(node, ctx):
+    channel = CHANNELS[node["type"]]
+    to, body = ctx.render(node["config"].get("to")).strip(), ctx.render(node["config"].get("body"))
+    if not to:
+        return Advance(status="skipped", reason="no recipient: 'To' is empty for this record",
+                       input={"to": to, "body": body})
+    if ctx.dry:
+        return Advance(reason=f"would send a {channel} message to {to}", input={"to": to, "body": body})
+    return outbox.queue(ctx, node, channel, to, body=body)

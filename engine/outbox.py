@@ -1,0 +1,139 @@
+"""The outbox: messages are written in their step's transaction and delivered later by a sender.
+
+Delivery is claimed with a lease, so any number of senders can share the table and a killed sender's
+messages are taken over once its lease expires. The message id goes to the receiver (SMTP Message-ID,
+HTTP Idempotency-Key): a crash between delivering and recording it redelivers the same id, never a new one.
+Failures retry with exponential backoff; after the last attempt the message is `failed`, and the run,
+woken either way, moves the waiting token on `next` or takes the `error` path (docs/ENGINE.md).
+"""
+import logging
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, update
+
+from builder.db import db
+from engine.actions.transports import DeliveryError, post_json, send_email
+from engine.clock import SYSTEM_CLOCK
+from engine.models import Message, Run
+from engine.models.runs import LIVE
+from engine.outcomes import Advance, Wait
+
+log = logging.getLogger(__name__)
+
+# Channels whose provider may be left unset: their messages then go to the built-in mailbox.
+PROVIDER_SETTINGS = {"email": "SMTP_URL", "sms": "SMS_PROVIDER_URL", "whatsapp": "WHATSAPP_PROVIDER_URL"}
+DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 5, "OUTBOX_BACKOFF_SECONDS": 30, "OUTBOX_LEASE_SECONDS": 60}
+MAX_BACKOFF = timedelta(hours=6)
+MAX_RESULT_CHARS = 2000
+
+
+def setting(name: str):
+    return current_app.config.get(name, DEFAULTS.get(name))
+
+
+def has_provider(channel: str) -> bool:
+    return channel not in PROVIDER_SETTINGS or bool(setting(PROVIDER_SETTINGS[channel]))
+
+
+def add_message(*, run_id, node_id, channel, to, now, cc=None, subject=None, body=None, request=None) -> Message:
+    """Write a message in the caller's transaction: queued, or at once `sent` to the built-in mailbox."""
+    message = Message(id=uuid.uuid4().hex, run_id=run_id, node_id=node_id, channel=channel, to=to, cc=cc or None,
+                      subject=subject, body=body, request=request, status="queued", attempts=0,
+                      next_attempt_at=now, created_at=now)
+    if not has_provider(channel):
+        message.status, message.transport, message.sent_at, message.attempts = "sent", "mailbox", now, 1
+    db.session.add(message)
+    return message
+
+
+def queue(ctx, node: dict, channel: str, to: str, **content):
+    """The outcome of a sending step: go on at once (mailbox) or wait for the sender to deliver."""
+    message = add_message(run_id=ctx.run_id, node_id=node["id"], channel=channel, to=to, now=ctx.now(), **content)
+    summary = {"channel": channel, "to": to, **{k: v for k, v in content.items() if v is not None}}
+    if message.status == "sent":
+        return Advance(reason="delivered to the built-in mailbox (no provider is configured)", input=summary,
+                       output={"message_id": message.id})
+    return Wait(message_id=message.id, reason=f"queued for delivery ({channel})", input=summary)
+
+
+def send_due(limit: int = 20, clock=SYSTEM_CLOCK) -> int:
+    """Deliver up to `limit` due messages; returns how many were attempted by this sender."""
+    now = clock.now()
+    ids = db.session.scalars(db.select(Message.id).where(
+        Message.status == "queued", Message.next_attempt_at <= now,
+        or_(Message.lease_until.is_(None), Message.lease_until < now)
+    ).order_by(Message.next_attempt_at).limit(limit)).all()
+    db.session.commit()
+    return sum(1 for message_id in ids if deliver(message_id, clock))
+
+
+def deliver(message_id: str, clock=SYSTEM_CLOCK) -> bool:
+    """Claim one message, deliver it outside any transaction, then record the result. False if not claimed."""
+    now = clock.now()
+    lease = now + timedelta(seconds=setting("OUTBOX_LEASE_SECONDS"))
+    claimed = db.session.execute(update(Message).where(
+        Message.id == message_id, Message.status == "queued", Message.next_attempt_at <= now,
+        or_(Message.lease_until.is_(None), Message.lease_until < now)
+    ).values(lease_until=lease, attempts=Message.attempts + 1).execution_options(synchronize_session=False))
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return False
+    message = db.session.get(Message, message_id)
+    fields = {"to": message.to, "cc": message.cc, "subject": message.subject, "body": message.body,
+              "request": message.request, "channel": message.channel, "attempts": message.attempts,
+              "run_id": message.run_id}
+    db.session.commit()  # no transaction stays open (nor SQLite lock held) while the network is slow
+    try:
+        result = _transmit(message_id, fields)
+    except DeliveryError as exc:
+        _record_failure(message_id, fields, lease, exc, clock)
+    except Exception as exc:  # noqa: BLE001 - a transport bug must fail the message, not kill the sender
+        log.exception("delivering message %s", message_id)
+        _record_failure(message_id, fields, lease, DeliveryError(f"internal error: {exc}", retryable=False), clock)
+    else:
+        _settle(message_id, fields["run_id"], lease, status="sent", result=result, sent_at=clock.now(),
+                error=None, transport=fields["channel"])
+    return True
+
+
+def _transmit(message_id: str, m: dict) -> dict:
+    if m["channel"] == "email":
+        refused = send_email(setting("SMTP_URL"), message_id=message_id, sender=setting("SMTP_SENDER"),
+                             to=m["to"], cc=m["cc"], subject=m["subject"] or "", body=m["body"] or "")
+        return {"refused": sorted(refused)} if refused else {}
+    if m["channel"] in ("sms", "whatsapp"):
+        # Provider URLs are set by the administrator, so private addresses are fine for them.
+        status, text = post_json(setting(PROVIDER_SETTINGS[m["channel"]]), {"to": m["to"], "body": m["body"]},
+                                 message_id=message_id, allow_private=True)
+    else:
+        request = m["request"] or {}
+        status, text = post_json(m["to"], request.get("payload"), message_id=message_id,
+                                 headers=request.get("headers"), method=request.get("method", "POST"),
+                                 allow_private=bool(setting("WEBHOOK_ALLOW_PRIVATE")))
+    return {"status": status, "body": text[:MAX_RESULT_CHARS]}
+
+
+def _record_failure(message_id, fields, lease, error: DeliveryError, clock) -> None:
+    now = clock.now()
+    if error.retryable and fields["attempts"] < setting("OUTBOX_MAX_ATTEMPTS"):
+        backoff = min(timedelta(seconds=setting("OUTBOX_BACKOFF_SECONDS") * 2 ** (fields["attempts"] - 1)),
+                      MAX_BACKOFF)
+        _settle(message_id, None, lease, status="queued", error=str(error), next_attempt_at=now + backoff)
+    else:
+        _settle(message_id, fields["run_id"], lease, status="failed", error=str(error))
+
+
+def _settle(message_id, run_id, lease, **values) -> None:
+    """Record the outcome if our lease still holds, and wake the run waiting for it (runs before messages:
+    the same lock order as advances and cancellations)."""
+    if run_id is not None:
+        db.session.execute(update(Run).where(Run.id == run_id, Run.status.in_(LIVE))
+                           .values(ready=True, seq=Run.seq + 1).execution_options(synchronize_session=False))
+    done = db.session.execute(update(Message).where(Message.id == message_id, Message.lease_until == lease)
+                              .values(lease_until=None, **values).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()  # another sender took over after our lease ran out; its result counts
+        return
+    db.session.commit()
