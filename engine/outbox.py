@@ -48,10 +48,11 @@ def add_message(*, run_id, node_id, channel, to, now, cc=None, subject=None, bod
     return message
 
 
-def queue(ctx, node: dict, channel: str, to: str, **content):
-    """The outcome of a sending step: go on at once (mailbox) or wait for the sender to deliver."""
+def queue(ctx, node: dict, channel: str, to: str, *, shown: dict, **content):
+    """The outcome of a sending step: go on at once (mailbox) or wait for the sender to deliver.
+    `shown` is the step's input as the run view shows it."""
     message = add_message(run_id=ctx.run_id, node_id=node["id"], channel=channel, to=to, now=ctx.now(), **content)
-    summary = {"channel": channel, "to": to, **{k: v for k, v in content.items() if v is not None}}
+    summary = {"channel": channel, **shown}
     if message.status == "sent":
         return Advance(reason="delivered to the built-in mailbox (no provider is configured)", input=summary,
                        output={"message_id": message.id})

@@ -27,4 +27,5 @@ def execute(node, ctx):
         return Advance(status="skipped", reason="no recipient: 'To' is empty for this record", input=message)
     if ctx.dry:
         return Advance(reason=f"would send an email to {', '.join(to)}", input=message)
-    return outbox.queue(ctx, node, "email", ", ".join(to), cc=", ".join(cc) or None, subject=subject, body=body)
+    return outbox.queue(ctx, node, "email", ", ".join(to), cc=", ".join(cc) or None, subject=subject, body=body,
+                        shown=message)

@@ -13,4 +13,4 @@ def execute(node, ctx):
                        input={"to": to, "body": body})
     if ctx.dry:
         return Advance(reason=f"would send a {channel} message to {to}", input={"to": to, "body": body})
-    return outbox.queue(ctx, node, channel, to, body=body)
+    return outbox.queue(ctx, node, channel, to, body=body, shown={"to": to, "body": body})

@@ -4,6 +4,9 @@ import json
 from engine import outbox
 from engine.outcomes import Advance, Fail
 
+# Step inputs are visible to viewers; these header values are kept out of them.
+SECRET_HEADERS = ("authorization", "cookie", "proxy-authorization", "x-api-key", "api-key")
+
 
 def default_payload(ctx) -> dict:
     """What an empty body sends: the run's record, trigger and workflow."""
@@ -16,14 +19,15 @@ def execute(node, ctx):
     url, method = ctx.render(config.get("url")).strip(), (config.get("method") or "POST").upper()
     headers = {str(name): ctx.render(value) for name, value in (config.get("headers") or {}).items()}
     text = ctx.render(config.get("body"))
-    described = {"url": url, "method": method, "headers": headers, "body": text}
+    shown = {"url": url, "method": method, "body": text,
+             "headers": {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}}
     if not url.lower().startswith(("http://", "https://")):
-        return Fail(f"the URL must start with http:// or https://, not {url[:200]!r}", input=described)
+        return Fail(f"the URL must start with http:// or https://, not {url[:200]!r}", input=shown)
     try:
         payload = json.loads(text) if text.strip() else default_payload(ctx)
     except ValueError as exc:
-        return Fail(f"the body is not JSON ({exc}); use the tojson filter for inserted values", input=described)
+        return Fail(f"the body is not JSON ({exc}); use the tojson filter for inserted values", input=shown)
     if ctx.dry:
-        return Advance(reason=f"would call {method} {url}", input=described)
-    return outbox.queue(ctx, node, "webhook", url, subject=method, body=text,
+        return Advance(reason=f"would call {method} {url}", input=shown)
+    return outbox.queue(ctx, node, "webhook", url, subject=method, body=text, shown=shown,
                         request={"method": method, "headers": headers, "payload": payload})

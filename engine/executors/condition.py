@@ -1,0 +1,15 @@
+"""Condition nodes: `true` when the record (as it is at this step) matches, else `false` (skipped)."""
+from engine.conditions import evaluate, reason
+from engine.outcomes import Advance
+
+
+def execute(node, ctx):
+    config = node["config"]
+    group = {"match": config.get("match", "all"), "rules": config.get("rules") or []}
+    view = ctx.view or {}
+    fields, now = ctx.object_fields(view.get("object")), ctx.now()
+    passed = evaluate(group, view, ctx.trigger, fields, payload=ctx.payload, now=now)
+    why = reason(group, view, ctx.trigger, fields, payload=ctx.payload, now=now)
+    if passed:
+        return Advance("true", reason=why)
+    return Advance("false", status="skipped", reason=f"condition not met: {why}")
