@@ -70,3 +70,5 @@ class TriggerIndex(db.Model):
     trigger_type: Mapped[str] = mapped_column(String(40))
     object: Mapped[str | None] = mapped_column(String(50))
     event: Mapped[str | None] = mapped_column(String(30))
+    # Time-based triggers fire only for occurrences after this (publishing never replays the past).
+    armed_at = mapped_column(UTCDateTime, default=utcnow)

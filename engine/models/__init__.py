@@ -1,7 +1,8 @@
 """The engine's tables: people, records and their durable change events."""
+from engine.models.fires import TriggerFire
 from engine.models.people import ApiToken, Notification, User, ROLES
 from engine.models.records import Event, ObjectType, Record
 from engine.models.runs import EnrollmentRefusal, Message, Run, Step
 
 __all__ = ["ApiToken", "EnrollmentRefusal", "Event", "Message", "Notification", "ObjectType", "Record", "ROLES", "Run",
-           "Step", "User"]
+           "Step", "TriggerFire", "User"]
