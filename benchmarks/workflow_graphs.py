@@ -1,9 +1,11 @@
 """Seeded random workflow-shaped graphs: what people build, only bigger and messier.
 
-One trigger at the top; conditions branch on ``true``/``false``; actions go on along ``next`` and
+One trigger at the top. Conditions branch on ``true``/``false``; actions go on along ``next`` and
 sometimes handle ``error``; human tasks branch by outcome and sometimes by ``timeout``; waits sit in
-between. A few nodes join two branches, and a few branches loop back to an earlier step through a
-wait node, as a reminder loop does.
+between. The graph grows the way people build: mostly by extending the branch they are on, sometimes
+by going back to another open port. A few nodes join two branches, taking the open branch nearest
+to the one being extended (the two sides of a condition meeting again, as they usually do); a few
+branches loop back to an earlier step through a wait node, as a reminder loop does.
 
 >>> graph = workflow_graph(40, seed=1)
 >>> len(graph["nodes"]), graph["nodes"][0]["kind"]
@@ -19,6 +21,7 @@ KIND_WEIGHTS = {"action": 45, "condition": 20, "wait": 20, "human_task": 15}
 TYPES = {"action": ["send_email", "send_sms", "create_task", "update_record", "notify_user", "webhook"],
          "wait": ["delay", "until_date", "until_time"], "condition": ["condition"], "human_task": ["human_task"]}
 OUTCOMES = ["approve", "reject", "escalate", "defer"]
+CONTINUE_CHANCE = 0.6  # extend the branch just made rather than another open port
 JOIN_CHANCE, LOOP_CHANCE = 0.08, 0.05
 ERROR_CHANCE, TIMEOUT_CHANCE = 0.25, 0.5
 LOOP_REACH = 6  # how many steps up the branch a loop may jump back
@@ -32,12 +35,12 @@ def workflow_graph(size: int, seed: int) -> dict:
     while len(builder.nodes) < size:
         source, port = builder.take_open_port()
         roll = rnd.random()
-        if roll < LOOP_CHANCE and len(builder.open_ports) > 1 and size - len(builder.nodes) > 1:
+        if roll < LOOP_CHANCE and builder.open_ports and size - len(builder.nodes) > 1:
             builder.loop_back(source, port)
         elif roll < LOOP_CHANCE + JOIN_CHANCE and builder.open_ports:
             target = builder.add_random(parent=source)
             builder.connect(source, port, target)
-            builder.connect(*builder.take_open_port(), target)
+            builder.connect(*builder.take_nearest_open_port(source), target)
         else:
             builder.connect(source, port, builder.add_random(parent=source))
     return {"nodes": builder.nodes, "edges": builder.edges, "notes": []}
@@ -47,13 +50,14 @@ class _Builder:
     def __init__(self, rnd):
         self.rnd = rnd
         self.nodes, self.edges, self.open_ports = [], [], []
-        self.parent = {}
+        self.parent, self.depth = {}, {}
 
     def add(self, kind, type_, parent, **config) -> str:
         node_id = f"n{len(self.nodes)}"
         self.nodes.append({"id": node_id, "kind": kind, "type": type_, "label": f"{type_} {len(self.nodes)}",
                            "config": {**get_type(type_, kind).defaults(), **config}, "position": {"x": 0, "y": 0}})
         self.parent[node_id] = parent
+        self.depth[node_id] = 0 if parent is None else self.depth[parent] + 1
         return node_id
 
     def add_random(self, parent) -> str:
@@ -62,23 +66,41 @@ class _Builder:
         if kind == "human_task":
             outcomes = OUTCOMES[:self.rnd.randint(2, 3)]
             node_id = self.add(kind, type_, parent, title="Review", outcomes=outcomes)
-            self.open(node_id, outcomes + (["timeout"] if self.rnd.random() < TIMEOUT_CHANCE else []))
+            ports = outcomes + (["timeout"] if self.rnd.random() < TIMEOUT_CHANCE else [])
         elif kind == "condition":
             node_id = self.add(kind, type_, parent)
-            self.open(node_id, ["true", "false"])
+            ports = ["true", "false"]
         elif kind == "action":
             node_id = self.add(kind, type_, parent)
-            self.open(node_id, ["next"] + (["error"] if self.rnd.random() < ERROR_CHANCE else []))
+            ports = ["next"] + (["error"] if self.rnd.random() < ERROR_CHANCE else [])
         else:
             node_id = self.add(kind, type_, parent)
-            self.open(node_id, ["next"])
+            ports = ["next"]
+        self.open(node_id, ports)
         return node_id
 
     def open(self, node_id, ports) -> None:
-        self.open_ports += [(node_id, port) for port in ports]
+        # Reversed, so that the first port is the one a continued branch extends.
+        self.open_ports += [(node_id, port) for port in reversed(ports)]
 
     def take_open_port(self) -> tuple:
-        return self.open_ports.pop(self.rnd.randrange(len(self.open_ports)))
+        index = -1 if self.rnd.random() < CONTINUE_CHANCE else self.rnd.randrange(len(self.open_ports))
+        return self.open_ports.pop(index)
+
+    def take_nearest_open_port(self, node_id) -> tuple:
+        """The open port whose node has the deepest common ancestor with `node_id`."""
+        index = max(range(len(self.open_ports)),
+                    key=lambda i: (self._common_depth(node_id, self.open_ports[i][0]), i))
+        return self.open_ports.pop(index)
+
+    def _common_depth(self, a, b) -> int:
+        while self.depth[a] > self.depth[b]:
+            a = self.parent[a]
+        while self.depth[b] > self.depth[a]:
+            b = self.parent[b]
+        while a != b:
+            a, b = self.parent[a], self.parent[b]
+        return self.depth[a]
 
     def connect(self, source, port, target) -> None:
         self.edges.append({"id": f"e{len(self.edges)}", "source": source, "target": target, "port": port})

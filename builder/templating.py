@@ -5,7 +5,10 @@ The immutable sandbox already refuses underscore attributes and mutation at run 
 - :func:`template_problem` refuses at validation time what the sandbox would refuse later;
 - every ``for`` loop and ``~`` concatenation is rewritten to pass through a guard, and arithmetic,
   calls and filters are intercepted, so a render stops at a deadline and at a size limit even when
-  it produces no output (``{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}...``).
+  it produces no output (``{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}...``);
+  operations that could build a huge value are estimated before they run (:mod:`builder.template_limits`);
+- ``{{ }}`` prints plain data only (text, numbers, dates, lists, mappings), never a function, class or
+  other Python object, so nothing internal leaks into a message.
 
 Missing values render empty (``ChainableUndefined``), and a newline right after a block tag is
 dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages.
@@ -13,23 +16,27 @@ dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages
 >>> render("Hi {{ record.owner.name }}!", {"record": {"owner": None}})
 'Hi !'
 """
+import datetime
+import decimal
 import functools
 import re
 import time
 from contextvars import ContextVar
 
-from jinja2 import ChainableUndefined, TemplateSyntaxError, nodes
+from jinja2 import ChainableUndefined, TemplateSyntaxError, Undefined, nodes
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
+from builder import template_limits as limits
 from builder.errors import WorkflowError
 
-MAX_VALUE = 1_000_000  # longest string or list a template may build along the way
-MAX_INT_BITS = 100_000
-_WIDE_FILTERS = ("center", "indent", "slice")  # filters that allocate or loop by a numeric argument
-_BIG_NUMBER = re.compile(r"\d{7,}")
-_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
-_PERCENT_SPEC = re.compile(r"%[^a-zA-Z%]*")
+MAX_VALUE = limits.MAX_VALUE
+_PLAIN = (str, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, Undefined, type(None))
+# Filters whose (first) argument names an attribute to read from each item.
+_ATTRIBUTE_FILTERS = ("attr", "selectattr", "rejectattr", "groupby")
+# A str.format field that reads an attribute or item: "{0.__class__}", "{x[_y]}".
+_FORMAT_REACH = re.compile(r"\{[^{}!:]*?[.\[](_\w*)")
 _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)  # there is nothing to load
 _deadline: ContextVar[float | None] = ContextVar("template_deadline", default=None)
 
@@ -49,24 +56,20 @@ class _Environment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator, left, right):
         _check_deadline()
-        if operator == "**" and isinstance(left, int) and isinstance(right, int):
-            if right > 0 and abs(left) > 1 and abs(left).bit_length() * right > MAX_INT_BITS:
-                raise SecurityError("the number would be too large")
-        if operator == "*" and _repeats_too_much(left, right):
-            raise SecurityError(f"the value would be longer than {MAX_VALUE} characters")
+        if operator == "**":
+            limits.check_power(left, right)
+        if operator == "*":
+            limits.check_repeat(left, right)
         if operator == "%" and isinstance(left, str):
-            _check_percent_format(left)
-        return _bounded(super().call_binop(context, operator, left, right))
+            limits.check_percent_format(left, right)
+        return limits.bounded(super().call_binop(context, operator, left, right))
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         _check_deadline()
         owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
-        if isinstance(owner, str):
-            if any(isinstance(a, int) and a > MAX_VALUE for a in (*args, *kwargs.values())):
-                raise SecurityError("a width or count in this call is too large")
-            if getattr(__obj, "__name__", "") in ("format", "format_map"):
-                _check_brace_format(owner)
-        return _bounded(super().call(__context, __obj, *args, **kwargs))
+        if isinstance(owner, (str, bytes)):
+            args = limits.check_str_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
+        return limits.bounded(super().call(__context, __obj, *args, **kwargs))
 
     def getattr(self, obj, attribute):
         _check_deadline()
@@ -79,7 +82,20 @@ class _Environment(ImmutableSandboxedEnvironment):
             yield item
 
     def guarded_value(self, value):
-        return _bounded(value)
+        return limits.bounded(value)
+
+    def guarded_concat(self, parts):
+        """``a ~ b ~ c``, measured before it is joined."""
+        if sum(limits.weight(part) for part in parts) > MAX_VALUE:
+            raise SecurityError(f"the text would be longer than {MAX_VALUE} characters")
+        return markup_join(parts) if self.autoescape else str_join(parts)
+
+    def concat(self, parts):
+        """Joins the output buffered by macros, ``{% set %}`` and ``{% filter %}`` blocks (Jinja's hook)."""
+        parts = list(parts)
+        if sum(map(len, parts)) > MAX_VALUE:
+            raise SecurityError(f"a block's output would be longer than {MAX_VALUE} characters")
+        return "".join(parts)
 
 
 class _Guards(NodeTransformer):
@@ -98,27 +114,56 @@ class _Guards(NodeTransformer):
         return node
 
     def visit_Concat(self, node):
+        node = self.generic_visit(node)
+        return self._wrap("guarded_concat", nodes.Tuple(node.nodes, "load", lineno=node.lineno))
+
+    def visit_List(self, node):
         return self._wrap("guarded_value", self.generic_visit(node))
+
+    visit_Dict = visit_List
+
+    def visit_Tuple(self, node):
+        # A tuple is also an assignment target (`{% for a, b in ... %}`); only built values are measured.
+        node = self.generic_visit(node)
+        return self._wrap("guarded_value", node) if node.ctx == "load" else node
 
 
 def _guard_filter(name, func):
+    estimate = limits.filter_estimator(name, func)
+
     @functools.wraps(func)
     def guarded(*args, **kwargs):
         _check_deadline()
-        if name in _WIDE_FILTERS and any(isinstance(a, int) and a > MAX_VALUE for a in (*args, *kwargs.values())):
+        values = (*args, *kwargs.values())
+        if name in limits.WIDE_FILTERS and any(isinstance(a, int) and a > MAX_VALUE for a in values):
             raise SecurityError(f"the '{name}' filter was given too large a number")
-        if name == "format":
-            for arg in args:
-                if isinstance(arg, str):
-                    _check_percent_format(arg)
-                    break
-        return _bounded(func(*args, **kwargs))
+        for value in values:
+            limits.bounded(value)
+        if estimate is not None:
+            args, kwargs = estimate(args, kwargs)
+        return limits.bounded(func(*args, **kwargs))
 
     return guarded
 
 
+def _printable(value):
+    """What ``{{ }}`` may print: plain data, never a function, class, generator or other Python object."""
+    limits.bounded(value)
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.items())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            pending.extend(item)
+        elif not isinstance(item, _PLAIN):
+            raise SecurityError("a template prints text, numbers, dates, lists and mappings, not a function "
+                                "or object (add |list to print a sequence)")
+    return value
+
+
 def _build_environment() -> _Environment:
-    env = _Environment(undefined=ChainableUndefined, autoescape=False, trim_blocks=True)
+    env = _Environment(undefined=ChainableUndefined, autoescape=False, trim_blocks=True, finalize=_printable)
     env.filters = {name: _guard_filter(name, func) for name, func in env.filters.items()}
     env.globals.pop("lipsum", None)
     return env
@@ -151,12 +196,12 @@ def template_problem(text) -> str | None:
 def _problem_of(text: str) -> str | None:
     try:
         tree = ENVIRONMENT.parse(text)
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, *_LOADERS)):
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Const, *_LOADERS)):
             if isinstance(node, _LOADERS):
                 return "include, import and extends are not available in templates"
-            name = _touched_name(node)
-            if name is not None and name.startswith("_"):
-                return f"uses '{name}': names starting with '_' are not available in templates"
+            for name in _touched_names(node):
+                if name.startswith("_"):
+                    return f"uses '{name}': names starting with '_' are not available in templates"
         _compile(text, False)
     except TemplateSyntaxError as exc:
         return f"line {exc.lineno}: {exc.message}"
@@ -206,6 +251,8 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
         raise TemplateError(f"The template is not allowed to do this: {exc}") from exc
     except RecursionError as exc:
         raise TemplateError("The template recurses too deeply.") from exc
+    except MemoryError as exc:
+        raise TemplateError("The template needs too much memory.") from exc
     except Exception as exc:  # noqa: BLE001 - user text may fail in any way; report it, never crash
         raise TemplateError(f"The template failed: {exc}") from exc
     finally:
@@ -219,46 +266,30 @@ def _compile(text: str, html: bool):
     return env.from_string(_Guards(env).visit(env.parse(text)))
 
 
-def _touched_name(node) -> str | None:
+def _touched_names(node) -> list:
+    """The attribute and item names `node` reads, as far as the source text tells."""
     if isinstance(node, nodes.Getattr):
-        return node.attr
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-        return node.arg.value
-    if isinstance(node, nodes.Filter) and node.name == "attr" and node.args:
-        first = node.args[0]
-        if isinstance(first, nodes.Const) and isinstance(first.value, str):
-            return first.value
-    return None
+        return [node.attr]
+    if isinstance(node, nodes.Getitem):
+        return _const_names(node.arg)
+    if isinstance(node, nodes.Const):
+        return _FORMAT_REACH.findall(node.value) if isinstance(node.value, str) else []
+    if isinstance(node, nodes.Filter):
+        named = [kw.value for kw in node.kwargs if kw.key == "attribute"]
+        if node.name in _ATTRIBUTE_FILTERS and node.args:
+            named.append(node.args[0])
+        return [name for arg in named for name in _const_names(arg)]
+    return []
+
+
+def _const_names(node) -> list:
+    # Filters read dotted attribute paths ("owner.__class__") one part at a time.
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return node.value.split(".")
+    return []
 
 
 def _check_deadline() -> None:
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
         raise TemplateError("The template took too long to render.")
-
-
-def _bounded(value):
-    if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_VALUE:
-        raise SecurityError(f"a value longer than {MAX_VALUE} characters or items")
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise SecurityError("the number would be too large")
-    return value
-
-
-def _repeats_too_much(left, right) -> bool:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_VALUE:
-            return True
-    return False
-
-
-def _check_percent_format(text: str) -> None:
-    for spec in _PERCENT_SPEC.findall(text):
-        if "*" in spec or _BIG_NUMBER.search(spec):
-            raise SecurityError("a width or precision in this format is too large")
-
-
-def _check_brace_format(text: str) -> None:
-    for spec in _FORMAT_FIELD.findall(text):
-        if _BIG_NUMBER.search(spec):
-            raise SecurityError("a width or precision in this format is too large")

@@ -48,7 +48,7 @@ class StepContext:
         self.spec, self.run_id, self.record_id = spec, run_id, record_id
         self.trigger, self.payload, self.depth, self.started_at = trigger or {}, payload, depth, started_at
         self.clock, self.dry = clock, dry
-        self._record, self._view, self._templates, self._fields = record, _UNLOADED, None, {}
+        self._record, self._view, self._templates, self._kinds = record, _UNLOADED, None, {}
 
     @classmethod
     def of_run(cls, run, spec, clock, record=_UNLOADED) -> "StepContext":
@@ -85,10 +85,11 @@ class StepContext:
 
     def object_fields(self, object_name: str | None) -> dict:
         """Field specs of an object type (for typed conditions and values)."""
-        if object_name not in self._fields:
-            kind = db.session.get(ObjectType, object_name) if object_name else None
-            self._fields[object_name] = dict(kind.fields or {}) if kind else {}
-        return self._fields[object_name]
+        if object_name not in self._kinds:
+            # Held here so the session's (weak) identity map keeps it for engine.records too.
+            self._kinds[object_name] = db.session.get(ObjectType, object_name) if object_name else None
+        kind = self._kinds[object_name]
+        return kind.fields or {} if kind else {}
 
     @property
     def cause(self) -> Cause:

@@ -53,10 +53,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from web.api import register as register_api
+    from web.hooks import bp as hooks
     from web.pages import register as register_pages
 
     register_api(extensions.api)
     register_pages(app)
+    app.register_blueprint(hooks)
 
 
 def register_errorhandlers(app: Flask) -> None:

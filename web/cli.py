@@ -1,4 +1,6 @@
 """The `flowdesk` command: database, users, tokens, demo data and the server."""
+import signal
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -8,6 +10,7 @@ from engine import demo
 from engine.models import ROLES
 from engine.people import create_user, issue_token
 from engine.records import RecordInvalid
+from engine.worker import Engine, start_embedded
 
 
 def _create_app():
@@ -85,10 +88,28 @@ def run(host, port):
     """Serve web, engine and scheduler in one process."""
     from werkzeug.serving import run_simple
 
-    click.echo(f"Flowdesk on http://{host}:{port}/")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    app = current_app._get_current_object()
+    engine = start_embedded(app) if app.config["FLOWDESK_EMBEDDED_ENGINE"] else None
+    click.echo(f"Flowdesk on http://{host}:{port}/" + (" (with the engine)" if engine else ""))
+    try:
+        run_simple(host, port, app, threaded=True)
+    finally:
+        if engine:
+            engine.stop()
+
+
+@click.command("worker")
+@with_appcontext
+def worker():
+    """Run an engine worker until SIGTERM or Ctrl-C (finishing the work in hand first)."""
+    engine = Engine(current_app._get_current_object())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: engine.stop_event.set())
+    click.echo("Flowdesk worker started")
+    engine.start().wait()
+    click.echo("Flowdesk worker stopped")
 
 
 def register(app) -> None:
-    for command in (users, tokens, demo_group, run):
+    for command in (users, tokens, demo_group, run, worker):
         app.cli.add_command(command)

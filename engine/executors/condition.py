@@ -1,5 +1,5 @@
 """Condition nodes: `true` when the record (as it is at this step) matches, else `false` (skipped)."""
-from engine.conditions import evaluate, reason
+from engine.conditions import explain
 from engine.outcomes import Advance
 
 
@@ -8,8 +8,7 @@ def execute(node, ctx):
     group = {"match": config.get("match", "all"), "rules": config.get("rules") or []}
     view = ctx.view or {}
     fields, now = ctx.object_fields(view.get("object")), ctx.now()
-    passed = evaluate(group, view, ctx.trigger, fields, payload=ctx.payload, now=now)
-    why = reason(group, view, ctx.trigger, fields, payload=ctx.payload, now=now)
-    if passed:
-        return Advance("true", reason=why)
-    return Advance("false", status="skipped", reason=f"condition not met: {why}")
+    verdict = explain(group, view, ctx.trigger, fields, payload=ctx.payload, now=now)
+    if verdict.passed:
+        return Advance("true", reason=verdict.reason)
+    return Advance("false", status="skipped", reason=f"condition not met: {verdict.reason}")

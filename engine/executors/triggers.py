@@ -1,5 +1,5 @@
 """Triggers: whether a record event starts a workflow. Executing a trigger node just goes on."""
-from engine.conditions import evaluate, reason
+from engine.conditions import evaluate, explain
 from engine.outcomes import Advance
 
 
@@ -26,5 +26,6 @@ def matches(node: dict, event, object_fields: dict, now) -> bool:
                     now=now)
 
 
-def filter_reason(node: dict, record: dict, trigger: dict, object_fields: dict, now) -> str:
-    return reason(node["config"].get("filter"), record, trigger, object_fields, now=now)
+def filter_verdict(node: dict, record: dict, trigger: dict, object_fields: dict, now):
+    """Whether a record passes the trigger's filter, and why (for dry runs)."""
+    return explain(node["config"].get("filter"), record, trigger, object_fields, now=now)

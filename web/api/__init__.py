@@ -1,7 +1,9 @@
 """The JSON API: one flask-smorest blueprint per resource."""
-from web.api import catalog, events, objects, records, tokens, users, workflow_versions, workflows  # noqa: F401
+from web.api import (catalog, events, messages, notifications, objects, records, runs, tokens, users,  # noqa: F401
+                     workflow_versions, workflows)
 
-BLUEPRINTS = (objects.blp, records.blp, events.blp, tokens.blp, users.blp, workflows.blp, catalog.blp)
+BLUEPRINTS = (objects.blp, records.blp, events.blp, tokens.blp, users.blp, workflows.blp, catalog.blp, runs.blp,
+              messages.blp, notifications.blp)
 
 
 def register(api) -> None:

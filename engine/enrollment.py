@@ -1,0 +1,145 @@
+"""Enrollment: durable record events become runs (CONTRACT.md §5, docs/ENGINE.md).
+
+Events are taken in id order. Each event is one transaction: mark it processed (a second worker finds
+it already taken), end live runs on its record that the change exits, then for every active workflow
+listening to (object, event) in the trigger index, check its trigger and the enrollment rules and either
+start a run (advanced at once, in the same transaction) or record why not.
+"""
+import logging
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import OperationalError
+
+from builder.db import db
+from builder.models import TriggerIndex
+from engine import lifecycle
+from engine.clock import SYSTEM_CLOCK
+from engine.conditions import explain
+from engine.executors import triggers
+from engine.models import Event, ObjectType, Record, Run
+from engine.models.runs import LIVE
+from engine.specs import spec_of
+
+log = logging.getLogger(__name__)
+_CLAIM = Event.__table__.update().where(Event.__table__.c.id == bindparam("event_id"),
+                                       Event.__table__.c.processed_at.is_(None)).values(processed_at=bindparam("now"))
+_EVENT_COLUMNS = (Event.id, Event.object, Event.event, Event.record_id, Event.changes, Event.snapshot,
+                  Event.origin_workflow_id, Event.depth)
+
+
+def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
+    """Enroll up to `limit` unprocessed events; returns how many this call processed."""
+    events = db.session.execute(select(*_EVENT_COLUMNS).where(Event.processed_at.is_(None))
+                                .order_by(Event.id).limit(limit)).all()
+    if not events:
+        db.session.commit()
+        return 0
+    listeners = _listeners({(e.object, e.event) for e in events})
+    busy = _records_with_live_runs({e.record_id for e in events if e.record_id is not None})
+    busy |= {e.record_id for e in events if listeners.get((e.object, e.event))}
+    # An event no workflow listens to, on a record without live runs, has nothing to do: mark those at once.
+    quiet = [e.id for e in events if not listeners.get((e.object, e.event)) and e.record_id not in busy]
+    done = 0
+    if quiet:
+        done += db.session.execute(update(Event).where(Event.id.in_(quiet), Event.processed_at.is_(None))
+                                   .values(processed_at=clock.now())
+                                   .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    for event in events:
+        if event.id not in quiet:
+            done += enroll_event(event, listeners.get((event.object, event.event), ()), clock)
+    return done
+
+
+def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int:
+    """Handle one event in one transaction; 0 when another worker has already taken it."""
+    try:
+        taken = _enroll(event, listeners, clock)
+        db.session.commit()
+        return taken
+    except OperationalError:
+        db.session.rollback()  # a lock or a lost connection: the event stays pending and is taken again
+        raise
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("enrolling event %s", event.id)
+        return _give_up(event, listeners, exc, clock)
+
+
+def _enroll(event, listeners, clock) -> int:
+    now = clock.now()
+    if db.session.execute(_CLAIM, {"event_id": event.id, "now": now}).rowcount != 1:
+        return 0
+    record = _locked_record(event.record_id) if event.event != "deleted" else None
+    live = lifecycle.live_runs(event.record_id)
+    trigger = {"event": event.event, "changes": event.changes or {}}
+    kind = db.session.get(ObjectType, event.object)  # held: the identity map is weak, and runs need it too
+    fields = kind.fields or {} if kind else {}
+    for run in live:
+        why = _exit_reason(run, event, trigger, fields, now)
+        if why:
+            lifecycle.cancel(run, why, clock)
+    if event.event == "deleted":
+        trigger["record"] = event.snapshot
+    for workflow_id, version_id in listeners:
+        spec = spec_of(version_id)
+        if not triggers.matches(spec.trigger, event, fields, now):
+            continue
+        refused = lifecycle.refusal(spec, origin_workflow_id=event.origin_workflow_id, depth=event.depth,
+                                    live_runs=live)
+        if refused:
+            lifecycle.refuse(spec, refused, record_id=event.record_id, event_id=event.id)
+            continue
+        live.append(lifecycle.start(spec, record=record, record_id=event.record_id, trigger=trigger,
+                                    depth=event.depth, event_id=event.id, clock=clock))
+    return 1
+
+
+def _exit_reason(run: Run, event, trigger: dict, fields: dict, now) -> str | None:
+    """Why this change ends a live run of the record, or None."""
+    if event.event == "deleted":
+        return "the record was deleted"
+    exit_when = spec_of(run.version_id).exit_when
+    if event.event != "updated" or not exit_when:
+        return None
+    verdict = explain(exit_when, event.snapshot, trigger, fields, now=now)
+    return f"exit condition met: {verdict.reason}" if verdict.passed else None
+
+
+def _give_up(event, listeners, error: Exception, clock) -> int:
+    """An event that cannot be enrolled (a bug) is marked processed and its refusals say why, so it is
+    neither retried forever nor dropped in silence."""
+    claimed = db.session.execute(update(Event).where(Event.id == event.id, Event.processed_at.is_(None))
+                                 .values(processed_at=clock.now()).execution_options(synchronize_session=False))
+    for _workflow_id, version_id in listeners if claimed.rowcount == 1 else ():
+        lifecycle.refuse(spec_of(version_id), f"internal error while enrolling: {type(error).__name__}: {error}",
+                         record_id=event.record_id, event_id=event.id)
+    db.session.commit()
+    return claimed.rowcount
+
+
+def _listeners(keys: set) -> dict:
+    """(object, event) -> [(workflow_id, version_id)] of the active workflows listening to it."""
+    found = {}
+    objects = {obj for obj, _ in keys}
+    rows = db.session.execute(select(TriggerIndex.object, TriggerIndex.event, TriggerIndex.workflow_id,
+                                     TriggerIndex.version_id).where(TriggerIndex.object.in_(objects))
+                              .order_by(TriggerIndex.workflow_id))
+    for row in rows:
+        if (row.object, row.event) in keys:
+            found.setdefault((row.object, row.event), []).append((row.workflow_id, row.version_id))
+    return found
+
+
+def _records_with_live_runs(record_ids: set) -> set:
+    if not record_ids:
+        return set()
+    return set(db.session.scalars(select(Run.record_id).where(Run.record_id.in_(record_ids),
+                                                              Run.status.in_(LIVE)).distinct()))
+
+
+def _locked_record(record_id: int | None) -> Record | None:
+    """The event's record, locked on PostgreSQL so that enrollments and advances of one record queue up."""
+    if record_id is None:
+        return None
+    return db.session.get(Record, record_id, with_for_update={"of": Record})

@@ -1,0 +1,200 @@
+"""The interpreter: moves a run's tokens through its pinned version's graph (docs/ENGINE.md).
+
+:func:`advance` is one transaction: claim the run, execute ready tokens and wake due ones until every
+token waits or ends, write steps, node statuses and tokens, commit. Executors only return outcomes;
+this module alone moves tokens.
+"""
+import logging
+from collections import deque
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from builder.db import db
+from engine.actions import notify
+from engine.clock import SYSTEM_CLOCK
+from engine.context import StepContext
+from engine.executors import execute
+from engine import runstore
+from engine.models import Message, Step
+from engine.models.runs import LIVE
+from engine.outcomes import Advance, Fail, Wait
+from engine.specs import spec_of
+
+log = logging.getLogger(__name__)
+
+# Validation refuses loops without a wait, so only a bug gets here; it fails the run instead of spinning.
+MAX_STEPS = 1000
+STEPS = Step.__table__
+_INSERT_STEPS = STEPS.insert()
+_INSERT_STEPS_RETURNING = STEPS.insert().returning(STEPS.c.id, sort_by_parameter_order=True)
+_MESSAGES = select(Message.id, Message.status, Message.error, Message.result) \
+    .where(Message.id.in_(bindparam("ids", expanding=True)))
+
+
+def advance(run_id: int, clock=SYSTEM_CLOCK) -> bool:
+    """Move one run as far as it can go now, in one transaction. False when another worker had it first."""
+    run = runstore.claim(run_id)
+    if run is None:
+        db.session.rollback()
+        return False
+    if run.status in LIVE:
+        move(run, StepContext.of_run(run, spec_of(run.version_id), clock))
+    else:
+        runstore.write(run, ready=False)
+    db.session.commit()
+    return True
+
+
+def move(run, ctx: StepContext) -> None:
+    """Advance `run` in the caller's transaction (the caller has claimed it, or just created it)."""
+    walk = _Walk(run, ctx)
+    walk.go()
+    walk.save()
+
+
+def wake_at(tokens: list) -> datetime | None:
+    moments = [datetime.fromisoformat(t["until"]) for t in tokens if t["state"] == "waiting" and t.get("until")]
+    return min(moments, default=None)
+
+
+class _Walk:
+    """The working state of one advance."""
+
+    def __init__(self, run, ctx: StepContext):
+        self.run, self.ctx, self.graph = run, ctx, ctx.spec.graph
+        self.nodes = dict(run.nodes or {})
+        self.todo, self.kept = deque(), []
+        self.new_steps, self.ended_steps, self.parked = [], [], []
+        self.failure = None
+
+    def go(self) -> None:
+        tokens = list(self.run.tokens or [])
+        messages = _messages([t["message_id"] for t in tokens if t.get("message_id")])
+        now, woken = self.ctx.now(), []
+        for token in tokens:
+            outcome = _woken(token, now, messages) if token["state"] == "waiting" else None
+            if token["state"] == "ready":
+                self.todo.append(token)
+            elif outcome is not None:
+                woken.append((token, outcome))
+            else:
+                self.kept.append(token)
+        for token, outcome in woken:
+            if self.failure is None:
+                self.apply(token, outcome)
+            else:
+                self.kept.append(token)
+        taken = 0
+        while self.todo and self.failure is None:
+            token = self.todo.popleft()
+            node = self.graph.node(token["node"])
+            taken += 1
+            if taken > MAX_STEPS:
+                self.apply(token, Fail(f"more than {MAX_STEPS} steps without a wait: does the workflow loop?"))
+            else:
+                self.apply(token, self.execute(node))
+
+    def execute(self, node):
+        try:
+            return execute(node, self.ctx)
+        except SQLAlchemyError:
+            raise  # the transaction is unusable: roll the whole advance back
+        except Exception as exc:  # noqa: BLE001 - a bug in one step fails that step, never the engine
+            log.exception("step %s of run %s", node["id"], self.run.id)
+            return Fail(f"internal error in this step: {type(exc).__name__}: {exc}")
+
+    def apply(self, token: dict, outcome) -> None:
+        node = self.graph.node(token["node"])
+        if isinstance(outcome, Wait) and outcome.message_id is None and outcome.task_id is None \
+                and outcome.until is not None and outcome.until <= self.ctx.now():
+            outcome = Advance(reason=f"{outcome.reason} (already passed)", input=outcome.input)
+        if isinstance(outcome, Wait):
+            self.park(token, node, outcome)
+            return
+        if isinstance(outcome, Fail):
+            self.record(token, node, "failed", error=outcome.error, input=outcome.input)
+            port = "error"
+            if not self.graph.targets(node["id"], port):
+                self.failure = (token, node, outcome.error)
+                return
+        else:
+            self.record(token, node, outcome.status, reason=outcome.reason, input=outcome.input,
+                        output=outcome.output)
+            port = outcome.port
+        for target in self.graph.targets(node["id"], port):
+            self.todo.append({"node": target, "state": "ready"})
+
+    def park(self, token: dict, node: dict, wait: Wait) -> None:
+        until = wait.until.isoformat() if wait.until else None
+        row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
+        parked = {"node": node["id"], "state": "waiting", "attempt": token.get("attempt", 1)}
+        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id)):
+            if value is not None:
+                parked[key] = value
+        self.kept.append(parked)
+        self.parked.append((parked, row))
+
+    def record(self, token, node, status, *, reason=None, input=None, output=None, error=None, until=None):
+        """Write the step (a new row, or the end of the step a woken token waited in) and the node's status."""
+        now = self.ctx.now()
+        finished = None if status == "waiting" else now
+        resumed = "step_id" in token
+        count = (self.nodes.get(node["id"]) or {}).get("count", 0) + (0 if resumed else 1)
+        self.nodes[node["id"]] = {"status": status, "reason": reason, "until": until, "error": error, "count": count}
+        if resumed:
+            self.ended_steps.append({"id": token["step_id"], "status": status, "reason": reason, "output": output,
+                                     "error": error, "finished_at": finished})
+            return None
+        row = {"run_id": self.run.id, "node_id": node["id"], "status": status, "reason": reason, "input": input,
+               "output": output, "error": error, "attempt": token.get("attempt", 1), "started_at": now,
+               "finished_at": finished}
+        self.new_steps.append(row)
+        return row
+
+    def save(self) -> None:
+        run, now = self.run, self.ctx.now()
+        if self.new_steps and self.parked:
+            # Waiting tokens remember their step, so that the step is completed where it began.
+            ids = db.session.scalars(_INSERT_STEPS_RETURNING, self.new_steps).all()
+            position = {id(row): index for index, row in enumerate(self.new_steps)}
+            for parked, row in self.parked:
+                parked["step_id"] = ids[position[id(row)]]
+        elif self.new_steps:
+            db.session.execute(_INSERT_STEPS, self.new_steps)
+        if self.ended_steps:
+            db.session.execute(update(Step), self.ended_steps)
+        if self.failure is not None:
+            token, node, error = self.failure
+            failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}
+            runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo) + [failed],
+                           status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
+            notify.run_failed(self.ctx, run.reason)
+            return
+        waiting = any(t["state"] == "waiting" for t in self.kept)
+        runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept,
+                       status="waiting" if waiting else "completed", reason=None, wake_at=wake_at(self.kept),
+                       finished_at=None if waiting else now)
+
+
+def _messages(ids: list) -> dict:
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.execute(_MESSAGES, {"ids": ids})}
+
+
+def _woken(token: dict, now: datetime, messages: dict):
+    """The outcome that ends a waiting token's wait, or None while it still waits."""
+    if "message_id" in token:
+        message = messages.get(token["message_id"])
+        if message is None:
+            return Fail("the message of this step no longer exists")
+        if message.status == "sent":
+            return Advance(output={"message_id": token["message_id"], **(message.result or {})})
+        if message.status == "failed":
+            return Fail(message.error or "the message could not be delivered")
+        return None
+    if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+        return Advance(reason=f"waited until {token['until']}")
+    return None

@@ -1,0 +1,58 @@
+"""How the engine reads and writes runs: Core statements built once, runs in hand as plain namespaces.
+
+The ORM model (engine.models.Run) is for reading runs elsewhere (the API); on the engine's hot path, building
+a statement per call and tracking ORM objects cost more than the SQL itself. Every write bumps or follows a
+claim of `seq`, the run's optimistic lock (docs/ENGINE.md).
+"""
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, select
+
+from builder.db import db
+from engine.models import Record, Run
+from engine.models.runs import LIVE
+
+RUNS = Run.__table__
+_SEEN = select(RUNS.c.seq, RUNS.c.record_id).where(RUNS.c.id == bindparam("run_id"))
+_LOCK_RECORD = select(Record.__table__.c.id).where(Record.__table__.c.id == bindparam("record_id")).with_for_update()
+_CLAIM = RUNS.update().where(RUNS.c.id == bindparam("run_id"), RUNS.c.seq == bindparam("seen")) \
+    .values(seq=RUNS.c.seq + 1)
+_ONE = select(RUNS).where(RUNS.c.id == bindparam("run_id"))
+_LIVE_ON_RECORD = select(RUNS).where(RUNS.c.record_id == bindparam("record_id"), RUNS.c.status.in_(LIVE))
+# No values(): the SET clause is made of the column names passed at execution.
+_WRITE = RUNS.update().where(RUNS.c.id == bindparam("run_id"))
+_INSERT = RUNS.insert().returning(RUNS.c.id)
+
+
+def claim(run_id: int) -> SimpleNamespace | None:
+    """Take the run for this transaction (its `seq` must not have moved since we looked), or None.
+
+    On PostgreSQL the run's record is locked first: enrollment locks the record before it touches the
+    record's runs, so both take their locks in the same order and cannot deadlock.
+    """
+    seen = db.session.execute(_SEEN, {"run_id": run_id}).first()
+    if seen is None:
+        return None
+    if seen.record_id is not None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_LOCK_RECORD, {"record_id": seen.record_id})
+    if db.session.execute(_CLAIM, {"run_id": run_id, "seen": seen.seq}).rowcount != 1:
+        return None
+    return SimpleNamespace(**db.session.execute(_ONE, {"run_id": run_id}).one()._mapping)
+
+
+def live_on_record(record_id: int | None) -> list:
+    if record_id is None:
+        return []
+    return [SimpleNamespace(**row._mapping) for row in db.session.execute(_LIVE_ON_RECORD, {"record_id": record_id})]
+
+
+def insert(**values) -> SimpleNamespace:
+    run_id = db.session.execute(_INSERT, values).scalar_one()
+    return SimpleNamespace(id=run_id, reason=None, wake_at=None, finished_at=None, **values)
+
+
+def write(run: SimpleNamespace, **values) -> None:
+    """Change a run in the database and in hand, in the caller's transaction."""
+    db.session.execute(_WRITE, {"run_id": run.id, **values})
+    for name, value in values.items():
+        setattr(run, name, value)

@@ -1,0 +1,104 @@
+"""Builders for engine tests: publish workflows, change records, drive the engine by hand, read runs.
+
+Tests import what they need (fixtures included: pytest finds fixtures imported into a test module).
+"""
+from datetime import datetime, timezone
+
+import pytest
+
+from builder import versions
+from builder.db import db
+from builder.graph import read_graph
+from builder.models import Workflow
+from engine import records, worker
+from engine.clock import ManualClock
+from engine.context import use_clock
+from engine.models import EnrollmentRefusal, Message, Notification, ObjectType, Record, Run, Step
+from engine.people import find_user
+from tests.builder.factories import edge, node  # noqa: F401  (re-exported for the tests)
+
+START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock(app):
+    """A ManualClock the engine and the API both use."""
+    manual = ManualClock(START)
+    use_clock(app, manual)
+    return manual
+
+
+def trigger(type_="record_created", object_="deal", node_id="start", **config):
+    return node(node_id, type_, object=object_, **config)
+
+
+def publish(*nodes, edges=(), name="Test workflow", owner="eddie", reenroll=False, exit_when=None,
+            chain=False) -> Workflow:
+    """Create and publish a workflow; `chain=True` wires the nodes one after the other through 'next'/'true'."""
+    if chain:
+        edges = [edge(a["id"], b["id"], "true" if a["kind"] == "condition" else "next")
+                 for a, b in zip(nodes, nodes[1:])]
+    workflow = Workflow(name=name, graph=read_graph({"nodes": list(nodes), "edges": list(edges)}),
+                        owner_id=find_user(owner).id, settings={"reenroll": reenroll, "exit_when": exit_when})
+    db.session.add(workflow)
+    db.session.flush()
+    objects = {kind.name: kind.spec() for kind in db.session.scalars(db.select(ObjectType))}
+    version, problems = versions.publish(workflow, objects, owner)
+    assert version is not None, problems
+    db.session.commit()
+    return workflow
+
+
+def republish(workflow: Workflow, graph: dict) -> None:
+    workflow.graph = read_graph(graph)
+    objects = {kind.name: kind.spec() for kind in db.session.scalars(db.select(ObjectType))}
+    version, problems = versions.publish(workflow, objects, "eddie")
+    assert version is not None, problems
+    db.session.commit()
+
+
+def create(object_name="deal", actor="tester", **data) -> Record:
+    record = records.create(object_name, data, records.Cause(actor=actor))
+    db.session.commit()
+    return record
+
+
+def change(record: Record, **data) -> dict:
+    changes = records.update(record, data, records.Cause(actor="tester"))
+    db.session.commit()
+    return changes
+
+
+def drain(clock) -> int:
+    return worker.drain(clock)
+
+
+def runs_of(workflow: Workflow) -> list:
+    db.session.expire_all()
+    return db.session.scalars(db.select(Run).where(Run.workflow_id == workflow.id).order_by(Run.id)).all()
+
+
+def only_run(workflow: Workflow) -> Run:
+    found = runs_of(workflow)
+    assert len(found) == 1, [(r.id, r.status, r.reason) for r in found]
+    return found[0]
+
+
+def steps_of(run: Run) -> dict:
+    """node id -> its last step."""
+    rows = db.session.scalars(db.select(Step).where(Step.run_id == run.id).order_by(Step.id)).all()
+    return {step.node_id: step for step in rows}
+
+
+def messages_of(run: Run) -> list:
+    return db.session.scalars(db.select(Message).where(Message.run_id == run.id).order_by(Message.created_at)).all()
+
+
+def refusals_of(workflow: Workflow) -> list:
+    return db.session.scalars(db.select(EnrollmentRefusal).where(EnrollmentRefusal.workflow_id == workflow.id)
+                              .order_by(EnrollmentRefusal.id)).all()
+
+
+def notifications_for(username: str) -> list:
+    return db.session.scalars(db.select(Notification).where(Notification.user_id == find_user(username).id)
+                              .order_by(Notification.id)).all()
