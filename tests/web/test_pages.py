@@ -84,3 +84,18 @@ def test_settings_manage_users_tokens_and_fields(client, auth, api):
     assert api.client.get("/api/users", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
     client.post("/settings/fields", data={"csrf_token": token, "object": "deal", "name": "source", "type": "text"})
     assert "source" in api.get("/api/objects/deal").get_json()["fields"]
+
+
+def test_outbox_lists_messages_with_filters(client, auth, app):
+    from engine.models import Message
+
+    db.session.add_all([
+        Message(id="m1", channel="email", to="ann@example.com", subject="Hi <Ann>", body="Welcome", status="sent"),
+        Message(id="m2", channel="sms", to="+62811", body="Ping", status="failed", error="provider said 500"),
+    ])
+    db.session.commit()
+    auth.login("vic")
+    page = client.get("/outbox").get_data(as_text=True)
+    assert "Hi &lt;Ann&gt;" in page and "provider said 500" in page
+    only_sms = client.get("/outbox?channel=sms").get_data(as_text=True)
+    assert "Ping" in only_sms and "Welcome" not in only_sms

@@ -10,7 +10,7 @@ NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.temp
 
 
 def register(app) -> None:
-    from web.pages import apidocs, auth, editor, home, records, settings, templates  # noqa: F401  (routes attach to bp on import)
+    from web.pages import apidocs, auth, editor, home, outbox, records, settings, templates  # noqa: F401  (routes attach to bp on import)
 
     app.register_blueprint(bp)
 

@@ -1,0 +1,25 @@
+"""/outbox: every outbound message (and the built-in mailbox when no provider is configured)."""
+from flask import render_template, request
+from flask_login import login_required
+
+from builder.db import db
+from engine.models import Message
+from web.pages import bp
+
+CHANNELS = ("email", "sms", "whatsapp", "webhook")
+STATUSES = ("queued", "sent", "failed")
+PAGE_SIZE = 100
+
+
+@bp.route("/outbox")
+@login_required
+def outbox():
+    query = db.select(Message).order_by(Message.created_at.desc())
+    channel, status = request.args.get("channel"), request.args.get("status")
+    if channel in CHANNELS:
+        query = query.filter(Message.channel == channel)
+    if status in STATUSES:
+        query = query.filter(Message.status == status)
+    messages = db.session.execute(query.limit(PAGE_SIZE)).scalars().all()
+    return render_template("outbox.html", messages=messages, channels=CHANNELS, statuses=STATUSES,
+                           channel=channel, status=status)
