@@ -3,8 +3,8 @@
 One trigger at the top. Conditions branch on ``true``/``false``; actions go on along ``next`` and
 sometimes handle ``error``; human tasks branch by outcome and sometimes by ``timeout``; waits sit in
 between. The graph grows the way people build: mostly by extending the branch they are on, sometimes
-by going back to another open port. A few nodes join two branches, taking the open branch nearest
-to the one being extended (the two sides of a condition meeting again, as they usually do); a few
+by going back to another open port. A few nodes join two branches, mostly the open branch nearest to
+the one being extended (the two sides of a condition meeting again), sometimes any other; a few
 branches loop back to an earlier step through a wait node, as a reminder loop does.
 
 >>> graph = workflow_graph(40, seed=1)
@@ -23,6 +23,7 @@ TYPES = {"action": ["send_email", "send_sms", "create_task", "update_record", "n
 OUTCOMES = ["approve", "reject", "escalate", "defer"]
 CONTINUE_CHANCE = 0.6  # extend the branch just made rather than another open port
 JOIN_CHANCE, LOOP_CHANCE = 0.08, 0.05
+NEAR_JOIN_CHANCE = 0.7  # else a join takes any open port: error paths meeting in one handler, say
 ERROR_CHANCE, TIMEOUT_CHANCE = 0.25, 0.5
 LOOP_REACH = 6  # how many steps up the branch a loop may jump back
 
@@ -38,9 +39,10 @@ def workflow_graph(size: int, seed: int) -> dict:
         if roll < LOOP_CHANCE and builder.open_ports and size - len(builder.nodes) > 1:
             builder.loop_back(source, port)
         elif roll < LOOP_CHANCE + JOIN_CHANCE and builder.open_ports:
+            other_source, other_port = builder.take_nearby_open_port(source)
             target = builder.add_random(parent=source)
             builder.connect(source, port, target)
-            builder.connect(*builder.take_nearest_open_port(source), target)
+            builder.connect(other_source, other_port, target)
         else:
             builder.connect(source, port, builder.add_random(parent=source))
     return {"nodes": builder.nodes, "edges": builder.edges, "notes": []}
@@ -87,8 +89,10 @@ class _Builder:
         index = -1 if self.rnd.random() < CONTINUE_CHANCE else self.rnd.randrange(len(self.open_ports))
         return self.open_ports.pop(index)
 
-    def take_nearest_open_port(self, node_id) -> tuple:
-        """The open port whose node has the deepest common ancestor with `node_id`."""
+    def take_nearby_open_port(self, node_id) -> tuple:
+        """Mostly the open port whose node has the deepest common ancestor with `node_id`, else any."""
+        if self.rnd.random() > NEAR_JOIN_CHANCE:
+            return self.open_ports.pop(self.rnd.randrange(len(self.open_ports)))
         index = max(range(len(self.open_ports)),
                     key=lambda i: (self._common_depth(node_id, self.open_ports[i][0]), i))
         return self.open_ports.pop(index)

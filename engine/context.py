@@ -75,8 +75,9 @@ class StepContext:
 
     @property
     def view(self) -> dict | None:
+        """The record as templates and conditions see it; for a deleted record, its last snapshot."""
         if self._view is _UNLOADED:
-            self._view = record_view(self.record)
+            self._view = record_view(self.record) or self.trigger.get("record")
         return self._view
 
     def record_changed(self) -> None:

@@ -23,8 +23,10 @@ def create_user(username: str, role: str, password: str | None = None, email: st
         errors["role"] = f"must be one of {', '.join(ROLES)}"
     if password is not None and len(password) < 8:
         errors["password"] = "at least 8 characters"
-    if email and "@" not in email:
+    if email and ("@" not in email or len(email) > 254):
         errors["email"] = "not an email address"
+    if name and len(name) > 200:
+        errors["name"] = "at most 200 characters"
     if errors:
         raise RecordInvalid(errors, "The user is not valid.")
     user = User(username=username, role=role, email=email or None, name=name or username)

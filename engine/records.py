@@ -87,6 +87,12 @@ def _resolve(kind: ObjectType, record: Record | None, data: dict) -> dict:
     _resolve_stage(kind, record, data, new, errors)
     if "external_id" in data and data["external_id"] is not None:
         new["external_id"] = str(data["external_id"])
+        if len(new["external_id"]) > 200:
+            errors["external_id"] = "at most 200 characters"
+        holder = db.session.execute(db.select(Record.id).filter_by(
+            object=kind.name, external_id=new["external_id"])).scalar_one_or_none()
+        if holder is not None and (record is None or holder != record.id):
+            errors["external_id"] = f"already used by {kind.name} {holder}"
     if errors:
         raise RecordInvalid(errors)
     return new

@@ -4,7 +4,9 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
 
+from builder.db import MAX_ID
 from web import config as settings
 from web import extensions
 
@@ -19,10 +21,19 @@ class JSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a URL: a number past the largest id is a 404, never an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("FLOWDESK_INSTANCE") or None,
                 instance_relative_config=True, static_folder="../static", static_url_path="/static")
     app.json = JSONProvider(app)
+    app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment(app.instance_path))

@@ -10,7 +10,7 @@ def recipients(text: str) -> tuple[list, list]:
     found, wrong = [], []
     for name, address in getaddresses([text]):
         local, at, domain = address.partition("@")
-        (found if at and local and "." in domain and " " not in address else wrong).append(address or name)
+        (found if at and local and domain and " " not in address else wrong).append(address or name)
     return found, [w for w in wrong if w]
 
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 from builder.db import db
 from engine.models import Event, Message, Record
 from engine.people import create_user
-from tests.engine.flows import (START, clock, create, drain, messages_of, node, notifications_for,  # noqa: F401
-                                only_run, publish, runs_of, steps_of, trigger)
+from tests.engine.flows import clock  # noqa: F401  (a fixture)
+from tests.engine.flows import (START, create, drain, messages_of, node, notifications_for, only_run, publish,
+                                runs_of, steps_of, trigger)
 
 
 def test_send_email_goes_over_smtp_with_the_message_id_of_its_step(app, clock, smtp_server):

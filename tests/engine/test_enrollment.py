@@ -3,8 +3,9 @@ from builder import versions
 from builder.db import db
 from engine import enrollment, records
 from engine.models import Event, Record
-from tests.engine.flows import (change, clock, create, drain, node, only_run, publish, refusals_of,  # noqa: F401
-                                runs_of, steps_of, trigger)
+from tests.engine.flows import clock  # noqa: F401  (a fixture)
+from tests.engine.flows import (change, create, drain, node, only_run, publish, refusals_of, runs_of, steps_of,
+                                trigger)
 
 BIG = {"match": "all", "rules": [{"field": "amount", "op": "gt", "value": 1000}]}
 
@@ -158,6 +159,17 @@ def test_deleting_the_record_cancels_its_live_runs(app, clock):
     drain(clock)
     run = only_run(workflow)
     assert (run.status, run.reason) == ("cancelled", "the record was deleted")
+
+
+def test_a_record_deleted_trigger_sees_the_record_as_it_was(app, clock):
+    workflow = publish(trigger("record_deleted"), node("mail", "send_email", to="ops@example.com",
+                                                       subject="Deleted: {{ record.fields.name }}"), chain=True)
+    record = create(fields={"name": "Acme"})
+    records.delete(record, records.Cause(actor="tester"))
+    db.session.commit()
+    drain(clock)
+    run = only_run(workflow)
+    assert run.status == "completed" and steps_of(run)["mail"].input["subject"] == "Deleted: Acme"
 
 
 def test_an_event_is_enrolled_once_even_when_two_workers_race(app, clock):

@@ -7,8 +7,9 @@ from sqlalchemy.exc import OperationalError
 from builder.db import db
 from engine import interpreter, lifecycle
 from engine.models import Event, Message, Record
-from tests.engine.flows import (START, change, clock, create, drain, edge, node, notifications_for,  # noqa: F401
-                                only_run, publish, republish, runs_of, steps_of, trigger)
+from tests.engine.flows import clock  # noqa: F401  (a fixture)
+from tests.engine.flows import (START, change, create, drain, edge, node, notifications_for, only_run, publish,
+                                republish, runs_of, steps_of, trigger)
 
 
 def tag(name, node_id=None):

@@ -6,14 +6,14 @@ from marshmallow import fields, validate
 
 from builder.db import db
 from engine.models import Message
-from web.api.schemas import PageArgs, page_of, paginate
+from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.auth import requires
 
 blp = Blueprint("messages", __name__, url_prefix="/api/messages", description="Outbound messages")
 
 
 class MessageQuery(PageArgs):
-    run_id = fields.Integer()
+    run_id = Id()
     channel = fields.String(validate=validate.OneOf(("email", "sms", "whatsapp", "webhook")))
     status = fields.String(validate=validate.OneOf(("queued", "sent", "failed")))
 

@@ -11,7 +11,7 @@ from engine import dryrun, lifecycle
 from engine.context import current_clock
 from engine.models import EnrollmentRefusal, Record, Run, Step
 from engine.specs import spec_of
-from web.api.schemas import PageArgs, page_of, paginate
+from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.api.workflows import get_workflow
 from web.auth import requires
 
@@ -21,8 +21,8 @@ NOT_REACHED = {"status": "not_reached", "reason": None, "until": None, "error": 
 
 
 class RunQuery(PageArgs):
-    workflow_id = fields.Integer()
-    record_id = fields.Integer()
+    workflow_id = Id()
+    record_id = Id()
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
@@ -57,7 +57,7 @@ class RunOut(ma.Schema):
 
 
 class StartIn(ma.Schema):
-    record_id = fields.Integer(allow_none=True, load_default=None)
+    record_id = Id(allow_none=True, load_default=None)
     payload = fields.Raw(allow_none=True, load_default=None, metadata={"description": "any JSON, as `payload`"})
 
 
@@ -72,8 +72,8 @@ class TestOut(ma.Schema):
 
 
 class RefusalQuery(PageArgs):
-    workflow_id = fields.Integer()
-    record_id = fields.Integer()
+    workflow_id = Id()
+    record_id = Id()
 
 
 class RefusalOut(ma.Schema):
@@ -147,6 +147,7 @@ class RunOne(MethodView):
 class Cancel(MethodView):
     @requires("editor")
     @blp.response(200, RunOut)
+    @blp.alt_response(409, description="The run has already ended")
     def post(self, run_id):
         try:
             lifecycle.cancel_by_id(run_id, f"cancelled by {current_user.username}", current_clock())
@@ -160,6 +161,7 @@ class Cancel(MethodView):
 class Retry(MethodView):
     @requires("editor")
     @blp.response(200, RunOut)
+    @blp.alt_response(409, description="Only a failed run can be retried")
     def post(self, run_id):
         """Retry the failed step of a failed run (a new attempt)."""
         try:
@@ -175,6 +177,7 @@ class ManualRun(MethodView):
     @requires("editor")
     @blp.arguments(StartIn)
     @blp.response(201, RunOut)
+    @blp.alt_response(409, description="The workflow is not published, or paused, or the record already has a run")
     def post(self, data, workflow_id):
         """Start a run of the latest published version by hand: `{"record_id"}` or `{"payload"}`."""
         try:

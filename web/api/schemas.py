@@ -2,9 +2,16 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from builder.db import MAX_ID
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 - used like a field class
+    """An id in a query or body: out of range is a 422 naming the field, never an overflow in the database driver."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
 
 class PageArgs(ma.Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID // 200))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

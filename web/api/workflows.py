@@ -209,6 +209,8 @@ def _status_view(status: str):
         db.session.commit()
         return with_etag(workflow)
 
+    if status == "active":
+        post = blp.alt_response(409, description="There is no published version to activate")(post)
     return post
 
 

@@ -1,0 +1,48 @@
+"""The worker loops: embedded on background threads, and what happens to work that keeps failing."""
+import time
+from datetime import timedelta
+
+from builder.db import db
+from engine import interpreter, lifecycle, worker
+from engine.models import Event, Record
+from tests.engine.flows import clock  # noqa: F401  (a fixture)
+from tests.engine.flows import create, drain, node, only_run, publish, refusals_of, trigger
+
+
+def test_the_embedded_engine_runs_on_background_threads_and_stops(app):
+    workflow = publish(trigger(), node("tag", "update_record", add_tags=["seen"]), chain=True)
+    engine = worker.start_embedded(app)
+    try:
+        record = create(fields={"name": "x"})
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            if db.session.get(Record, record.id).tags == ["seen"]:
+                break
+            time.sleep(0.05)
+    finally:
+        engine.stop()
+    assert only_run(workflow).status == "completed"
+    assert not any(thread.is_alive() for thread in engine.threads)
+
+
+def test_an_event_that_cannot_be_enrolled_is_not_retried_forever(app, clock, monkeypatch):
+    workflow = publish(trigger(), node("tag", "update_record", add_tags=["seen"]), chain=True)
+    monkeypatch.setattr(lifecycle, "start", lambda *a, **k: 1 / 0)
+    create(fields={"name": "x"})
+    drain(clock)
+    assert db.session.scalar(db.select(db.func.count()).where(Event.processed_at.is_(None))) == 0
+    [refusal] = refusals_of(workflow)
+    assert refusal.reason == "internal error while enrolling: ZeroDivisionError: division by zero"
+
+
+def test_a_run_whose_advance_keeps_raising_is_failed(app, clock, monkeypatch):
+    workflow = publish(trigger(), node("wait", "delay", duration="PT1M"), node("tag", "update_record",
+                                                                             add_tags=["x"]), chain=True)
+    create(fields={"name": "x"})
+    drain(clock)
+    monkeypatch.setattr(interpreter._Walk, "go", lambda self: 1 / 0)
+    clock.advance(timedelta(minutes=2))
+    drain(clock)
+    run = only_run(workflow)
+    assert (run.status, run.reason) == ("failed", "internal error: division by zero")
