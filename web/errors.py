@@ -82,7 +82,8 @@ def require_json_body():
 def refuse_nul_characters():
     """PostgreSQL text cannot hold NUL (U+0000): refuse it on every backend as unreadable, naming where it was."""
     inputs = {"url": request.view_args or {}, "query": request.args.to_dict(flat=False),
-              "form": request.form.to_dict(flat=False), "body": request.get_json(silent=True) if request.is_json else None}
+              "form": request.form.to_dict(flat=False),
+              "body": request.get_json(silent=True) if request.is_json else None}
     for location, value in inputs.items():
         where = _nul_in(value, location)
         if where:

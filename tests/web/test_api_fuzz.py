@@ -52,8 +52,9 @@ def fuzzed(tmp_path_factory):
                 token.id = TOKEN_IDS[role]
                 db.session.add(token)
         db.session.commit()
-    known = _seed(app.test_client(), {"Authorization": f"Bearer {tokens['admin']}"})
-    return app, tokens, known
+    yield app, tokens, _seed(app.test_client(), {"Authorization": f"Bearer {tokens['admin']}"})
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _seed(client, headers) -> dict:

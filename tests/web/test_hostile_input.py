@@ -1,4 +1,4 @@
-"""Input the API fuzzer (test_api_fuzz.py) found answered with a 500, each now refused with a 4xx that stores nothing."""
+"""Input that the API fuzzer (test_api_fuzz.py) found answered with a 500: each is now a 4xx that stores nothing."""
 import pytest
 
 from builder.db import MAX_ID, db

@@ -1,4 +1,5 @@
-"""Headers, cookies and the sign-in throttle."""
+"""Headers, cookies, stored passwords and the sign-in throttle."""
+from engine.people import find_user
 from tests.conftest import PASSWORD
 
 
@@ -22,3 +23,10 @@ def test_repeated_wrong_passwords_are_throttled(client, auth):
     blocked = auth.login(password=PASSWORD)
     assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_passwords_are_stored_as_salted_slow_hashes(app):
+    eddie, vic = find_user("eddie"), find_user("vic")
+    assert PASSWORD not in eddie.password_hash and eddie.password_hash.split(":")[0] in ("scrypt", "pbkdf2")
+    assert eddie.password_hash != vic.password_hash  # same password, different salt
+    assert eddie.check_password(PASSWORD) and not eddie.check_password(PASSWORD.upper())

@@ -50,7 +50,8 @@ class WorkflowOut(ma.Schema):
     version = fields.Integer(allow_none=True)
     revision = fields.Integer()
     template_id = fields.String(allow_none=True)
-    webhook_path = fields.String(metadata={"description": "POST here to start a run from a webhook trigger"})
+    webhook_path = fields.String(metadata={"description": "POST here to start a run from a webhook trigger "
+                                                          "(editors only: it holds the secret)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -93,10 +94,13 @@ def get_workflow(workflow_id: int) -> Workflow:
 
 
 def dump(workflow: Workflow) -> dict:
-    return {c: getattr(workflow, c) for c in ("id", "name", "description", "status", "timezone", "settings",
+    data = {c: getattr(workflow, c) for c in ("id", "name", "description", "status", "timezone", "settings",
                                                "graph", "version", "revision", "template_id", "created_at",
-                                               "updated_at")} | {
-        "webhook_path": f"/hooks/{workflow.id}/{workflow.webhook_secret}"}
+                                               "updated_at")}
+    # The path carries the secret that starts runs, and starting runs takes an editor.
+    if current_user.has_role("editor"):
+        data["webhook_path"] = f"/hooks/{workflow.id}/{workflow.webhook_secret}"
+    return data
 
 
 def with_etag(workflow: Workflow, status: int = 200):
