@@ -99,11 +99,30 @@ def _exit_reason(run: Run, event, trigger: dict, fields: dict, now) -> str | Non
     """Why this change ends a live run of the record, or None."""
     if event.event == "deleted":
         return "the record was deleted"
-    exit_when = spec_of(run.version_id).exit_when
-    if event.event != "updated" or not exit_when:
+    if event.event != "updated":
         return None
-    verdict = explain(exit_when, event.snapshot, trigger, fields, now=now)
+    spec = spec_of(run.version_id)
+    changed = _cancelling_change(run, spec, event.changes or {})
+    if changed:
+        return changed
+    if not spec.exit_when:
+        return None
+    verdict = explain(spec.exit_when, event.snapshot, trigger, fields, now=now)
     return f"exit condition met: {verdict.reason}" if verdict.passed else None
+
+
+def _cancelling_change(run: Run, spec, changes: dict) -> str | None:
+    """A change to a field named in `cancel_if_changed` of a node the run waits at ("do not execute if the
+    field has changed"), described with its old and new value."""
+    for token in run.tokens or []:
+        if token.get("state") != "waiting":
+            continue
+        node = spec.graph.node(token["node"])
+        for name in (node.get("config") or {}).get("cancel_if_changed") or ():
+            if name in changes:
+                old, new = changes[name].get("old"), changes[name].get("new")
+                return f"{name} changed from {old!r} to {new!r} while waiting at '{node['label']}'"
+    return None
 
 
 def _give_up(event, listeners, error: Exception, clock) -> int:

@@ -1,6 +1,7 @@
-"""The engine's loops: enroll events, advance ready and due runs, deliver the outbox.
+"""The engine's loops: enroll events and advance ready runs, deliver the outbox, and the timers.
 
-`flowdesk worker` runs them in the foreground (stopped gracefully by SIGTERM or SIGINT); `flowdesk run`
+Timers (runs whose wait ended, time-based triggers) are woken by the APScheduler alarm (engine.timers),
+which only decides *when* to look; the database decides what is due. `flowdesk worker` runs them in the foreground (stopped gracefully by SIGTERM or SIGINT); `flowdesk run`
 runs the same code on background threads of the web process (:func:`start_embedded`). Any number of
 workers may share a database: events, runs and messages are claimed, never assumed (docs/ENGINE.md).
 """
@@ -11,27 +12,46 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from builder.db import db
-from engine import enrollment, interpreter, outbox, runstore
+from engine import enrollment, interpreter, outbox, runstore, time_triggers
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Run
+from engine.timers import Alarm
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 0.2
 ERROR_PAUSE_SECONDS = 1.0
+# The sweep re-reads upcoming wake times from the database: a run parked by any process is scheduled
+# within this long, well before a short wait (seconds) ends.
+ALARM_SWEEP_SECONDS = 1.0
+TIME_TRIGGER_SECONDS = 15.0
 
 
-def due_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
-    """Ids of runs with something to do: marked ready, or a wait that has ended."""
+def ready_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
+    """Ids of runs marked ready (just started, a message delivered, a retry)."""
     ready = db.session.scalars(select(Run.id).where(Run.ready.is_(True)).order_by(Run.id).limit(limit)).all()
+    db.session.commit()
+    return ready
+
+
+def woken_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
+    """Ids of runs whose wait has ended."""
     woken = db.session.scalars(select(Run.id).where(Run.wake_at <= clock.now()).order_by(Run.wake_at)
                                .limit(limit)).all()
     db.session.commit()
-    return list(dict.fromkeys(ready + woken))
+    return woken
 
 
-def advance_due(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
+def wake_times(until, limit: int = 5000) -> list:
+    """Distinct wake times of parked runs up to `until`, for the alarm."""
+    times = db.session.scalars(select(Run.wake_at).where(Run.wake_at <= until).distinct()
+                               .order_by(Run.wake_at).limit(limit)).all()
+    db.session.commit()
+    return times
+
+
+def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs) -> int:
     done = 0
-    for run_id in due_runs(limit, clock):
+    for run_id in pick(limit, clock):
         try:
             done += interpreter.advance(run_id, clock)
         except OperationalError:
@@ -65,11 +85,20 @@ def sender_pass(clock=SYSTEM_CLOCK, batch: int = 20) -> int:
     return outbox.send_due(batch, clock)
 
 
+def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500) -> int:
+    """Resume every run whose wait has ended (in batches, until none is left)."""
+    done = total = advance_due(batch, clock, pick=woken_runs)
+    while done:
+        done = advance_due(batch, clock, pick=woken_runs)
+        total += done
+    return total
+
+
 def drain(clock=SYSTEM_CLOCK, rounds: int = 100) -> int:
-    """Run both loops until nothing is left to do now (tests and one-shot commands)."""
+    """Run every loop until nothing is left to do now (tests and one-shot commands)."""
     total = 0
     for _ in range(rounds):
-        work = engine_pass(clock) + sender_pass(clock)
+        work = engine_pass(clock) + timers_pass(clock) + time_triggers.fire_due(clock) + sender_pass(clock)
         total += work
         if not work:
             break
@@ -93,8 +122,25 @@ def loop(app, work, stop: threading.Event, name: str) -> None:
                 stop.wait(IDLE_SECONDS)
 
 
+def in_context(app, work):
+    """`work` as an APScheduler job: in an app context, with the session cleaned up after."""
+
+    def job(*args):
+        with app.app_context():
+            try:
+                return work(*args)
+            except Exception:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
+    return job
+
+
 class Engine:
-    """The engine loop and the sender loop on two threads (so a slow SMTP server never holds up runs)."""
+    """The engine loop and the sender loop on two threads (so a slow SMTP server never holds up runs),
+    and the alarm that wakes parked runs and time-based triggers."""
 
     def __init__(self, app, clock=SYSTEM_CLOCK):
         self.stop_event = threading.Event()
@@ -104,15 +150,22 @@ class Engine:
             threading.Thread(target=loop, name="flowdesk-sender", daemon=True,
                              args=(app, lambda: sender_pass(clock), self.stop_event, "sender")),
         ]
+        self.alarm = Alarm(in_context(app, lambda: timers_pass(clock)), in_context(app, wake_times),
+                           sweep=ALARM_SWEEP_SECONDS)
+        self._fire_time_triggers = in_context(app, lambda: time_triggers.fire_due(clock))
 
     def start(self) -> "Engine":
         for thread in self.threads:
             thread.start()
+        self.alarm.scheduler.add_job(self._fire_time_triggers, "interval", seconds=TIME_TRIGGER_SECONDS,
+                                     id="time-triggers")
+        self.alarm.start()
         return self
 
     def stop(self, timeout: float = 30) -> None:
         """Let each loop finish what it is doing, then return."""
         self.stop_event.set()
+        self.alarm.stop()
         for thread in self.threads:
             thread.join(timeout)
 
