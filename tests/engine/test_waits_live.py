@@ -73,3 +73,12 @@ def test_real_time_wait_resumes_within_a_second_of_due(app):
         assert timedelta(0) <= wait.finished_at - due < timedelta(seconds=1)
     finally:
         engine.stop()
+
+
+def test_publishing_tells_how_many_runs_live_on_older_versions(app, clock, api):
+    workflow = chaser()
+    change(create("deal", fields={"name": "Lead"}, stage="new"), stage="unassigned")
+    drain(clock)
+    answer = api.post(f"/api/workflows/{workflow.id}/publish", as_="editor").get_json()
+    assert answer["version"] == 2 and answer["live_runs_on_older_versions"] == 1
+    assert only_run(workflow).version == 1  # the run stays pinned to the version it started on

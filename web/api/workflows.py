@@ -11,7 +11,8 @@ from builder import versions
 from builder.db import db, utcnow
 from builder.graph import read_graph
 from builder.models import Workflow
-from engine.models import ObjectType
+from engine.models import ObjectType, Run
+from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
 from web.auth import requires
 
@@ -62,6 +63,8 @@ class Problems(ma.Schema):
 
 class PublishOut(WorkflowOut):
     problems = fields.List(fields.Dict(), metadata={"description": "warnings that did not stop publishing"})
+    live_runs_on_older_versions = fields.Integer(
+        metadata={"description": "runs still going on earlier versions; they finish on the version they started"})
 
 
 class LayoutIn(ma.Schema):
@@ -199,7 +202,9 @@ class Publish(MethodView):
         if version is None:
             abort(422, message="Fix these problems before publishing.", details={"problems": problems})
         db.session.commit()
-        return {**dump(workflow), "problems": problems}
+        older = db.session.scalar(db.select(db.func.count(Run.id)).where(
+            Run.workflow_id == workflow.id, Run.status.in_(LIVE), Run.version < version.number))
+        return {**dump(workflow), "problems": problems, "live_runs_on_older_versions": older}
 
 
 def _status_view(status: str):
