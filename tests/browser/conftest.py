@@ -42,7 +42,13 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
     errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def console(msg):
+        # A refused request (409, 422...) is the page's expected answer to show, not a page error.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource: the server responded with a status of 4"):
+            errors.append(msg.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     context.close()

@@ -1,0 +1,41 @@
+// One line under a node's label that says what it is set to do.
+const UNITS = { Y: "year", M: "month", W: "week", D: "day", H: "h", S: "s" };
+
+export function humanDuration(text) {
+  const match = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text ?? "");
+  if (!match) return text || "?";
+  const [, minus, y, mo, w, d, hh, mm, ss] = match;
+  const parts = [[y, "Y"], [mo, "M"], [w, "W"], [d, "D"], [hh, "H"], [mm, "min"], [ss, "S"]]
+    .filter(([n]) => n)
+    .map(([n, unit]) => (unit === "min" ? `${n} min` : `${n} ${UNITS[unit]}${Number(n) > 1 && unit.length === 1 && "YMWD".includes(unit) ? "s" : ""}`));
+  return `${minus ? "-" : ""}${parts.join(" ") || "0"}`;
+}
+
+export function summary(node) {
+  const c = node.config ?? {};
+  switch (node.type) {
+    case "record_created": return `when a ${c.object || "record"} is created`;
+    case "record_updated": return `when a ${c.object || "record"} changes`;
+    case "record_deleted": return `when a ${c.object || "record"} is deleted`;
+    case "stage_entered": return `${c.object || "record"} enters ${c.stage || "?"}`;
+    case "date_reached": return `${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""} at ${c.at || "?"}`;
+    case "inactive_for": return `no change for ${humanDuration(c.duration)}`;
+    case "schedule": return `cron ${c.cron}`;
+    case "condition": return `${(c.rules ?? []).length} rule(s), match ${c.match}`;
+    case "delay": return c.days_field ? `wait ${c.days_field} days` : `wait ${humanDuration(c.duration)}`;
+    case "until_date": return `until ${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""}`;
+    case "until_time": return `until ${c.time}${(c.days ?? []).length ? " on " + c.days.join(", ") : ""}`;
+    case "human_task": return `ask: ${c.title || "?"}`;
+    case "send_email": return `email to ${c.to || "?"}`;
+    case "send_sms": return `SMS to ${c.to || "?"}`;
+    case "send_whatsapp": return `WhatsApp to ${c.to || "?"}`;
+    case "create_task": return `task: ${c.title || "?"}`;
+    case "update_record": return "update " + [...Object.keys(c.fields ?? {}), c.stage && "stage", c.owner && "owner",
+      (c.add_tags ?? []).length && "tags"].filter(Boolean).join(", ");
+    case "notify_user": return `notify ${c.user || c.role || (c.owner ? "owner" : "?")}`;
+    case "webhook": return node.kind === "action" ? `${c.method || "POST"} ${c.url || "?"}` : "when the hook is called";
+    default: return "";
+  }
+}
+
+export const PORT_LABELS = { true: "Yes", false: "No", next: "", error: "Error", timeout: "Timeout" };

@@ -1,0 +1,123 @@
+"""The editor as a person uses it: drag, connect, configure, undo/redo, copy/paste, arrange, save, publish."""
+import pytest
+
+from builder.db import db
+from builder.models import Workflow
+
+pytestmark = pytest.mark.browser
+
+TRIGGER = {"id": "start", "kind": "trigger", "type": "record_created", "label": "New deal",
+           "config": {"object": "deal"}, "position": {"x": 0, "y": 0}}
+
+
+@pytest.fixture
+def workflow(api):
+    answer = api.post("/api/workflows", as_="editor", json={"name": "Welcome", "graph": {"nodes": [TRIGGER], "edges": []}})
+    return answer.get_json()
+
+
+@pytest.fixture
+def editor(page, sign_in, workflow):
+    sign_in()
+    page.goto(f"/workflows/{workflow['id']}/edit")
+    page.locator('[data-node-id="start"]').wait_for()
+    return page
+
+
+def add_email(page):
+    page.locator('[data-node-type="send_email"]').drag_to(page.locator("[data-canvas]"), target_position={"x": 420, "y": 330})
+    node = page.locator('[data-node-id^="send-email"]')
+    node.wait_for()
+    return node
+
+
+def connect(page, source, port, target):
+    page.locator(f'[data-node-id="{source}"] [data-port="{port}"] circle').hover()
+    page.mouse.down()
+    box = page.locator(f'[data-node-id="{target}"] .box').bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+
+
+def saved_graph(workflow_id):
+    db.session.expire_all()
+    return db.session.get(Workflow, workflow_id).graph
+
+
+def test_build_configure_save_and_publish(editor, workflow):
+    page = editor
+    node = add_email(page)
+    node_id = node.get_attribute("data-node-id")
+    connect(page, "start", "next", node_id)
+    assert page.locator("path.edge").count() == 1
+    node.click()
+    page.get_by_label("To", exact=True).fill("{{ record.fields.email }}")
+    page.get_by_label("To", exact=True).press("Tab")
+    page.get_by_label("Subject").fill("Welcome, {{ record.fields.name }}")
+    page.get_by_label("Subject").press("Tab")
+    assert "email to {{ record.fields.email }}" in node.text_content()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved (revision").wait_for()
+    graph = saved_graph(workflow["id"])
+    email = next(n for n in graph["nodes"] if n["id"] == node_id)
+    assert email["config"]["to"] == "{{ record.fields.email }}"
+    assert graph["edges"][0]["source"] == "start" and graph["edges"][0]["target"] == node_id
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Published version 1.").wait_for()
+    page.reload()
+    page.locator(f'[data-node-id="{node_id}"]').wait_for()
+
+
+def test_publish_with_problems_lists_them_and_marks_the_node(editor):
+    page = editor
+    node = add_email(page)  # no recipient, not connected
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Fix these problems before publishing.").wait_for()
+    assert "To is required" in page.locator('[data-problem][data-severity="error"]').first.text_content()
+    assert node.get_attribute("data-status") == "problem"
+    page.locator('[data-problem][data-severity="error"]').first.click()
+    assert "selected" in node.get_attribute("class")
+
+
+def test_undo_redo_copy_paste_and_delete(editor):
+    page = editor
+    add_email(page)
+    assert page.locator('[data-node-id^="send-email"]').count() == 1
+    page.keyboard.press("Control+z")
+    assert page.locator('[data-node-id^="send-email"]').count() == 0
+    page.keyboard.press("Control+Shift+z")
+    assert page.locator('[data-node-id^="send-email"]').count() == 1
+    page.locator('[data-node-id^="send-email"] .box').click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    assert page.locator('[data-node-id^="send-email"]').count() == 2
+    page.keyboard.press("Delete")
+    assert page.locator('[data-node-id^="send-email"]').count() == 1
+
+
+def test_connecting_into_a_trigger_is_refused_with_a_hint(editor):
+    page = editor
+    node_id = add_email(page).get_attribute("data-node-id")
+    connect(page, node_id, "next", "start")
+    assert page.locator("path.edge").count() == 0
+    assert page.get_by_text("Nothing can lead into a trigger").is_visible()
+
+
+def test_auto_arrange_moves_nodes_and_is_undoable(editor):
+    page = editor
+    node = add_email(page)
+    connect(page, "start", "next", node.get_attribute("data-node-id"))
+    before = node.get_attribute("transform")
+    page.get_by_role("button", name="Auto-arrange").click()
+    page.wait_for_function("t => document.querySelector('[data-node-id^=\"send-email\"]').getAttribute('transform') !== t", arg=before)
+    page.get_by_role("button", name="Undo").click()
+    assert node.get_attribute("transform") == before
+
+
+def test_a_stale_save_says_someone_else_saved_first(editor, workflow, api):
+    page = editor
+    api.put(f"/api/workflows/{workflow['id']}", as_="editor", json={"name": "Changed elsewhere"})
+    add_email(page)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Not saved:").wait_for()
+    assert "saved by someone else" in page.get_by_role("status").text_content()
