@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from builder.db import db
-from engine import enrollment, interpreter, outbox, runstore, time_triggers
+from engine import enrollment, heartbeat, interpreter, outbox, runstore, time_triggers
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Run
 from engine.timers import Alarm
@@ -153,12 +153,17 @@ class Engine:
         self.alarm = Alarm(in_context(app, lambda: timers_pass(clock)), in_context(app, wake_times),
                            sweep=ALARM_SWEEP_SECONDS)
         self._fire_time_triggers = in_context(app, lambda: time_triggers.fire_due(clock))
+        self.name = heartbeat.worker_name()
+        self._beat = in_context(app, lambda: heartbeat.beat(self.name))
+        self._leave = in_context(app, lambda: heartbeat.leave(self.name))
 
     def start(self) -> "Engine":
         for thread in self.threads:
             thread.start()
         self.alarm.scheduler.add_job(self._fire_time_triggers, "interval", seconds=TIME_TRIGGER_SECONDS,
                                      id="time-triggers")
+        self._beat()
+        self.alarm.scheduler.add_job(self._beat, "interval", seconds=heartbeat.BEAT_SECONDS, id="heartbeat")
         self.alarm.start()
         return self
 
@@ -168,6 +173,7 @@ class Engine:
         self.alarm.stop()
         for thread in self.threads:
             thread.join(timeout)
+        self._leave()
 
     def wait(self) -> None:
         """Block until the loops end (joined in slices, so the main thread still receives signals)."""

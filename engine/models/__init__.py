@@ -3,6 +3,7 @@ from engine.models.fires import TriggerFire
 from engine.models.people import ApiToken, Notification, User, ROLES
 from engine.models.records import Event, ObjectType, Record
 from engine.models.runs import EnrollmentRefusal, Message, Run, Step
+from engine.models.workers import WorkerBeat
 
 __all__ = ["ApiToken", "EnrollmentRefusal", "Event", "Message", "Notification", "ObjectType", "Record", "ROLES", "Run",
-           "Step", "TriggerFire", "User"]
+           "Step", "TriggerFire", "User", "WorkerBeat"]

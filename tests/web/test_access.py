@@ -19,6 +19,7 @@ PUBLIC = "public"
 LEAST_ROLE = {
     "GET /api/openapi.json": PUBLIC,
     "GET /api/docs": PUBLIC,
+    "GET /api/health": PUBLIC,
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",
     "POST /api/objects/<object_name>/fields": "admin",

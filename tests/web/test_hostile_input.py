@@ -64,3 +64,9 @@ def test_text_longer_than_its_column_is_422(api, path, body, field):
     response = api.post(path, json=body)
     assert response.status_code == 422 and field in response.get_json()["error"]["details"]
     assert records() == 0 and db.session.scalar(db.select(User).filter_by(username="long")) is None
+
+
+def test_an_event_naming_an_unknown_object_is_422_not_404(api):
+    response = api.post("/api/events", as_="editor",
+                        json={"object": "spaceship", "event": "created", "record": {"external_id": "e1"}})
+    assert response.status_code == 422 and response.get_json()["error"]["details"] == {"object": "unknown object type"}

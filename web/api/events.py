@@ -1,7 +1,7 @@
 """Changes reported by outside systems, upserted by external_id and handled like local changes."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
 from builder.db import db
@@ -29,7 +29,11 @@ class Events(MethodView):
     @blp.arguments(OutsideEvent)
     @blp.response(200, EventResult)
     def post(self, data):
-        record, result = records.apply_outside_event(data["object"], data["event"], data["record"],
-                                                     records.Cause(actor=actor_name()))
+        try:
+            record, result = records.apply_outside_event(data["object"], data["event"], data["record"],
+                                                         records.Cause(actor=actor_name()))
+        except records.UnknownObject:
+            # Named in the body, not the URL: a field of this request is wrong, nothing is missing.
+            abort(422, message=f"No object type named '{data['object']}'.", details={"object": "unknown object type"})
         db.session.commit()
         return {"result": result, "record": record.as_dict() if record else None}
