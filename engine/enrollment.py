@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from builder.db import db
 from builder.models import TriggerIndex
-from engine import lifecycle
+from engine import lifecycle, tasks
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 _CLAIM = Event.__table__.update().where(Event.__table__.c.id == bindparam("event_id"),
                                        Event.__table__.c.processed_at.is_(None)).values(processed_at=bindparam("now"))
 _EVENT_COLUMNS = (Event.id, Event.object, Event.event, Event.record_id, Event.changes, Event.snapshot,
-                  Event.origin_workflow_id, Event.depth)
+                  Event.origin_workflow_id, Event.depth, Event.actor)
 
 
 def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
@@ -38,7 +38,8 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
     busy = _records_with_live_runs({e.record_id for e in events if e.record_id is not None})
     busy |= {e.record_id for e in events if listeners.get((e.object, e.event))}
     # An event no workflow listens to, on a record without live runs, has nothing to do: mark those at once.
-    quiet = [e.id for e in events if not listeners.get((e.object, e.event)) and e.record_id not in busy]
+    quiet = [e.id for e in events if not listeners.get((e.object, e.event)) and e.record_id not in busy
+             and not _may_complete_a_task(e)]
     done = 0
     if quiet:
         done += db.session.execute(update(Event).where(Event.id.in_(quiet), Event.processed_at.is_(None))
@@ -71,6 +72,8 @@ def _enroll(event, listeners, clock) -> int:
     if db.session.execute(_CLAIM, {"event_id": event.id, "now": now}).rowcount != 1:
         return 0
     record = _locked_record(event.record_id) if event.event != "deleted" else None
+    if event.event == "updated":
+        tasks.complete_from_record(event, clock)
     live = lifecycle.live_runs(event.record_id)
     trigger = {"event": event.event, "changes": event.changes or {}}
     kind = db.session.get(ObjectType, event.object)  # held: the identity map is weak, and runs need it too
@@ -135,6 +138,11 @@ def _give_up(event, listeners, error: Exception, clock) -> int:
                          record_id=event.record_id, event_id=event.id)
     db.session.commit()
     return claimed.rowcount
+
+
+def _may_complete_a_task(event) -> bool:
+    """A task record moved to Done may end a human task (engine.tasks), so it is never skipped as quiet."""
+    return event.object == "task" and event.event == "updated" and "status" in (event.changes or {})
 
 
 def _listeners(keys: set) -> dict:

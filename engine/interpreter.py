@@ -17,7 +17,7 @@ from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
 from engine import runstore
-from engine.models import Message, Step
+from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait
 from engine.specs import spec_of
@@ -31,6 +31,8 @@ _INSERT_STEPS = STEPS.insert()
 _INSERT_STEPS_RETURNING = STEPS.insert().returning(STEPS.c.id, sort_by_parameter_order=True)
 _MESSAGES = select(Message.id, Message.status, Message.error, Message.result) \
     .where(Message.id.in_(bindparam("ids", expanding=True)))
+_TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.completed_by) \
+    .where(HumanTask.id.in_(bindparam("ids", expanding=True)))
 
 
 def advance(run_id: int, clock=SYSTEM_CLOCK) -> bool:
@@ -72,9 +74,10 @@ class _Walk:
     def go(self) -> None:
         tokens = list(self.run.tokens or [])
         messages = _messages([t["message_id"] for t in tokens if t.get("message_id")])
+        tasks = _tasks([t["task_id"] for t in tokens if t.get("task_id")])
         now, woken = self.ctx.now(), []
         for token in tokens:
-            outcome = _woken(token, now, messages) if token["state"] == "waiting" else None
+            outcome = _woken(token, now, messages, tasks) if token["state"] == "waiting" else None
             if token["state"] == "ready":
                 self.todo.append(token)
             elif outcome is not None:
@@ -184,8 +187,22 @@ def _messages(ids: list) -> dict:
     return {row.id: row for row in db.session.execute(_MESSAGES, {"ids": ids})}
 
 
-def _woken(token: dict, now: datetime, messages: dict):
+def _tasks(ids: list) -> dict:
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.execute(_TASKS, {"ids": ids})}
+
+
+def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
     """The outcome that ends a waiting token's wait, or None while it still waits."""
+    if "task_id" in token:
+        task = tasks.get(token["task_id"])
+        if task is not None and task.status == "done":
+            return Advance(port=task.outcome, reason=f"{task.completed_by} chose '{task.outcome}'",
+                           output={"outcome": task.outcome, "by": task.completed_by})
+        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+            return Advance(port="timeout", reason=f"no decision by {token['until']}")
+        return None
     if "message_id" in token:
         message = messages.get(token["message_id"])
         if message is None:

@@ -8,7 +8,7 @@ from builder.db import db
 from builder.models import Workflow
 from builder.versions import latest_version
 from engine.context import StepContext
-from engine import runstore
+from engine import runstore, tasks
 from engine.interpreter import move, wake_at
 from engine.models import EnrollmentRefusal, Message, Record, Run, Step
 from engine.models.runs import LIVE
@@ -106,6 +106,7 @@ def cancel(run, reason: str, clock) -> None:
         or_(Message.lease_until.is_(None), Message.lease_until < now)
     ).values(status="failed", error=f"not sent: the run was cancelled ({reason})")
         .execution_options(synchronize_session=False))
+    tasks.cancel_for_run(run.id, reason)
     runstore.write(run, status="cancelled", reason=reason, nodes=nodes, tokens=[], ready=False, wake_at=None,
           finished_at=now, seq=run.seq + 1)
 

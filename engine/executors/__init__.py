@@ -3,11 +3,11 @@
 Executors read the context and make local changes in the run's transaction; they never move tokens.
 """
 from builder.templating import TemplateError
-from engine.executors import actions, condition, triggers, waits
+from engine.executors import actions, condition, human_task, triggers, waits
 from engine.outcomes import Fail
 
 _BY_KIND = {"trigger": triggers.execute, "condition": condition.execute, "wait": waits.execute,
-            "action": actions.execute}
+            "action": actions.execute, "human_task": human_task.execute}
 
 
 def execute(node: dict, ctx):

@@ -20,6 +20,17 @@ LEAST_ROLE = {
     "GET /api/openapi.json": PUBLIC,
     "GET /api/docs": PUBLIC,
     "GET /api/health": PUBLIC,
+    "GET /api/tasks": "viewer",
+    "POST /api/tasks/<int:task_id>/complete": "editor",
+    "POST /api/tasks/<int:task_id>/claim": "editor",
+    "GET /tasks": "viewer",
+    "POST /tasks/<int:task_id>/<action>": "editor",  # for load balancers
+    "GET /api/health": PUBLIC,
+    "GET /api/tasks": "viewer",
+    "POST /api/tasks/<int:task_id>/complete": "editor",
+    "POST /api/tasks/<int:task_id>/claim": "editor",
+    "GET /tasks": "viewer",
+    "POST /tasks/<int:task_id>/<action>": "editor",
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",
     "POST /api/objects/<object_name>/fields": "admin",
@@ -114,7 +125,8 @@ def world(app, api, make_record):
     token = api.post("/api/tokens", json={"name": "spare", "user": "vic"}).get_json()
     return {"object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
             "run_id": run.get_json()["id"], "token_id": token["id"], "template_id": list_templates()[0]["id"],
-            "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg"}
+            "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg",
+            "task_id": 1, "action": "claim"}
 
 
 class Visitor:

@@ -5,12 +5,13 @@ bp = Blueprint("pages", __name__)
 
 # (label, endpoint, path prefix it covers): the navigation shows the pages that exist in this build.
 NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.templates", "/templates"),
-       ("Records", "pages.records_index", "/records"), ("Tasks", "pages.tasks", "/tasks"),
+       ("Records", "pages.records_index", "/records"), ("Tasks", "pages.tasks_inbox", "/tasks"),
        ("Outbox", "pages.outbox", "/outbox"), ("Settings", "pages.settings", "/settings")]
 
 
 def register(app) -> None:
-    from web.pages import apidocs, auth, editor, home, outbox, records, settings, templates  # noqa: F401  (routes attach to bp on import)
+    from web.pages import (apidocs, auth, editor, home, outbox, records, settings, tasks,  # noqa: F401
+                           templates)  # (routes attach to bp on import)
 
     app.register_blueprint(bp)
 

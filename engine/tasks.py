@@ -1,0 +1,99 @@
+"""What people do with human tasks: see their inbox, claim, and complete with an outcome."""
+from sqlalchemy import or_, update
+
+from builder.db import db
+from engine import records
+from engine.clock import SYSTEM_CLOCK
+from engine.models import HumanTask, Record, Run, User
+from engine.models.tasks import PRIORITY_ORDER
+
+
+class TaskRefused(Exception):
+    """A refused action on a task; `status` is the HTTP status that says why."""
+
+    def __init__(self, message: str, status: int, details: dict | None = None):
+        super().__init__(message)
+        self.message, self.status, self.details = message, status, details or {}
+
+
+def visible_to(user: User):
+    """Tasks assigned to the user, or to their role and not claimed by someone else."""
+    return or_(HumanTask.assignee_user == user.username,
+               (HumanTask.assignee_role == user.role) & or_(HumanTask.claimed_by.is_(None),
+                                                            HumanTask.claimed_by == user.username))
+
+
+def inbox(user: User, status: str = "open", clock=SYSTEM_CLOCK) -> list[dict]:
+    query = db.select(HumanTask).where(visible_to(user))
+    if status in ("open", "done", "cancelled"):
+        query = query.where(HumanTask.status == status)
+    found = db.session.scalars(query).all()
+    far = clock.now().replace(year=9999)
+    found.sort(key=lambda t: (t.due_at or far, PRIORITY_ORDER.get(t.priority, 9), t.id))
+    return [t.as_dict(clock.now()) for t in found]
+
+
+def _task(task_id: int) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise TaskRefused(f"No task with id {task_id}.", 404)
+    return task
+
+
+def _may_act(task: HumanTask, user: User) -> None:
+    if user.role == "admin" or task.assignee_user == user.username:
+        return
+    if task.assignee_role and user.has_role(task.assignee_role) and task.claimed_by in (None, user.username):
+        return
+    owner = task.assignee_user or task.claimed_by or f"the role '{task.assignee_role}'"
+    raise TaskRefused(f"This task is assigned to {owner}, not to you.", 403)
+
+
+def claim(task_id: int, user: User) -> HumanTask:
+    task = _task(task_id)
+    if task.status != "open":
+        raise TaskRefused(f"This task is already {task.status}.", 409)
+    _may_act(task, user)
+    task.claimed_by = user.username
+    return task
+
+
+def complete(task_id: int, outcome: str | None, user: User, clock=SYSTEM_CLOCK) -> HumanTask:
+    """Record the decision and make the waiting run go on along that outcome (in the caller's transaction)."""
+    task = _task(task_id)
+    if task.status != "open":
+        raise TaskRefused(f"This task is already {task.status}"
+                          f"{f' ({task.outcome} by {task.completed_by})' if task.outcome else ''}.", 409)
+    _may_act(task, user)
+    outcome = outcome or task.outcomes[0]
+    if outcome not in task.outcomes:
+        raise TaskRefused(f"'{outcome}' is not an outcome of this task.", 422,
+                          {"outcome": f"choose one of: {', '.join(task.outcomes)}"})
+    _finish(task, outcome, user.username, clock)
+    record = db.session.get(Record, task.record_id) if task.record_id else None
+    if record is not None and (record.fields or {}).get("status") != "Done":
+        records.update(record, {"fields": {"status": "Done"}}, records.Cause(actor=user.username))
+    return task
+
+
+def _finish(task: HumanTask, outcome: str, by: str, clock) -> None:
+    task.status, task.outcome, task.completed_by, task.completed_at = "done", outcome, by, clock.now()
+    # The engine takes the run up at once: its waiting token sees the decision and moves on.
+    db.session.execute(update(Run).where(Run.id == task.run_id).values(ready=True)
+                       .execution_options(synchronize_session=False))
+
+
+def complete_from_record(event, clock=SYSTEM_CLOCK) -> None:
+    """A task record set to Done (records API, record page) completes its task with the first outcome."""
+    change = (event.changes or {}).get("status") or {}
+    if event.object != "task" or change.get("new") != "Done" or event.record_id is None:
+        return
+    task = db.session.scalars(db.select(HumanTask).where(HumanTask.record_id == event.record_id,
+                                                        HumanTask.status == "open")).first()
+    if task is not None:
+        _finish(task, task.outcomes[0], event.actor or "someone", clock)
+
+
+def cancel_for_run(run_id: int, reason: str) -> None:
+    db.session.execute(update(HumanTask).where(HumanTask.run_id == run_id, HumanTask.status == "open")
+                       .values(status="cancelled", outcome=None).execution_options(synchronize_session=False))

@@ -1,0 +1,91 @@
+"""Human tasks: the signed-in user's inbox, claiming and completing with an outcome."""
+import marshmallow as ma
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
+
+from builder.db import db
+from engine import tasks
+from engine.context import current_clock
+from engine.people import find_user
+from web.auth import requires
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks (approvals, calls, reviews)")
+
+
+class TaskQuery(ma.Schema):
+    assignee = fields.String(load_default="me", metadata={"description": "me, or a username (admins)"})
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "done", "cancelled", "all")))
+
+
+class TaskOut(ma.Schema):
+    id = fields.Integer()
+    record_id = fields.Integer(allow_none=True)
+    run_id = fields.Integer()
+    node_id = fields.String()
+    title = fields.String()
+    assignee = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    claimed_by = fields.String(allow_none=True)
+    priority = fields.String()
+    outcomes = fields.List(fields.String())
+    status = fields.String()
+    outcome = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    created_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+
+
+class CompleteIn(ma.Schema):
+    outcome = fields.String(metadata={"description": "one of the task's outcomes; default the first"})
+
+
+def refused(error: tasks.TaskRefused):
+    db.session.rollback()
+    abort(error.status, message=error.message, details=error.details)
+
+
+@blp.route("")
+class Inbox(MethodView):
+    @requires("viewer")
+    @blp.arguments(TaskQuery, location="query")
+    @blp.response(200, TaskOut(many=True))
+    def get(self, args):
+        user = current_user
+        if args["assignee"] != "me" and args["assignee"] != current_user.username:
+            if not current_user.has_role("admin"):
+                abort(403, message="Only admins can read another user's tasks.")
+            user = find_user(args["assignee"]) or abort(404, message=f"No user named '{args['assignee']}'.")
+        return tasks.inbox(user, args["status"], current_clock())
+
+
+@blp.route("/<int:task_id>/complete")
+class Complete(MethodView):
+    @requires("editor")
+    @blp.arguments(CompleteIn)
+    @blp.response(200, TaskOut)
+    @blp.alt_response(409, description="The task is already completed or cancelled")
+    def post(self, data, task_id):
+        try:
+            task = tasks.complete(task_id, data.get("outcome"), current_user, current_clock())
+        except tasks.TaskRefused as error:
+            refused(error)
+        db.session.commit()
+        return task.as_dict(current_clock().now())
+
+
+@blp.route("/<int:task_id>/claim")
+class Claim(MethodView):
+    @requires("editor")
+    @blp.response(200, TaskOut)
+    @blp.alt_response(409, description="The task is no longer open")
+    def post(self, task_id):
+        try:
+            task = tasks.claim(task_id, current_user)
+        except tasks.TaskRefused as error:
+            refused(error)
+        db.session.commit()
+        return task.as_dict(current_clock().now())

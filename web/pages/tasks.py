@@ -1,0 +1,38 @@
+"""/tasks: the signed-in user's inbox of human tasks, with one button per outcome."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from builder.db import db
+from engine import tasks
+from engine.context import current_clock
+from web.pages import bp
+
+
+@bp.route("/tasks")
+@login_required
+def tasks_inbox():
+    status = request.args.get("status", "open")
+    return render_template("tasks.html", tasks=tasks.inbox(current_user, status, current_clock()), status=status)
+
+
+@bp.route("/tasks/<int:task_id>/<action>", methods=["POST"])
+@login_required
+def task_action(task_id, action):
+    if not current_user.has_role("editor"):
+        abort(403)
+    if action not in ("claim", "complete"):
+        abort(404)
+    try:
+        if action == "claim":
+            tasks.claim(task_id, current_user)
+            message = "Claimed: the task is yours now."
+        else:
+            outcome = request.form.get("outcome")
+            task = tasks.complete(task_id, outcome, current_user, current_clock())
+            message = f"Done: '{task.title}' — {task.outcome}."
+        db.session.commit()
+        flash(message, "info")
+    except tasks.TaskRefused as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("pages.tasks_inbox"))
