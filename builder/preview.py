@@ -25,9 +25,14 @@ KIND_COLORS = {"trigger": ("#fff4ec", "#f76707"), "condition": ("#f3f0ff", "#704
                "wait": ("#fff9db", "#e67700"), "human_task": ("#e6fcf5", "#0c8599"),
                "action": ("#e7f5ff", "#1c7ed6")}
 UNHAPPY_PORTS = ("false", "timeout", "error")
+TAKEN = ' data-taken="true"'
+# run node status -> (fill, accent, glyph)
+STATUS_LOOKS = {"done": ("#ebfbee", "#2b8a3e", "✓"), "skipped": ("#f8f9fa", "#868e96", "–"),
+                "waiting": ("#e7f5ff", "#1971c2", "…"), "failed": ("#fff5f5", "#c92a2a", "✗"),
+                "cancelled": ("#f1f3f5", "#495057", "⊘"), "not_reached": ("#ffffff", "#ced4da", "")}
 
 
-def preview_svg(graph: dict, *, title: str | None = None) -> str:
+def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None = None) -> str:
     """An ``<svg>`` element showing `graph` (any readable graph document).
 
     Parameters
@@ -36,6 +41,9 @@ def preview_svg(graph: dict, *, title: str | None = None) -> str:
         A graph document; it is read with :func:`builder.graph.read_graph`.
     title : str, optional
         The accessible name of the picture.
+    statuses : dict, optional
+        node id -> a run's node entry (``status``, ``reason``, ``until``, ``error``): each node is then marked
+        by its status, and edges whose both ends were reached are drawn stronger.
 
     Raises
     ------
@@ -55,8 +63,12 @@ def preview_svg(graph: dict, *, title: str | None = None) -> str:
              f'viewBox="{left:g} {top:g} {width:g} {height:g}" preserveAspectRatio="xMidYMid meet" '
              f'aria-label="{escape(name)}">', f"<title>{escape(name)}</title>"]
     starts = _port_anchors(graph, nodes)
-    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]]) for edge in graph["edges"]]
-    parts += [_node(node) for node in graph["nodes"]]
+    reached = {n for n, entry in (statuses or {}).items() if entry.get("status") not in (None, "not_reached")}
+    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]],
+                    taken=statuses is not None and {edge["source"], edge["target"]} <= reached)
+              for edge in graph["edges"]]
+    parts += [_node(node, (statuses or {}).get(node["id"]) if statuses is not None else None)
+              for node in graph["nodes"]]
     parts.append("</svg>")
     return "".join(parts)
 
@@ -83,15 +95,15 @@ def _port_anchors(graph, nodes) -> dict:
     return anchors
 
 
-def _edge(edge, start, target) -> str:
+def _edge(edge, start, target, taken=False) -> str:
     sx, sy = start
     tx, ty = target["position"]["x"] + NODE_W / 2, target["position"]["y"]
     bend = max(40.0, abs(ty - sy) / 2)
-    colour = "#c92a2a" if edge["port"] in ("timeout", "error") else "#98a2b3"
+    colour = "#c92a2a" if edge["port"] in ("timeout", "error") else ("#2b8a3e" if taken else "#98a2b3")
     dash = ' stroke-dasharray="8 6"' if edge["port"] in UNHAPPY_PORTS else ""
     arrow_tip = ty - 2
     path = (f'<path d="M{sx:g},{sy:g} C{sx:g},{sy + bend:g} {tx:g},{arrow_tip - bend:g} {tx:g},{arrow_tip - 8:g}" '
-            f'fill="none" stroke="{colour}" stroke-width="3"{dash}/>')
+            f'fill="none" stroke="{colour}" stroke-width="{6 if taken else 3}"{dash}{TAKEN if taken else ""}/>')
     arrow = (f'<path d="M{tx - 7:g},{arrow_tip - 10:g} L{tx + 7:g},{arrow_tip - 10:g} L{tx:g},{arrow_tip:g} Z" '
              f'fill="{colour}"/>')
     if edge["port"] == "next":
@@ -103,17 +115,26 @@ def _edge(edge, start, target) -> str:
     return path + arrow + label
 
 
-def _node(node) -> str:
+def _node(node, entry: dict | None = None) -> str:
     x, y = node["position"]["x"], node["position"]["y"]
     fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
+    label, marks, glyph = node["label"], "", ""
+    if entry is not None:
+        status = entry.get("status") or "not_reached"
+        fill, accent, symbol = STATUS_LOOKS.get(status, STATUS_LOOKS["not_reached"])
+        detail = entry.get("error") or entry.get("reason") or (f"until {entry['until']}" if entry.get("until") else "")
+        label = f"{label} — {status.replace('_', ' ')}{': ' + detail if detail else ''}"
+        marks = f' data-node-id="{escape(node["id"])}" data-status="{escape(status)}"'
+        glyph = (f'<text x="{x + 24:g}" y="{y + NODE_H / 2 + 5:g}" text-anchor="middle" font-size="14" '
+                 f'fill="#fff" {FONT}>{symbol}</text>')
     lines = _wrap(node["label"])
     first_baseline = y + NODE_H / 2 + 6 - (len(lines) - 1) * 11
     text = "".join(f'<tspan x="{x + 44:g}" y="{first_baseline + 22 * i:g}">{escape(line)}</tspan>'
                    for i, line in enumerate(lines))
-    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(node["label"])}</title>'
+    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"{marks}><title>{escape(label)}</title>'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="2.5"/>'
-            f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="9" fill="{accent}"/>'
+            f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="11" fill="{accent}"/>{glyph}'
             f'<text font-size="17" font-weight="600" fill="#1d2433" {FONT}>{text}</text></g>')
 
 

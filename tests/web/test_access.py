@@ -19,18 +19,14 @@ PUBLIC = "public"
 LEAST_ROLE = {
     "GET /api/openapi.json": PUBLIC,
     "GET /api/docs": PUBLIC,
-    "GET /api/health": PUBLIC,
-    "GET /api/tasks": "viewer",
-    "POST /api/tasks/<int:task_id>/complete": "editor",
-    "POST /api/tasks/<int:task_id>/claim": "editor",
-    "GET /tasks": "viewer",
-    "POST /tasks/<int:task_id>/<action>": "editor",  # for load balancers
-    "GET /api/health": PUBLIC,
+    "GET /api/health": PUBLIC,  # for load balancers
     "GET /api/tasks": "viewer",
     "POST /api/tasks/<int:task_id>/complete": "editor",
     "POST /api/tasks/<int:task_id>/claim": "editor",
     "GET /tasks": "viewer",
     "POST /tasks/<int:task_id>/<action>": "editor",
+    "GET /runs/<int:run_id>": "viewer",
+    "POST /runs/<int:run_id>/<action>": "editor",
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",
     "POST /api/objects/<object_name>/fields": "admin",

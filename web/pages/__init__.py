@@ -10,7 +10,7 @@ NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.temp
 
 
 def register(app) -> None:
-    from web.pages import (apidocs, auth, editor, home, outbox, records, settings, tasks,  # noqa: F401
+    from web.pages import (apidocs, auth, editor, home, outbox, records, runs, settings, tasks,  # noqa: F401
                            templates)  # (routes attach to bp on import)
 
     app.register_blueprint(bp)

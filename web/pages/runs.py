@@ -1,0 +1,53 @@
+"""/runs/<id>: the run's diagram (the version it used), each node marked by status, its steps, live updates."""
+import json
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from builder.db import db
+from builder.models import WorkflowVersion
+from builder.preview import preview_svg
+from engine import lifecycle
+from engine.context import current_clock
+from engine.models import Run, Step
+from web.api.runs import dump
+from web.pages import bp
+
+
+@bp.route("/runs/<int:run_id>")
+@login_required
+def run_page(run_id):
+    run = db.session.get(Run, run_id) or abort(404)
+    steps = db.session.scalars(db.select(Step).where(Step.run_id == run_id).order_by(Step.id)).all()
+    data = dump(run, steps)
+    version = db.session.get(WorkflowVersion, run.version_id)
+    labels = {n["id"]: n.get("label") or n["id"] for n in version.graph["nodes"]}
+    # Preview text is escaped inside preview_svg; the markup itself is ours.
+    diagram = Markup(preview_svg(version.graph, title=f"Run {run.id} of {version.name}", statuses=data["nodes"]))
+    state = json.dumps({"status": run.status, "nodes": {k: v["status"] for k, v in data["nodes"].items()}},
+                       sort_keys=True)
+    return render_template("runs/run.html", run=data, steps=steps, labels=labels, diagram=diagram, state=state,
+                           live=run.status in ("running", "waiting"))
+
+
+@bp.route("/runs/<int:run_id>/<action>", methods=["POST"])
+@login_required
+def run_action(run_id, action):
+    if not current_user.has_role("editor"):
+        abort(403)
+    try:
+        if action == "cancel":
+            lifecycle.cancel_by_id(run_id, f"cancelled by {current_user.username}", current_clock())
+            message = "The run was cancelled."
+        elif action == "retry":
+            lifecycle.retry(run_id, current_clock())
+            message = "Retrying the failed step."
+        else:
+            abort(404)
+        db.session.commit()
+        flash(message, "info")
+    except lifecycle.RunRefused as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("pages.run_page", run_id=run_id))
