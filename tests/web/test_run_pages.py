@@ -48,3 +48,15 @@ def test_failed_step_shows_its_error_and_retry_for_editors_only(app, clock, clie
     answer = client.post(f"/runs/{run.id}/retry", data={"csrf_token": auth.csrf_token(f"/runs/{run.id}")},
                          follow_redirects=True).get_data(as_text=True)
     assert "Retrying the failed step." in answer
+
+
+def test_record_automation_tab_lists_its_runs(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal"), node("wait", "delay", duration="PT1H", label="Cool off"),
+                       chain=True)
+    deal = create("deal", fields={"name": "Acme"})
+    drain(clock)
+    run = only_run(workflow)
+    auth.login("vic")
+    page = client.get(f"/records/deal/{deal.id}").get_data(as_text=True)
+    assert f'data-run-id="{run.id}" data-status="waiting"' in page
+    assert "Test workflow</strong> · run" in page and "at Cool off" in page and f'href="/runs/{run.id}"' in page
