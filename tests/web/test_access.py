@@ -26,6 +26,7 @@ LEAST_ROLE = {
     "GET /tasks": "viewer",
     "POST /tasks/<int:task_id>/<action>": "editor",
     "GET /runs/<int:run_id>": "viewer",
+    "GET /workflows/<int:workflow_id>/runs": "viewer",
     "POST /runs/<int:run_id>/<action>": "editor",
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",

@@ -60,3 +60,17 @@ def test_record_automation_tab_lists_its_runs(app, clock, client, auth):
     page = client.get(f"/records/deal/{deal.id}").get_data(as_text=True)
     assert f'data-run-id="{run.id}" data-status="waiting"' in page
     assert "Test workflow</strong> · run" in page and "at Cool off" in page and f'href="/runs/{run.id}"' in page
+
+
+def test_workflow_runs_list_filters_and_failed_count(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal"), node("bad", "update_record", fields={"amount": "{{ record.fields.name }}"}),
+                       chain=True)
+    for name in ("One", "Two", "Three"):
+        create("deal", fields={"name": name})
+    drain(clock)
+    auth.login("vic")
+    assert "3 failed</a>" in client.get("/").get_data(as_text=True)
+    page = client.get(f"/workflows/{workflow.id}/runs?status=failed").get_data(as_text=True)
+    assert page.count('data-status="failed"') == 3 and "3 runs" in page
+    assert "0 runs" in client.get(f"/workflows/{workflow.id}/runs?status=completed").get_data(as_text=True)
+    assert "0 runs" in client.get(f"/workflows/{workflow.id}/runs?from=2030-01-01").get_data(as_text=True)

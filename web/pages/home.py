@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from builder.db import db
 from builder.models import Workflow
+from engine.models import Run
 from web.pages import bp
 
 
@@ -11,7 +12,9 @@ from web.pages import bp
 @login_required
 def workflows():
     rows = db.session.execute(db.select(Workflow).order_by(Workflow.updated_at.desc())).scalars().all()
-    return render_template("workflows.html", workflows=rows)
+    failed = dict(db.session.execute(db.select(Run.workflow_id, db.func.count(Run.id))
+                                     .where(Run.status == "failed").group_by(Run.workflow_id)).all())
+    return render_template("workflows.html", workflows=rows, failed=failed)
 
 
 @bp.route("/workflows", methods=["POST"])

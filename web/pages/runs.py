@@ -1,12 +1,13 @@
 """/runs/<id>: the run's diagram (the version it used), each node marked by status, its steps, live updates."""
 import json
+from datetime import date, datetime, timedelta, timezone
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from builder.db import db
-from builder.models import WorkflowVersion
+from builder.models import Workflow, WorkflowVersion
 from builder.preview import preview_svg
 from engine import lifecycle
 from engine.context import current_clock
@@ -51,3 +52,35 @@ def run_action(run_id, action):
         db.session.rollback()
         flash(error.message, "error")
     return redirect(url_for("pages.run_page", run_id=run_id))
+
+
+PAGE_SIZE = 25
+STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
+
+
+@bp.route("/workflows/<int:workflow_id>/runs")
+@login_required
+def workflow_runs(workflow_id):
+    workflow = db.session.get(Workflow, workflow_id) or abort(404)
+    query = db.select(Run).where(Run.workflow_id == workflow_id)
+    status, record = request.args.get("status"), request.args.get("record", "")
+    if status in STATUSES:
+        query = query.where(Run.status == status)
+    if record.isdigit():
+        query = query.where(Run.record_id == int(record))
+    for name, op in (("from", "__ge__"), ("to", "__le__")):
+        day = _day(request.args.get(name))
+        if day is not None:
+            query = query.where(getattr(Run.started_at, op)(day if name == "from" else day + timedelta(days=1)))
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    runs = db.session.scalars(query.order_by(Run.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("runs/list.html", workflow=workflow, runs=runs, total=total, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), statuses=STATUSES, status=status, record=record)
+
+
+def _day(text):
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        return None
