@@ -58,7 +58,8 @@ class Inbox(MethodView):
         if args["assignee"] != "me" and args["assignee"] != current_user.username:
             if not current_user.has_role("admin"):
                 abort(403, message="Only admins can read another user's tasks.")
-            user = find_user(args["assignee"]) or abort(404, message=f"No user named '{args['assignee']}'.")
+            user = find_user(args["assignee"]) or abort(422, message=f"No user named '{args['assignee']}'.",
+                                                        details={"assignee": "no such user"})
         return tasks.inbox(user, args["status"], current_clock())
 
 
