@@ -1,0 +1,48 @@
+"""A fresh Flowdesk app on a throwaway database, for benchmarks."""
+import atexit
+import logging
+import os
+import tempfile
+import uuid
+
+os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-bench-"))
+os.environ.setdefault("SECRET_KEY", "bench")
+
+from builder.db import db  # noqa: E402
+from engine import demo  # noqa: E402
+from engine.people import create_user  # noqa: E402
+from web import create_app  # noqa: E402
+
+PG_ADMIN = os.environ.get("FLOWDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def bench_app(url: str):
+    logging.disable(logging.WARNING)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "FLOWDESK_EMBEDDED_ENGINE": False})
+    with app.app_context():
+        db.create_all()
+        demo.ensure_object_types()
+        create_user("eddie", "editor", "benchmark-pw")
+        db.session.commit()
+    return app
+
+
+def pg_url() -> str | None:
+    """A fresh PostgreSQL database for one measurement (dropped at exit), or None when there is no server."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            name = f"flowdesk_bench_{uuid.uuid4().hex[:8]}"
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception:  # noqa: BLE001 - no server: the PostgreSQL rows are left out
+        return None
+    atexit.register(_drop, name)
+    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+
+
+def _drop(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
