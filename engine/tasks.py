@@ -4,7 +4,7 @@ from sqlalchemy import or_, update
 from builder.db import db
 from engine import records
 from engine.clock import SYSTEM_CLOCK
-from engine.models import HumanTask, Record, Run, User
+from engine.models import HumanTask, Notification, Record, Run, User
 from engine.models.tasks import PRIORITY_ORDER
 
 
@@ -55,6 +55,25 @@ def claim(task_id: int, user: User) -> HumanTask:
         raise TaskRefused(f"This task is already {task.status}.", 409)
     _may_act(task, user)
     task.claimed_by = user.username
+    return task
+
+
+def reassign(task_id: int, username: str, by: User) -> HumanTask:
+    """Hand an open task to another user (the assignee, the claimer or an admin may)."""
+    task = _task(task_id)
+    if task.status != "open":
+        raise TaskRefused(f"This task is already {task.status}.", 409)
+    _may_act(task, by)
+    target = db.session.scalars(db.select(User).filter_by(username=username, active=True)).first()
+    if target is None:
+        raise TaskRefused(f"No active user named '{username}'.", 422, {"user": "no such user"})
+    task.assignee_user, task.assignee_role, task.claimed_by = target.username, None, None
+    record = db.session.get(Record, task.record_id) if task.record_id else None
+    if record is not None:
+        records.update(record, {"fields": {"assignee": target.username}, "owner": target.username},
+                       records.Cause(actor=by.username))
+    db.session.add(Notification(user_id=target.id, message=f"{by.username} passed you a task: {task.title}",
+                                link="/tasks", run_id=task.run_id))
     return task
 
 

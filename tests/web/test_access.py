@@ -23,6 +23,7 @@ LEAST_ROLE = {
     "GET /api/tasks": "viewer",
     "POST /api/tasks/<int:task_id>/complete": "editor",
     "POST /api/tasks/<int:task_id>/claim": "editor",
+    "POST /api/tasks/<int:task_id>/reassign": "editor",
     "GET /tasks": "viewer",
     "POST /tasks/<int:task_id>/<action>": "editor",
     "GET /runs/<int:run_id>": "viewer",

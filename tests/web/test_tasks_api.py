@@ -50,3 +50,13 @@ def test_inbox_page_buttons_complete_the_task(client, auth, waiting, clock):
     assert "Done: &#39;Approve Acme &lt;b&gt;&#39; — approved." in answer.get_data(as_text=True)
     drain(clock)
     assert only_run(workflow).status == "completed"
+
+
+def test_reassign_hands_the_task_over(api, waiting):
+    _, task = waiting
+    assert api.post(f"/api/tasks/{task.id}/reassign", as_="editor", json={"user": "nobody"}).status_code == 422
+    moved = api.post(f"/api/tasks/{task.id}/reassign", as_="editor", json={"user": "ada"})
+    assert moved.status_code == 200 and moved.get_json()["assignee"] == "ada"
+    assert api.get("/api/tasks", as_="editor").get_json() == []
+    assert [t["id"] for t in api.get("/api/tasks", as_="admin").get_json()] == [task.id]
+    assert api.post(f"/api/tasks/{task.id}/complete", as_="editor", json={"outcome": "approved"}).status_code == 403

@@ -78,6 +78,25 @@ class Complete(MethodView):
         return task.as_dict(current_clock().now())
 
 
+class ReassignIn(ma.Schema):
+    user = fields.String(required=True, metadata={"description": "the username who takes the task over"})
+
+
+@blp.route("/<int:task_id>/reassign")
+class Reassign(MethodView):
+    @requires("editor")
+    @blp.arguments(ReassignIn)
+    @blp.response(200, TaskOut)
+    @blp.alt_response(409, description="The task is no longer open")
+    def post(self, data, task_id):
+        try:
+            task = tasks.reassign(task_id, data["user"], current_user)
+        except tasks.TaskRefused as error:
+            refused(error)
+        db.session.commit()
+        return task.as_dict(current_clock().now())
+
+
 @blp.route("/<int:task_id>/claim")
 class Claim(MethodView):
     @requires("editor")

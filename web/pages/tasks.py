@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from builder.db import db
 from engine import tasks
 from engine.context import current_clock
+from engine.models import User
 from web.pages import bp
 
 
@@ -12,7 +13,9 @@ from web.pages import bp
 @login_required
 def tasks_inbox():
     status = request.args.get("status", "open")
-    return render_template("tasks.html", tasks=tasks.inbox(current_user, status, current_clock()), status=status)
+    users = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    return render_template("tasks.html", tasks=tasks.inbox(current_user, status, current_clock()), status=status,
+                           users=users)
 
 
 @bp.route("/tasks/<int:task_id>/<action>", methods=["POST"])
@@ -20,12 +23,15 @@ def tasks_inbox():
 def task_action(task_id, action):
     if not current_user.has_role("editor"):
         abort(403)
-    if action not in ("claim", "complete"):
+    if action not in ("claim", "complete", "reassign"):
         abort(404)
     try:
         if action == "claim":
             tasks.claim(task_id, current_user)
             message = "Claimed: the task is yours now."
+        elif action == "reassign":
+            task = tasks.reassign(task_id, request.form.get("user", ""), current_user)
+            message = f"Passed to {task.assignee_user}."
         else:
             outcome = request.form.get("outcome")
             task = tasks.complete(task_id, outcome, current_user, current_clock())
