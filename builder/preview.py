@@ -32,7 +32,8 @@ STATUS_LOOKS = {"done": ("#ebfbee", "#2b8a3e", "✓"), "skipped": ("#f8f9fa", "#
                 "cancelled": ("#f1f3f5", "#495057", "⊘"), "not_reached": ("#ffffff", "#ced4da", "")}
 
 
-def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None = None) -> str:
+def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None = None,
+                counts: dict | None = None) -> str:
     """An ``<svg>`` element showing `graph` (any readable graph document).
 
     Parameters
@@ -44,6 +45,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
     statuses : dict, optional
         node id -> a run's node entry (``status``, ``reason``, ``until``, ``error``): each node is then marked
         by its status, and edges whose both ends were reached are drawn stronger.
+    counts : dict, optional
+        node id -> ``{"reached", "waiting", "failed"}``, written on each node (workflow statistics).
 
     Raises
     ------
@@ -67,7 +70,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
     parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]],
                     taken=statuses is not None and {edge["source"], edge["target"]} <= reached)
               for edge in graph["edges"]]
-    parts += [_node(node, (statuses or {}).get(node["id"]) if statuses is not None else None)
+    parts += [_node(node, (statuses or {}).get(node["id"]) if statuses is not None else None,
+                    (counts or {}).get(node["id"], {}) if counts is not None else None)
               for node in graph["nodes"]]
     parts.append("</svg>")
     return "".join(parts)
@@ -115,7 +119,7 @@ def _edge(edge, start, target, taken=False) -> str:
     return path + arrow + label
 
 
-def _node(node, entry: dict | None = None) -> str:
+def _node(node, entry: dict | None = None, count: dict | None = None) -> str:
     x, y = node["position"]["x"], node["position"]["y"]
     fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
     label, marks, glyph = node["label"], "", ""
@@ -127,6 +131,11 @@ def _node(node, entry: dict | None = None) -> str:
         marks = f' data-node-id="{escape(node["id"])}" data-status="{escape(status)}"'
         glyph = (f'<text x="{x + 24:g}" y="{y + NODE_H / 2 + 5:g}" text-anchor="middle" font-size="14" '
                  f'fill="#fff" {FONT}>{symbol}</text>')
+    if count is not None:
+        numbers = f'{count.get("reached", 0)} reached · {count.get("waiting", 0)} waiting · {count.get("failed", 0)} failed'
+        marks = f' data-node-id="{escape(node["id"])}"'
+        glyph = (f'<text x="{x + NODE_W - 10:g}" y="{y + NODE_H + 18:g}" text-anchor="end" font-size="13" '
+                 f'fill="{"#c92a2a" if count.get("failed") else "#495057"}" class="node-count" {FONT}>{numbers}</text>')
     lines = _wrap(node["label"])
     first_baseline = y + NODE_H / 2 + 6 - (len(lines) - 1) * 11
     text = "".join(f'<tspan x="{x + 44:g}" y="{first_baseline + 22 * i:g}">{escape(line)}</tspan>'

@@ -28,6 +28,8 @@ LEAST_ROLE = {
     "POST /tasks/<int:task_id>/<action>": "editor",
     "GET /runs/<int:run_id>": "viewer",
     "GET /workflows/<int:workflow_id>/runs": "viewer",
+    "GET /api/workflows/<int:workflow_id>/stats": "viewer",
+    "GET /workflows/<int:workflow_id>/stats": "viewer",
     "POST /runs/<int:run_id>/<action>": "editor",
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from builder.db import db
 from builder.models import Workflow, WorkflowVersion
 from builder.preview import preview_svg
-from engine import lifecycle
+from engine import lifecycle, stats
 from engine.context import current_clock
 from engine.models import Run, Step
 from web.api.runs import dump
@@ -84,3 +84,36 @@ def _day(text):
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=timezone.utc)
     except (TypeError, ValueError):
         return None
+
+
+@bp.route("/workflows/<int:workflow_id>/stats")
+@login_required
+def workflow_stats(workflow_id):
+    workflow = db.session.get(Workflow, workflow_id) or abort(404)
+    counts = stats.node_counts(workflow_id)
+    days = stats.daily(workflow_id, current_clock().now().date())
+    graph = workflow.versions[-1].graph if workflow.versions else workflow.graph
+    diagram = Markup(preview_svg(graph, title=f"{workflow.name}: runs per step", counts=counts))
+    return render_template("runs/stats.html", workflow=workflow, diagram=diagram, chart=Markup(day_chart(days)),
+                           days=days)
+
+
+def day_chart(days: list[dict]) -> str:
+    """Grouped bars of runs started / completed / failed per day, as SVG drawn here (no chart library)."""
+    width, height, left, bottom = 900, 220, 40, 30
+    peak = max([max(d["started"], d["completed"], d["failed"]) for d in days] + [1])
+    slot = (width - left) / len(days)
+    bars = []
+    for i, day in enumerate(days):
+        for j, (key, colour) in enumerate((("started", "#3b5bdb"), ("completed", "#2b8a3e"), ("failed", "#c92a2a"))):
+            h = (height - bottom - 10) * day[key] / peak
+            x = left + i * slot + 2 + j * (slot - 4) / 3
+            bars.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{(slot - 4) / 3:.1f}" height="{h:.1f}" '
+                        f'fill="{colour}"><title>{day["date"]}: {day[key]} {key}</title></rect>')
+        if i % 5 == 0:
+            bars.append(f'<text x="{left + i * slot:.1f}" y="{height - 8}" font-size="11" fill="#667085">'
+                        f'{day["date"][5:]}</text>')
+    axis = (f'<text x="4" y="16" font-size="11" fill="#667085">{peak}</text>'
+            f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#d0d5dd"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="day-chart" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="Runs started, completed and failed per day">{axis}{"".join(bars)}</svg>')

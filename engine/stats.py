@@ -1,0 +1,34 @@
+"""Per-node and per-day counts of a workflow's runs, computed with SQL aggregates."""
+from datetime import timedelta
+
+from sqlalchemy import distinct, func, select
+
+from builder.db import db
+from engine.models import Run, Step
+
+
+def node_counts(workflow_id: int) -> dict:
+    """node id -> {"reached": runs that reached it, "waiting": runs waiting there now, "failed": failed steps}."""
+    runs = select(Run.id).where(Run.workflow_id == workflow_id).scalar_subquery()
+    rows = db.session.execute(
+        select(Step.node_id, func.count(distinct(Step.run_id)),
+               func.count(Step.id).filter(Step.status == "waiting"), func.count(Step.id).filter(Step.status == "failed"))
+        .where(Step.run_id.in_(runs)).group_by(Step.node_id)).all()
+    return {node_id: {"reached": reached, "waiting": waiting, "failed": failed}
+            for node_id, reached, waiting, failed in rows}
+
+
+def daily(workflow_id: int, today, days: int = 30) -> list[dict]:
+    """Runs started, completed and failed per day (UTC) for the last `days` days, oldest first."""
+    since = today - timedelta(days=days - 1)
+    out = {since + timedelta(days=i): {"started": 0, "completed": 0, "failed": 0} for i in range(days)}
+    for column, statuses, key in ((Run.started_at, None, "started"), (Run.finished_at, ("completed",), "completed"),
+                                  (Run.finished_at, ("failed",), "failed")):
+        query = select(func.date(column), func.count(Run.id)).where(Run.workflow_id == workflow_id, column.is_not(None))
+        if statuses:
+            query = query.where(Run.status.in_(statuses))
+        for day, count in db.session.execute(query.group_by(func.date(column))).all():
+            day = day if not isinstance(day, str) else type(today).fromisoformat(day)
+            if day in out:
+                out[day][key] = count
+    return [{"date": day.isoformat(), **counts} for day, counts in out.items()]
