@@ -58,6 +58,7 @@ def test_record_automation_tab_lists_its_runs(app, clock, client, auth):
     run = only_run(workflow)
     auth.login("vic")
     page = client.get(f"/records/deal/{deal.id}").get_data(as_text=True)
+    assert f"<title>Deal #{deal.id} · Flowdesk</title>" in page and page.count('class="automation-run"') == 1
     assert f'data-run-id="{run.id}" data-status="waiting"' in page
     assert "Test workflow</strong> · run" in page and "at Cool off" in page and f'href="/runs/{run.id}"' in page
 
