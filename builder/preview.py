@@ -1,4 +1,5 @@
-"""A small static SVG picture of a workflow graph, for gallery cards (no script, no ids, escaped text).
+"""A static SVG picture of a workflow graph (no script, no ids, escaped text): gallery cards, and run
+diagrams where each node is marked by its status or overlaid with run counts.
 
 Nodes are drawn at their saved positions as rounded boxes tinted by kind; edges are curves from the
 port they leave (spread along the bottom of the node) to the top of their target. The SVG scales to
@@ -8,17 +9,20 @@ its container through its ``viewBox``.
 >>> svg.startswith("<svg") and "&lt;Go&gt;" in svg and "<Go>" not in svg
 True
 """
+from datetime import datetime
 from html import escape
 
 from builder.catalog import ports_of
 from builder.graph import read_graph
-from builder.layout import NODE_H, NODE_W
+from builder.layout import NODE_H, NODE_W, arrange
 
 PADDING = 28
 # Small diagrams are centred in at least this much room, so that every card draws boxes at a similar size.
 MIN_VIEW_W, MIN_VIEW_H = 640, 330
 LINE_CHARS = 16
 LABEL_LINES = 2
+# Annotated nodes (run status, counts) give their second line to the annotation.
+ANNOTATED_LABEL_CHARS, DETAIL_CHARS = 20, 34
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 # kind -> (fill, accent)
 KIND_COLORS = {"trigger": ("#fff4ec", "#f76707"), "condition": ("#f3f0ff", "#7048e8"),
@@ -26,15 +30,20 @@ KIND_COLORS = {"trigger": ("#fff4ec", "#f76707"), "condition": ("#f3f0ff", "#704
                "action": ("#e7f5ff", "#1c7ed6")}
 UNHAPPY_PORTS = ("false", "timeout", "error")
 TAKEN = ' data-taken="true"'
-# run node status -> (fill, accent, glyph)
-STATUS_LOOKS = {"done": ("#ebfbee", "#2b8a3e", "✓"), "skipped": ("#f8f9fa", "#868e96", "–"),
-                "waiting": ("#e7f5ff", "#1971c2", "…"), "failed": ("#fff5f5", "#c92a2a", "✗"),
-                "cancelled": ("#f1f3f5", "#495057", "⊘"), "not_reached": ("#ffffff", "#ced4da", "")}
+# run node status -> (fill, accent); each status but not_reached has an icon drawn in white (see _icon)
+STATUS_LOOKS = {"done": ("#ebfbee", "#2b8a3e"), "skipped": ("#f8f9fa", "#868e96"), "waiting": ("#e7f5ff", "#1971c2"),
+                "failed": ("#fff5f5", "#c92a2a"), "cancelled": ("#f1f3f5", "#495057"), "not_reached": ("#ffffff", "#ced4da")}
+# status -> icon path in a 20 x 20 box centred on 0,0 (drawn as shapes, so no font can lack the glyph)
+ICONS = {"done": "M-5,0 L-1.5,4 L5,-4", "failed": "M-4.5,-4.5 L4.5,4.5 M4.5,-4.5 L-4.5,4.5",
+         "skipped": "M-5,0 L5,0 M1,-4 L5,0 L1,4", "waiting": "M0,-6 A6,6 0 1 1 -0.01,-6 M0,-3.5 L0,0 L3,2",
+         "cancelled": "M-4.5,0 L4.5,0"}
 
 
-def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None = None,
+def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None = None, taken=None,
                 counts: dict | None = None) -> str:
     """An ``<svg>`` element showing `graph` (any readable graph document).
+
+    Graphs whose nodes share positions (made without a layout, e.g. through the API) are auto-arranged.
 
     Parameters
     ----------
@@ -43,8 +52,11 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
     title : str, optional
         The accessible name of the picture.
     statuses : dict, optional
-        node id -> a run's node entry (``status``, ``reason``, ``until``, ``error``): each node is then marked
-        by its status, and edges whose both ends were reached are drawn stronger.
+        node id -> a run's node entry (``status``, ``reason``, ``until``, ``error``, ``count``): each node
+        then carries ``data-node-id`` and ``data-status``, its colour and glyph, and its reason, time or error.
+    taken : iterable of str, optional
+        Ids of the edges the run went along, drawn stronger (see :func:`taken_edges`). Without it, with
+        `statuses`, an edge counts as taken when both its ends were reached.
     counts : dict, optional
         node id -> ``{"reached", "waiting", "failed"}``, written on each node (workflow statistics).
 
@@ -54,6 +66,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
         When `graph` cannot be read.
     """
     graph = read_graph(graph)
+    if len({(n["position"]["x"], n["position"]["y"]) for n in graph["nodes"]}) < len(graph["nodes"]):
+        graph = arrange(graph)
     nodes = {node["id"]: node for node in graph["nodes"]}
     left = min((n["position"]["x"] for n in nodes.values()), default=0) - PADDING
     top = min((n["position"]["y"] for n in nodes.values()), default=0) - PADDING
@@ -65,16 +79,40 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram-preview" role="img" '
              f'viewBox="{left:g} {top:g} {width:g} {height:g}" preserveAspectRatio="xMidYMid meet" '
              f'aria-label="{escape(name)}">', f"<title>{escape(name)}</title>"]
+    if taken is None and statuses is not None:
+        reached = {n for n, entry in statuses.items() if entry.get("status") not in (None, "not_reached")}
+        taken = {e["id"] for e in graph["edges"] if {e["source"], e["target"]} <= reached}
+    taken = set(taken or ())
     starts = _port_anchors(graph, nodes)
-    reached = {n for n, entry in (statuses or {}).items() if entry.get("status") not in (None, "not_reached")}
-    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]],
-                    taken=statuses is not None and {edge["source"], edge["target"]} <= reached)
-              for edge in graph["edges"]]
-    parts += [_node(node, (statuses or {}).get(node["id"]) if statuses is not None else None,
-                    (counts or {}).get(node["id"], {}) if counts is not None else None)
-              for node in graph["nodes"]]
+    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]], edge["id"] in taken) for edge in graph["edges"]]
+    for node in graph["nodes"]:
+        if statuses is not None:
+            parts.append(_marked(node, statuses.get(node["id"]) or {}))
+        elif counts is not None:
+            parts.append(_counted(node, counts.get(node["id"]) or {}))
+        else:
+            parts.append(_node(node))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def taken_edges(graph: dict, visited: list) -> set:
+    """Ids of the edges a run went along: those whose target has a step after a step of their source.
+
+    `visited` is the node id of each of the run's steps, in the order they were made.
+
+    >>> g = {"nodes": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
+    ...      "edges": [{"id": "1", "source": "a", "target": "b"}, {"id": "2", "source": "b", "target": "c"},
+    ...                {"id": "3", "source": "c", "target": "a"}]}
+    >>> sorted(taken_edges(g, ["a", "b"]))
+    ['1']
+    """
+    first, last = {}, {}
+    for index, node_id in enumerate(visited):
+        first.setdefault(node_id, index)
+        last[node_id] = index
+    return {edge["id"] for edge in graph["edges"]
+            if edge["source"] in first and edge["target"] in last and first[edge["source"]] < last[edge["target"]]}
 
 
 def _widen(start, size, least):
@@ -119,32 +157,95 @@ def _edge(edge, start, target, taken=False) -> str:
     return path + arrow + label
 
 
-def _node(node, entry: dict | None = None, count: dict | None = None) -> str:
+def _node(node) -> str:
     x, y = node["position"]["x"], node["position"]["y"]
     fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
-    label, marks, glyph = node["label"], "", ""
-    if entry is not None:
-        status = entry.get("status") or "not_reached"
-        fill, accent, symbol = STATUS_LOOKS.get(status, STATUS_LOOKS["not_reached"])
-        detail = entry.get("error") or entry.get("reason") or (f"until {entry['until']}" if entry.get("until") else "")
-        label = f"{label} — {status.replace('_', ' ')}{': ' + detail if detail else ''}"
-        marks = f' data-node-id="{escape(node["id"])}" data-status="{escape(status)}"'
-        glyph = (f'<text x="{x + 24:g}" y="{y + NODE_H / 2 + 5:g}" text-anchor="middle" font-size="14" '
-                 f'fill="#fff" {FONT}>{symbol}</text>')
-    if count is not None:
-        numbers = f'{count.get("reached", 0)} reached · {count.get("waiting", 0)} waiting · {count.get("failed", 0)} failed'
-        marks = f' data-node-id="{escape(node["id"])}"'
-        glyph = (f'<text x="{x + NODE_W - 10:g}" y="{y + NODE_H + 18:g}" text-anchor="end" font-size="13" '
-                 f'fill="{"#c92a2a" if count.get("failed") else "#495057"}" class="node-count" {FONT}>{numbers}</text>')
     lines = _wrap(node["label"])
     first_baseline = y + NODE_H / 2 + 6 - (len(lines) - 1) * 11
     text = "".join(f'<tspan x="{x + 44:g}" y="{first_baseline + 22 * i:g}">{escape(line)}</tspan>'
                    for i, line in enumerate(lines))
-    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"{marks}><title>{escape(label)}</title>'
+    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(node["label"])}</title>'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="2.5"/>'
-            f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="11" fill="{accent}"/>{glyph}'
+            f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="11" fill="{accent}"/>'
             f'<text font-size="17" font-weight="600" fill="#1d2433" {FONT}>{text}</text></g>')
+
+
+def _marked(node, entry: dict) -> str:
+    """A node of a run: coloured and marked by status, with what it is waiting for, why it was skipped or failed."""
+    status = entry.get("status") or "not_reached"
+    fill, accent = STATUS_LOOKS.get(status, STATUS_LOOKS["not_reached"])
+    detail = _status_detail(status, entry)
+    heading = status.replace("_", " ")
+    return _annotated(node, f' data-status="{escape(status)}"', (fill, accent, _icon(status)), detail,
+                      f"{node['label']} — {heading}{': ' + detail if detail != heading else ''}",
+                      dashed=status == "not_reached")
+
+
+def _counted(node, count: dict) -> str:
+    """A node of the statistics diagram: how many runs reached it, wait there and failed there."""
+    reached, waiting, failed = (count.get(key, 0) for key in ("reached", "waiting", "failed"))
+    fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
+    detail = f"{reached} reached · {waiting} waiting · {failed} failed"
+    colour = "#c92a2a" if failed else accent
+    glyph = (f'<text y="5" text-anchor="middle" font-size="{14 if reached < 100 else 10}" font-weight="700" '
+             f'fill="#fff" {FONT}>{reached}</text>')
+    return _annotated(node, "", (fill, colour, glyph), detail, f"{node['label']}: {detail}",
+                      dashed=not reached)
+
+
+def _status_detail(status: str, entry: dict) -> str:
+    if status == "failed":
+        return entry.get("error") or "failed"
+    # A timed wait's reason only repeats its time; a task's or an event's says what it waits for.
+    if status == "waiting" and entry.get("until") and (entry.get("reason") or "until ").startswith("until "):
+        return f"goes on {_moment(entry['until'])}"
+    if status == "done" and (entry.get("count") or 0) > 1:
+        return f"done · {entry['count']} times"
+    return entry.get("reason") or status.replace("_", " ")
+
+
+def _moment(value) -> str:
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _annotated(node, marks, look, detail: str, title: str, dashed=False) -> str:
+    """A node box with one label line, a glyph in its circle, and a second line of annotation."""
+    x, y = node["position"]["x"], node["position"]["y"]
+    fill, accent, glyph = look
+    dash = ' stroke-dasharray="6 5"' if dashed else ""
+    ink = "#868e96" if dashed else "#1d2433"
+    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}" data-node-id="{escape(node["id"])}"{marks}>'
+            f'<title>{escape(title)}</title>'
+            f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
+            f'stroke="{accent}" stroke-width="{2 if dashed else 3}"{dash}/>'
+            f'<g transform="translate({x + 26:g},{y + 27:g})"><circle r="13" fill="{accent}"/>{glyph}</g>'
+            f'<text x="{x + 48:g}" y="{y + 33:g}" font-size="17" font-weight="600" fill="{ink}" {FONT}>'
+            f'{escape(_clip(node["label"], ANNOTATED_LABEL_CHARS))}</text>'
+            f'<text class="node-detail" x="{x + 14:g}" y="{y + 60:g}" font-size="13" fill="{accent}" {FONT}>'
+            f'{escape(_clip(detail, DETAIL_CHARS))}</text></g>')
+
+
+def _icon(status: str) -> str:
+    if status not in ICONS:
+        return ""
+    return (f'<path class="status-icon" d="{ICONS[status]}" fill="none" stroke="#fff" stroke-width="2.4" '
+            f'stroke-linecap="round" stroke-linejoin="round"/>')
+
+
+def status_legend() -> str:
+    """One small inline ``<svg>`` per run node status, followed by its name, as the run diagram draws them."""
+    items = []
+    for status, (fill, accent) in STATUS_LOOKS.items():
+        disc = (f'<circle r="11" fill="{fill}" stroke="{accent}" stroke-width="2" stroke-dasharray="4 3"/>'
+                if status == "not_reached" else f'<circle r="13" fill="{accent}"/>')
+        items.append(f'<span class="legend-item"><svg viewBox="-13 -13 26 26" width="16" height="16" '
+                     f'aria-hidden="true">{disc}{_icon(status)}</svg>{status.replace("_", " ")}</span>')
+    return "".join(items)
 
 
 def _wrap(label: str) -> list:

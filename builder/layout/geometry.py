@@ -22,7 +22,7 @@ def crossings_of_lines(centers: dict, edges) -> int:
         for left2, _, low2, high2, c, d, ends2 in segments[i + 1:]:
             if left2 > right:
                 break
-            if low2 < high and low < high2 and ends.isdisjoint(ends2) and _segments_cross(a, b, c, d):
+            if low2 < high and low < high2 and ends.isdisjoint(ends2) and segments_cross(a, b, c, d):
                 total += 1
     return total
 
@@ -33,7 +33,7 @@ def _segment(a, b, source, target) -> tuple:
             frozenset((source, target)))
 
 
-def _segments_cross(a, b, c, d) -> bool:
+def segments_cross(a, b, c, d) -> bool:
     def side(p, q, r):
         cross = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
         return (cross > 0) - (cross < 0)

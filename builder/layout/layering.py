@@ -1,9 +1,16 @@
 """Layers: cycles broken, every node on a layer, and long edges cut into one step per layer.
 
 Back edges of a depth-first search from the trigger are reversed, which keeps every loop's way
-back (through its wait node) pointing up. A node's layer is its longest path from a source; an edge
-that spans several layers gets a dummy node on each layer between its ends.
+back (through its wait node) pointing up. Nodes start on the layer of their longest path from a
+source and then slide down where that shortens edges; an edge that still spans several layers gets
+a dummy node on each layer between its ends.
+
+Port order is a constraint on the children a condition or human task leads to alone, on the layer
+just below it: ``true`` left of ``false``, outcomes in declared order. A child that other nodes lead
+into too (a join), a long edge and the ``next``/``error``/``timeout`` ports are free to go where
+they cross least.
 """
+import math
 from dataclasses import dataclass
 
 from builder.catalog import ports_of
@@ -13,16 +20,16 @@ from builder.catalog import ports_of
 class LayeredGraph:
     """A proper layered graph: every edge of `up`/`down` joins adjacent layers.
 
-    `layers` is a first order of each layer, `port_side[a, b]` in (-0.5, 0.5) says where under `a` the
-    edge to `b` leaves it (``true`` left of ``false``, outcomes in declared order), and `edges` are
-    the graph's edges between real nodes, for judging straight-line crossings.
+    `layers` holds the nodes of each layer (real ones in document order, then dummies), `down[v]`
+    lists v's children in port order, `held[v]` the children that must keep that order, and `edges`
+    are the graph's edges between real nodes, for judging straight-line crossings.
     """
 
     layers: list
     layer_of: dict
     up: dict
     down: dict
-    port_side: dict
+    held: dict
     edges: list
 
 
@@ -33,34 +40,48 @@ def is_dummy(v) -> bool:
 def layered_graph(graph: dict) -> LayeredGraph:
     """The layered graph of a normal-form `graph` (see :func:`builder.graph.read_graph`)."""
     ids = [node["id"] for node in graph["nodes"]]
-    out = {v: [] for v in ids}
-    ports = {node["id"]: ports_of(node) for node in graph["nodes"]}
+    nodes = {node["id"]: node for node in graph["nodes"]}
+    ports = {v: ports_of(nodes[v]) for v in ids}
+    out = {v: [] for v in ids}  # (target, port rank, held by port order)
     for edge in graph["edges"]:
-        source_ports = ports[edge["source"]]
-        index = source_ports.index(edge["port"]) if edge["port"] in source_ports else len(source_ports)
-        out[edge["source"]].append((edge["target"], (index + 1) / (len(source_ports) + 2) - 0.5))
-    kind = {node["id"]: node["kind"] for node in graph["nodes"]}
-    roots = [v for v in ids if kind[v] == "trigger"] + [v for v in ids if kind[v] != "trigger"]
+        source, port = edge["source"], edge["port"]
+        rank = ports[source].index(port) if port in ports[source] else len(ports[source])
+        out[source].append((edge["target"], rank, port in _ordered_ports(nodes[source], ports[source])))
+    roots = [v for v in ids if nodes[v]["kind"] == "trigger"] + [v for v in ids if nodes[v]["kind"] != "trigger"]
     dag = _break_cycles(roots, out)
-    layer_of = _longest_path_layers(ids, dag)
-    up, down, port_side = {v: [] for v in ids}, {v: [] for v in ids}, {}
-    for (u, v), side in dag.items():
+    preds, succs = {v: [] for v in ids}, {v: [] for v in ids}
+    for u, v in dag:
+        preds[v].append(u)
+        succs[u].append(v)
+    layer_of = _longest_path_layers(ids, preds, succs)
+    _shorten_edges(ids, preds, succs, layer_of, pinned={v for v in ids if nodes[v]["kind"] == "trigger"})
+    up, down = {v: [] for v in ids}, {v: [] for v in ids}
+    for u, v in sorted(dag, key=lambda edge: dag[edge][0]):
         chain = [u] + [("dummy", u, v, k) for k in range(layer_of[u] + 1, layer_of[v])] + [v]
         for k, (a, b) in enumerate(zip(chain, chain[1:])):
             up.setdefault(b, []).append(a)
             down.setdefault(a, []).append(b)
             down.setdefault(b, [])
             layer_of[b] = layer_of[u] + k + 1
-            port_side[a, b] = side if a == u else 0.0
+    held = {u: [v for v in down[u] if dag.get((u, v), (0, False))[1] and up[v] == [u]] for u in ids}
     layers = [[] for _ in range(max(layer_of.values(), default=-1) + 1)]
-    for v in _preorder(roots, down, port_side):
+    for v in down:
         layers[layer_of[v]].append(v)
     edges = [(e["source"], e["target"]) for e in graph["edges"]]
-    return LayeredGraph(layers, layer_of, up, down, port_side, edges)
+    return LayeredGraph(layers, layer_of, up, down, {u: kids for u, kids in held.items() if len(kids) > 1}, edges)
+
+
+def _ordered_ports(node, ports) -> list:
+    if node["kind"] == "condition":
+        return ports
+    return [port for port in ports if port != "timeout"] if node["kind"] == "human_task" else []
 
 
 def _break_cycles(roots, out) -> dict:
-    """Edges (u, v) -> port side of an acyclic version of the graph: back edges reversed, self-loops dropped."""
+    """Edges (u, v) -> (port rank, held) of an acyclic version of the graph.
+
+    Back edges of a depth-first search are reversed (and held by no port order), self-loops dropped.
+    """
     state, dag = {}, {}
     for root in roots:
         if root in state:
@@ -69,13 +90,13 @@ def _break_cycles(roots, out) -> dict:
         stack = [(root, iter(sorted(out[root], key=lambda t: t[1])))]
         while stack:
             node, children = stack[-1]
-            for target, side in children:
+            for target, rank, held in children:
                 if target == node:
                     continue
                 if state.get(target) == "open":
-                    dag.setdefault((target, node), 0.0)
+                    dag.setdefault((target, node), (math.inf, False))
                     continue
-                dag[node, target] = min(side, dag.get((node, target), side))
+                dag[node, target] = min((rank, held), dag.get((node, target), (rank, held)))
                 if target not in state:
                     state[target] = "open"
                     stack.append((target, iter(sorted(out[target], key=lambda t: t[1]))))
@@ -86,12 +107,7 @@ def _break_cycles(roots, out) -> dict:
     return dag
 
 
-def _longest_path_layers(ids, dag) -> dict:
-    preds = {v: [] for v in ids}
-    succs = {v: [] for v in ids}
-    for u, v in dag:
-        preds[v].append(u)
-        succs[u].append(v)
+def _longest_path_layers(ids, preds, succs) -> dict:
     waiting = {v: len(preds[v]) for v in ids}
     ready = [v for v in ids if not waiting[v]]
     layer_of = {}
@@ -104,16 +120,29 @@ def _longest_path_layers(ids, dag) -> dict:
     return layer_of
 
 
-def _preorder(roots, down, port_side) -> list:
-    """Depth-first order from the roots, children by port: a first order with few crossings."""
-    seen, order = set(), []
-    for root in roots:
-        stack = [root]
-        while stack:
-            v = stack.pop()
-            if v in seen:
+def _shorten_edges(ids, preds, succs, layer_of, pinned) -> None:
+    """Move nodes down, with whatever they push ahead of them, while that shortens the edges in total.
+
+    Longest paths put every node as high as it can go, which leaves a long edge from a short branch
+    into a join; sliding the branch down next to the join shortens it (Nikolov et al.'s promotion,
+    downwards). Fewer layers crossed means fewer dummies and fewer crossings.
+    """
+    improved = True
+    while improved:
+        improved = False
+        for v in ids:
+            if v in pinned or not succs[v]:
                 continue
-            seen.add(v)
-            order.append(v)
-            stack.extend(sorted(down[v], key=lambda w: port_side[v, w], reverse=True))
-    return order
+            moved, change, stack = {}, 0, [v]
+            while stack:  # v one layer down, and every successor it would land on
+                w = stack.pop()
+                if w in moved:
+                    continue
+                moved[w] = layer_of[w]
+                layer_of[w] += 1
+                change += len(preds[w]) - len(succs[w])
+                stack += [x for x in succs[w] if x not in moved and layer_of[x] == layer_of[w]]
+            if change < 0:
+                improved = True
+            else:
+                layer_of.update(moved)

@@ -1,178 +1,217 @@
 """Crossing reduction: the left-to-right order of every layer.
 
-Median sweeps down and up the layers with adjacent transpositions (as Graphviz dot does), then
-sifting: every node in turn moves to the place in its layer where it crosses least. Children of one
-node stay in port order throughout (``true`` left of ``false``, outcomes as declared). The best
-order seen is kept.
+As Graphviz dot does it: two first orders (breadth-first from the top and from the bottom), then
+median sweeps down and up with adjacent transpositions, keeping the best order seen. Every other
+round, nodes of equal median trade places and transpositions that change nothing are made, which
+walks the search along plateaus instead of stopping at the first one. Sifting finishes: each node
+moves to the place in its layer where it crosses least. Held children (see :mod:`.layering`) never
+pass each other.
 """
+import math
+import random
 from bisect import bisect_right, insort
+from itertools import groupby
 
-from builder.layout.layering import LayeredGraph, is_dummy
+from builder.layout.layering import LayeredGraph
 
-SWEEP_ROUNDS, PATIENCE = 24, 8
-TRANSPOSE_ROUNDS, SIFT_ROUNDS = 6, 4
-
-
-def reduce_crossings(g: LayeredGraph, layers: list) -> list:
-    """A copy of `layers` reordered to cross less; the same input gives the same order."""
-    starts = [layers, _breadth_first(g, layers)]
-    found = [_sweeps(g, start) for start in starts]
-    return min(found, key=lambda f: f[1])[0]
+FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 24, 8
+TRANSPOSE_ROUNDS, SIFT_ROUNDS = 8, 4
 
 
-def _breadth_first(g, layers):
-    seen, order = set(), []
-    for root in (v for layer in layers for v in layer):
-        if root in seen:
+def candidate_orders(g: LayeredGraph, count: int):
+    """`count` orders of `g`'s layers with few crossings, the same for the same graph.
+
+    The first is found as dot finds it; the others start from breadth-first orders that visit
+    neighbours in a shuffled (seeded) order, since the sweeps settle in whichever valley they start in.
+    """
+    first = None
+    for downward in (True, False):
+        order = _Order(g, _breadth_first(g, downward))
+        order.transpose()
+        order.improve(FIRST_ROUNDS)
+        if first is None or order.best_count < first.best_count:
+            first = order
+    yield _polished(g, first.best)
+    shuffle = random.Random(0).shuffle
+    for _ in range(count - 1):
+        yield _polished(g, _breadth_first(g, True, shuffle))
+
+
+def _polished(g, layers) -> list:
+    order = _Order(g, layers)
+    order.improve(ROUNDS)
+    order = _Order(g, order.best)
+    order.transpose()
+    order.sift()
+    return order.layers
+
+
+def _breadth_first(g, downward, shuffle=None) -> list:
+    """Layers filled in the order a breadth-first walk meets the nodes, from the sources or the sinks."""
+    ahead, behind = (g.down, g.up) if downward else (g.up, g.down)
+    seen, layers = set(), [[] for _ in g.layers]
+    for start in (v for layer in g.layers for v in layer if not behind[v]):
+        if start in seen:
             continue
-        seen.add(root)
-        queue = [root]
+        seen.add(start)
+        queue = [start]
         for v in queue:
-            order.append(v)
-            for w in sorted(g.down[v], key=lambda w: g.port_side[v, w]):
+            layers[g.layer_of[v]].append(v)
+            neighbours = ahead[v] + behind[v]
+            if shuffle:
+                shuffle(neighbours)
+            for w in neighbours:
                 if w not in seen:
                     seen.add(w)
                     queue.append(w)
-    result = [[] for _ in layers]
-    for v in order:
-        result[g.layer_of[v]].append(v)
-    return result
-
-
-def _sweeps(g, layers):
-    order = _Order(g, [list(layer) for layer in layers])
-    for layer in order.layers:
-        order.keep_port_order(layer)
-    best, best_count, stale = order.copy(), order.crossings(), 0
-    for round_ in range(SWEEP_ROUNDS):
-        if best_count == 0 or stale >= PATIENCE:
-            break
-        order.sweep(downward=round_ % 2 == 0)
-        order.transpose(ties=round_ % 4 < 2)
-        count = order.crossings()
-        stale = 0 if count < best_count else stale + 1
-        if count <= best_count:
-            best, best_count = order.copy(), count
-    order = _Order(g, best)
-    order.sift()
-    return order.layers, order.crossings()
+    return layers
 
 
 class _Order:
     def __init__(self, g: LayeredGraph, layers):
-        self.g, self.layers = g, layers
-        self.pos = {v: i for layer in layers for i, v in enumerate(layer)}
-        # Port order holds among a node's own children; a join goes where its several inputs are.
-        self.held = {u: [v for v in children if len(g.up[v]) == 1 and not is_dummy(v)] for u, children in g.down.items()}
-        self.left_of = {}  # v -> the nodes that must stay right of v
-        for u, children in self.held.items():
-            for v in children:
-                self.left_of.setdefault(v, set()).update(
-                    w for w in children if g.port_side[u, v] < g.port_side[u, w])
+        self.g, self.layers = g, [list(layer) for layer in layers]
+        self.pos = {v: i for layer in self.layers for i, v in enumerate(layer)}
+        self.left_of = {}  # v -> its held siblings that must stay right of it
+        for children in g.held.values():
+            for i, v in enumerate(children):
+                self.left_of[v] = set(children[i + 1:])
+        for children in g.held.values():
+            self._hold(children)
+        self.best, self.best_count = self.copy(), self.crossings()
 
     def copy(self) -> list:
         return [list(layer) for layer in self.layers]
 
-    def place(self, layer) -> None:
+    def _place(self, layer) -> None:
         self.pos.update((v, i) for i, v in enumerate(layer))
 
+    def _hold(self, children) -> None:
+        """Put held siblings back in port order, in the slots they occupy."""
+        layer = self.layers[self.g.layer_of[children[0]]]
+        for slot, v in zip(sorted(self.pos[v] for v in children), children):
+            layer[slot] = v
+            self.pos[v] = slot
+
     def crossings(self) -> int:
-        return sum(self._crossings_between(upper, lower) for upper, lower in zip(self.layers, self.layers[1:]))
-
-    def _crossings_between(self, upper, lower) -> int:
-        pos, total, seen = self.pos, 0, []
-        for v in upper:
-            for end in sorted(pos[w] for w in self.g.down[v]):
-                total += len(seen) - bisect_right(seen, end)  # earlier edges ending further right cross
-                insort(seen, end)
+        total = 0
+        for upper in self.layers[:-1]:
+            seen = []
+            for v in upper:
+                for end in sorted(self.pos[w] for w in self.g.down[v]):
+                    total += len(seen) - bisect_right(seen, end)  # earlier edges ending further right cross
+                    insort(seen, end)
         return total
 
-    def keep_port_order(self, layer) -> None:
-        """Put the children of each node back in port order, in the slots they occupy."""
-        pos, side = self.pos, self.g.port_side
-        parents = sorted({u for v in layer for u in self.g.up[v]}, key=pos.__getitem__)
-        for u in parents:
-            children = self.held[u]
-            if len(children) > 1:
-                slots = sorted(pos[v] for v in children)
-                for slot, v in zip(slots, sorted(children, key=lambda v: (side[u, v], pos[v]))):
-                    layer[slot] = v
-                self.place(layer)
+    def improve(self, rounds) -> None:
+        """Sweep and transpose for up to `rounds` rounds, until PATIENCE rounds bring nothing better."""
+        stale = 0
+        for round_ in range(rounds):
+            if self.best_count == 0 or stale >= PATIENCE:
+                return
+            ties = round_ % 4 < 2
+            self._sweep(downward=round_ % 2 == 0, ties=ties)
+            self.transpose(ties=not ties)
+            count = self.crossings()
+            stale = 0 if count < self.best_count else stale + 1
+            if count <= self.best_count:
+                self.best, self.best_count = self.copy(), count
 
-    def sweep(self, downward: bool) -> None:
-        """Sort each layer by the median position of its neighbours in the layer just sorted."""
-        indices = range(1, len(self.layers)) if downward else range(len(self.layers) - 2, -1, -1)
-        for i in indices:
+    def _sweep(self, downward, ties) -> None:
+        """Sort each layer by the median position of its neighbours in the layer sorted just before."""
+        fixed_side = self.g.up if downward else self.g.down
+        for i in range(1, len(self.layers)) if downward else range(len(self.layers) - 2, -1, -1):
             layer = self.layers[i]
-            # Nodes with no neighbour on the sorted side hold their slot; the others share the rest.
-            keyed = [v for v in layer if (self.g.up if downward else self.g.down)[v]]
-            slots = [j for j, v in enumerate(layer) if (self.g.up if downward else self.g.down)[v]]
-            for j, v in zip(slots, sorted(keyed, key=lambda v: (self._median(v, downward), self.pos[v]))):
+            medians = {v: self._median(fixed_side[v]) for v in layer if fixed_side[v]}
+            # Nodes without a median hold their slot; the others share the rest.
+            slots = [j for j, v in enumerate(layer) if v in medians]
+            moving = sorted(medians, key=lambda v: (medians[v], -self.pos[v] if ties else self.pos[v]))
+            for j, v in zip(slots, moving):
                 layer[j] = v
-            self.place(layer)
-            self.keep_port_order(layer)
+            self._place(layer)
+            for v in {u for w in layer for u in self.g.up[w]} & self.g.held.keys():
+                self._hold(self.g.held[v])
 
-    def _median(self, v, downward) -> float:
-        if downward:
-            keys = sorted(self.pos[u] + self.g.port_side[u, v] for u in self.g.up[v])
-        else:
-            keys = sorted(self.pos[w] for w in self.g.down[v])
-        if not keys:
-            return self.pos[v]
-        middle = len(keys) // 2
-        return keys[middle] if len(keys) % 2 else (keys[middle - 1] + keys[middle]) / 2
+    def _median(self, neighbours) -> float:
+        """dot's weighted median: with an even count, leaning to the side whose positions lie closer."""
+        keys = sorted(self.pos[u] for u in neighbours)
+        count, middle = len(keys), len(keys) // 2
+        if count % 2:
+            return keys[middle]
+        if count == 2:
+            return (keys[0] + keys[1]) / 2
+        left_span, right_span = keys[middle - 1] - keys[0], keys[-1] - keys[middle]
+        if left_span + right_span == 0:
+            return (keys[middle - 1] + keys[middle]) / 2
+        return (keys[middle - 1] * right_span + keys[middle] * left_span) / (left_span + right_span)
 
-    def pair_crossings(self, v, w) -> int:
-        """Crossings between the edges of v and those of w, with v left of w in their layer."""
-        pos, total = self.pos, 0
+    def _pair_crossings(self, v, w) -> tuple:
+        """Crossings between the edges of v and those of w: with v left of w, and with w left of v."""
+        pos, v_left, w_left = self.pos, 0, 0
         for side in (self.g.up, self.g.down):
-            right_ends = [pos[b] for b in side[w]]
+            ends = [pos[b] for b in side[w]]
             for a in side[v]:
-                total += sum(pos[a] > b for b in right_ends)
-        return total
+                a = pos[a]
+                for b in ends:
+                    v_left += a > b
+                    w_left += a < b
+        return v_left, w_left
 
     def transpose(self, ties=False) -> None:
         """Swap neighbours in a layer while that removes crossings with the layers above and below.
 
-        With `ties`, swaps that change nothing are made too (once per pair and round), to move along plateaus.
+        With `ties`, swaps that change nothing are made too, to move along plateaus.
         """
+        dirty = set(range(len(self.layers)))
         for _ in range(TRANSPOSE_ROUNDS):
-            improved = False
-            for layer in self.layers:
+            changed = set()
+            for i in sorted(dirty):
+                layer = self.layers[i]
                 for j in range(len(layer) - 1):
                     v, w = layer[j], layer[j + 1]
                     if w in self.left_of.get(v, ()):
                         continue
-                    now, swapped = self.pair_crossings(v, w), self.pair_crossings(w, v)
-                    if swapped < now or (ties and swapped == now and now > 0):
+                    now, swapped = self._pair_crossings(v, w)
+                    if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
                         self.pos[v], self.pos[w] = j + 1, j
-                        improved |= swapped < now
-            if not improved:
+                        if swapped < now:
+                            changed.add(i)
+            if not changed:
                 return
+            # A swap changes the crossings only of the layers next to it.
+            dirty = {k for i in changed for k in (i - 1, i, i + 1) if 0 <= k < len(self.layers)}
 
     def sift(self) -> None:
-        """Move each node to its best place in its layer, between the siblings port order holds it between."""
+        """Move each node to its best place in its layer, between the held siblings it must stay between."""
         for _ in range(SIFT_ROUNDS):
             improved = False
+            crossing = self._crossing_nodes()  # moving a node changes only crossings of its own edges
             for layer in self.layers:
-                for v in list(layer):
+                for v in [v for v in layer if v in crossing]:
                     improved |= self._sift_one(layer, v)
             if not improved:
                 return
+
+    def _crossing_nodes(self) -> set:
+        """The nodes with an edge that crosses another."""
+        found = set()
+        for upper in self.layers[:-1]:
+            edges = [(self.pos[v], self.pos[w], v, w) for v in upper for w in self.g.down[v]]
+            mirrored = [(-top, -bottom) for top, bottom, _, _ in reversed(edges)]
+            crossed = zip(_crossed_from_left([edge[:2] for edge in edges]), reversed(_crossed_from_left(mirrored)))
+            found.update(node for edge, (left, right) in zip(edges, crossed) if left or right for node in edge[2:])
+        return found
 
     def _sift_one(self, layer, v) -> bool:
         start = self.pos[v]
         others = layer[:start] + layer[start + 1:]
         lowest = max((i + 1 for i, w in enumerate(others) if v in self.left_of.get(w, ())), default=0)
         highest = min((i for i, w in enumerate(others) if w in self.left_of.get(v, ())), default=len(others))
-        if not lowest <= start <= highest:
-            return False
         # change: the crossings with v at place i + 1, less those with v at place `lowest`
         best_place, best_change, change, current = lowest, 0, 0, 0
         for i in range(lowest, highest):
-            w = others[i]
-            change += self.pair_crossings(w, v) - self.pair_crossings(v, w)
+            v_left, w_left = self._pair_crossings(v, others[i])
+            change += w_left - v_left
             if i + 1 == start:
                 current = change
             if change < best_change:
@@ -181,5 +220,15 @@ class _Order:
             return False
         others.insert(best_place, v)
         layer[:] = others
-        self.place(layer)
+        self._place(layer)
         return True
+
+
+def _crossed_from_left(edges) -> list:
+    """For each edge (top, bottom), sorted by top: does an edge with a smaller top end below-right of it?"""
+    crossed, furthest = [], -math.inf
+    for _, group in groupby(edges, key=lambda edge: edge[0]):
+        bottoms = [bottom for _, bottom in group]
+        crossed += [furthest > bottom for bottom in bottoms]
+        furthest = max(furthest, *bottoms)
+    return crossed

@@ -27,6 +27,7 @@ LEAST_ROLE = {
     "GET /tasks": "viewer",
     "POST /tasks/<int:task_id>/<action>": "editor",
     "GET /runs/<int:run_id>": "viewer",
+    "GET /runs/<int:run_id>/live": "viewer",
     "GET /workflows/<int:workflow_id>/runs": "viewer",
     "GET /api/workflows/<int:workflow_id>/stats": "viewer",
     "GET /workflows/<int:workflow_id>/stats": "viewer",

@@ -75,3 +75,90 @@ def test_workflow_runs_list_filters_and_failed_count(app, clock, client, auth):
     assert page.count('data-status="failed"') == 3 and "3 runs" in page
     assert "0 runs" in client.get(f"/workflows/{workflow.id}/runs?status=completed").get_data(as_text=True)
     assert "0 runs" in client.get(f"/workflows/{workflow.id}/runs?from=2030-01-01").get_data(as_text=True)
+
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def test_user_text_is_escaped_on_every_run_page(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal", label=HOSTILE),
+                       node("bad", "update_record", label=HOSTILE, fields={"amount": "{{ record.fields.name }}"}),
+                       chain=True, name=HOSTILE)
+    deal = create("deal", fields={"name": HOSTILE})
+    drain(clock)
+    run = only_run(workflow)
+    auth.login("vic")
+    for path in ("/", f"/runs/{run.id}", f"/runs/{run.id}/live", f"/records/deal/{deal.id}",
+                 f"/workflows/{workflow.id}/runs", f"/workflows/{workflow.id}/stats"):
+        page = client.get(path).get_data(as_text=True)
+        assert HOSTILE not in page and "onerror=\"alert" not in page, path
+    assert "&lt;img src=x" in client.get(f"/runs/{run.id}").get_data(as_text=True)
+
+
+def test_taken_edges_and_the_live_fragment(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal"),
+                       node("big", "condition", match="all", rules=[{"field": "amount", "op": "gt", "value": 100}]),
+                       node("yes", "update_record", add_tags=["big"]), node("no", "update_record", add_tags=["small"]),
+                       edges=[edge("start", "big"), edge("big", "yes", "true"), edge("big", "no", "false")])
+    create("deal", fields={"name": "Acme", "amount": 500})
+    drain(clock)
+    run = only_run(workflow)
+    auth.login("vic")
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert page.count('data-taken="true"') == 2 and marks(page)["no"] == "not_reached"
+    assert 'data-live="false"' in page and "<h2>Timeline</h2>" in page
+    fragment = client.get(f"/runs/{run.id}/live").get_data(as_text=True)
+    assert marks(fragment) == marks(page) and "<html" not in fragment and 'data-steps="3"' in fragment
+
+
+def test_cancel_is_for_editors_and_refusals_are_flashed(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal"), node("wait", "delay", duration="PT1H"), chain=True)
+    create("deal", fields={"name": "Acme"})
+    drain(clock)
+    run = only_run(workflow)
+    auth.login("vic")
+    assert ">Cancel</button>" not in client.get(f"/runs/{run.id}").get_data(as_text=True)
+    token = auth.csrf_token(f"/runs/{run.id}")
+    assert client.post(f"/runs/{run.id}/cancel", data={"csrf_token": token}).status_code == 403
+    auth.login("eddie")
+    assert ">Cancel</button>" in client.get(f"/runs/{run.id}").get_data(as_text=True)
+    token = auth.csrf_token(f"/runs/{run.id}")
+    assert client.post(f"/runs/{run.id}/cancel", data={}).status_code == 400  # no CSRF token
+    page = client.post(f"/runs/{run.id}/cancel", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "The run was cancelled." in page and marks(page)["wait"] == "cancelled" and "cancelled by eddie" in page
+    page = client.post(f"/runs/{run.id}/retry", data={"csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "only a failed run can be retried" in page
+    assert client.post(f"/runs/{run.id}/explode", data={"csrf_token": token}).status_code == 404
+    assert client.get("/runs/9999").status_code == 404
+
+
+def test_runs_list_pages_and_filters_by_record(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal"), node("tag", "update_record", add_tags=["x"]), chain=True)
+    deals = [create("deal", fields={"name": f"Deal {i}"}) for i in range(27)]
+    drain(clock)
+    auth.login("vic")
+    first = client.get(f"/workflows/{workflow.id}/runs?status=completed").get_data(as_text=True)
+    assert first.count("<tr data-run-id=") == 25 and "27 runs · page 1 of 2" in first
+    assert f'href="/workflows/{workflow.id}/runs?page=2&amp;status=completed"' in first
+    second = client.get(f"/workflows/{workflow.id}/runs?page=2&status=completed").get_data(as_text=True)
+    assert second.count("<tr data-run-id=") == 2 and 'rel="prev"' in second and 'rel="next"' not in second
+    one = client.get(f"/workflows/{workflow.id}/runs?record={deals[3].id}").get_data(as_text=True)
+    assert one.count("<tr data-run-id=") == 1 and "1 runs" in one
+    today = (clock.now()).date().isoformat()
+    dated = client.get(f"/workflows/{workflow.id}/runs?from={today}&to={today}").get_data(as_text=True)
+    assert "27 runs" in dated
+    assert "0 runs" in client.get(f"/workflows/{workflow.id}/runs?to=2000-01-01").get_data(as_text=True)
+    assert client.get("/workflows/999/runs").status_code == 404
+
+
+def test_a_node_waiting_on_a_task_says_which_task(app, clock, client, auth):
+    workflow = publish(trigger("record_created", "deal"),
+                       node("ask", "human_task", title="Approve {{ record.fields.name }}", outcomes=["approved"],
+                            assignee={"user": "ada"}, due="P2D"), chain=True)
+    create("deal", fields={"name": "Acme"})
+    drain(clock)
+    run = only_run(workflow)
+    auth.login("vic")
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert marks(page)["ask"] == "waiting"
+    assert "waiting for ada to decide: Approve Acme" in page and "Goes on at" in page

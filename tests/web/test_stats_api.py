@@ -29,3 +29,15 @@ def test_stats_page_overlays_counts_and_draws_the_chart(app, clock, client, auth
     page = client.get(f"/workflows/{workflow.id}/stats").get_data(as_text=True)
     assert "1 reached · 1 waiting · 0 failed" in page
     assert 'class="day-chart"' in page and "1 started</title>" in page
+
+
+def test_stats_are_for_signed_in_users_of_any_role(app, clock, api, client):
+    workflow = publish(trigger("record_created", "deal"), node("tag", "update_record", add_tags=["x"]), chain=True)
+    create("deal", fields={"name": "Acme"})
+    drain(clock)
+    assert client.get(f"/api/workflows/{workflow.id}/stats").status_code == 401
+    for role in ("viewer", "editor", "admin"):
+        body = api.get(f"/api/workflows/{workflow.id}/stats", as_=role).get_json()
+        assert body["nodes"]["tag"] == {"reached": 1, "waiting": 0, "failed": 0}
+        assert body["daily"][-1] == {"date": START.date().isoformat(), "started": 1, "completed": 1, "failed": 0}
+    assert client.get(f"/workflows/{workflow.id}/stats").status_code in (302, 401)
