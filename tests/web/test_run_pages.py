@@ -161,4 +161,5 @@ def test_a_node_waiting_on_a_task_says_which_task(app, clock, client, auth):
     auth.login("vic")
     page = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert marks(page)["ask"] == "waiting"
-    assert "waiting for ada to decide: Approve Acme" in page and "Goes on at" in page
+    # No 'timeout' branch is wired, so the task has no wake time: the run waits for ada alone.
+    assert "waiting for ada to decide: Approve Acme" in page and "Goes on at" not in page
