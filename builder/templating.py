@@ -147,7 +147,10 @@ def _guard_filter(name, func):
 
 
 def _printable(value):
-    """What ``{{ }}`` may print: plain data, never a function, class, generator or other Python object."""
+    """What ``{{ }}`` may print: plain data, never a function, class, generator or other Python object.
+    A cleared field (None) prints as nothing, as a missing one does, never as the word "None"."""
+    if value is None:
+        return ""
     limits.bounded(value)
     pending = [value]
     while pending:
