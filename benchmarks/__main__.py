@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-MODULES = ["engine_throughput", "timers", "layout", "http_load"]
+MODULES = ["engine_throughput", "timers", "layout", "memory", "http_load"]
 COLUMNS = ("benchmark", "measure", "value", "reference", "bar")
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 TITLE = ("# Performance\n\nWritten by `make bench`; `python -m benchmarks NAME ...` rewrites the sections of the\n"
@@ -36,8 +36,10 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def section(name: str, module, rows: list[dict]) -> str:
-    return (f"## {name}\n\nMeasured on {date.today().isoformat()}, on {machine()}.\n\n"
+def section(name: str, module, rows: list[dict], load: float) -> str:
+    """The load average at the start says how busy the (shared) machine was: the figures are noisier above ~1."""
+    return (f"## {name}\n\nMeasured on {date.today().isoformat()}, on {machine()}; load average {load:.1f} "
+            f"at the start.\n\n"
             f"{(module.__doc__ or '').strip()}\n\n{table(rows)}\n")
 
 
@@ -51,17 +53,24 @@ def sections(text: str) -> dict:
 
 
 def main(names: list[str]) -> None:
-    report = sections(REPORT.read_text()) if REPORT.exists() else {}
     rows = []
     for name in names or MODULES:
         print(f"running {name} ...", file=sys.stderr)
         module = importlib.import_module(f"benchmarks.{name}")
+        load = os.getloadavg()[0]
         found = module.run()
         rows += found
-        report[name] = section(name, module, found)
+        # Written after each benchmark (one failing later loses nothing), into the report as it is *now*:
+        # benchmarks run meanwhile by someone else on this tree keep their sections.
+        write(name, section(name, module, found, load))
     print(table(rows))
-    ordered = [name for name in MODULES if name in report] + [name for name in report if name not in MODULES]
-    REPORT.write_text("\n".join([TITLE] + [report[name] for name in ordered]))
+
+
+def write(name: str, text: str) -> None:
+    report = sections(REPORT.read_text()) if REPORT.exists() else {}
+    report[name] = text
+    ordered = [each for each in MODULES if each in report] + [each for each in report if each not in MODULES]
+    REPORT.write_text("\n".join([TITLE] + [report[each] for each in ordered]))
 
 
 if __name__ == "__main__":
