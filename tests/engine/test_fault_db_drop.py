@@ -35,12 +35,23 @@ def drop_connections() -> int:
     return killed
 
 
+@pytest.fixture
+def workers():
+    """The worker processes a test starts; any still running when it ends (a failed test) are killed."""
+    started = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_workers_recover_when_postgresql_drops_their_connections(app, worker_env, smtp_server, tmp_path):
+def test_workers_recover_when_postgresql_drops_their_connections(app, worker_env, smtp_server, tmp_path, workers):
     publish(trigger(), node("task", "create_task", title="Follow up deal {{ record.id }}"),
             node("mail", "send_email", to="sales@example.com", subject="Deal {{ record.id }}"),
             node("done", "update_record", add_tags=["done"]), chain=True)
-    workers = [start_worker(worker_env, tmp_path, f"w{i}") for i in range(2)]
+    workers += [start_worker(worker_env, tmp_path, f"w{i}") for i in range(2)]
     wait_until(lambda: _beats() == 2, timeout=30, what="the workers' first heartbeat")
 
     deals, killed, drops = [], 0, 0
