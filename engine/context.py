@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from builder.db import db
 from builder.templating import render
+from engine import kinds, records
 from engine.clock import SYSTEM_CLOCK
-from engine.models import ObjectType, Record
 from engine.records import Cause
 
 _CLOCK_KEY = "flowdesk.engine.clock"
@@ -27,7 +26,7 @@ def use_clock(app, clock) -> None:
     app.extensions[_CLOCK_KEY] = clock
 
 
-def record_view(record: Record | None) -> dict | None:
+def record_view(record) -> dict | None:
     """A record as templates and conditions see it."""
     if record is None:
         return None
@@ -48,7 +47,7 @@ class StepContext:
         self.spec, self.run_id, self.record_id = spec, run_id, record_id
         self.trigger, self.payload, self.depth, self.started_at = trigger or {}, payload, depth, started_at
         self.clock, self.dry = clock, dry
-        self._record, self._view, self._templates, self._kinds = record, _UNLOADED, None, {}
+        self._record, self._view, self._templates = record, _UNLOADED, None
 
     @classmethod
     def of_run(cls, run, spec, clock, record=_UNLOADED) -> "StepContext":
@@ -67,10 +66,11 @@ class StepContext:
         return ZoneInfo(self.spec.timezone)
 
     @property
-    def record(self) -> Record | None:
-        """The run's record as it is now (None when the run has none or it was deleted)."""
+    def record(self):
+        """The run's record as it is now, as :func:`engine.records.load` gives it (None when the run has
+        none or it was deleted)."""
         if self._record is _UNLOADED:
-            self._record = db.session.get(Record, self.record_id) if self.record_id else None
+            self._record = records.load(self.record_id)
         return self._record
 
     @property
@@ -86,11 +86,7 @@ class StepContext:
 
     def object_fields(self, object_name: str | None) -> dict:
         """Field specs of an object type (for typed conditions and values)."""
-        if object_name not in self._kinds:
-            # Held here so the session's (weak) identity map keeps it for engine.records too.
-            self._kinds[object_name] = db.session.get(ObjectType, object_name) if object_name else None
-        kind = self._kinds[object_name]
-        return kind.fields or {} if kind else {}
+        return kinds.fields_of(object_name)
 
     @property
     def cause(self) -> Cause:

@@ -10,13 +10,13 @@ import logging
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
-from builder.db import db
+from builder.db import db, run_sql
 from builder.models import TriggerIndex
-from engine import lifecycle, tasks
+from engine import kinds, lifecycle, records, tasks
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
-from engine.models import Event, ObjectType, Record, Run
+from engine.models import Event, Run
 from engine.models.runs import LIVE
 from engine.specs import spec_of
 
@@ -46,9 +46,10 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
                                    .values(processed_at=clock.now())
                                    .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    for event in events:
-        if event.id not in quiet:
-            done += enroll_event(event, listeners.get((event.object, event.event), ()), clock)
+    with kinds.batch():
+        for event in events:
+            if event.id not in quiet:
+                done += enroll_event(event, listeners.get((event.object, event.event), ()), clock)
     return done
 
 
@@ -69,15 +70,15 @@ def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int:
 
 def _enroll(event, listeners, clock) -> int:
     now = clock.now()
-    if db.session.execute(_CLAIM, {"event_id": event.id, "now": now}).rowcount != 1:
+    if run_sql(_CLAIM, {"event_id": event.id, "now": now}).rowcount != 1:
         return 0
-    record = _locked_record(event.record_id) if event.event != "deleted" else None
+    # Locked on PostgreSQL, so that enrollments and advances of one record queue up.
+    record = records.load(event.record_id, lock=True) if event.event != "deleted" else None
     if event.event == "updated":
         tasks.complete_from_record(event, clock)
     live = lifecycle.live_runs(event.record_id)
     trigger = {"event": event.event, "changes": event.changes or {}}
-    kind = db.session.get(ObjectType, event.object)  # held: the identity map is weak, and runs need it too
-    fields = kind.fields or {} if kind else {}
+    fields = kinds.fields_of(event.object)
     for run in live:
         why = _exit_reason(run, event, trigger, fields, now)
         if why:
@@ -164,9 +165,3 @@ def _records_with_live_runs(record_ids: set) -> set:
     return set(db.session.scalars(select(Run.record_id).where(Run.record_id.in_(record_ids),
                                                               Run.status.in_(LIVE)).distinct()))
 
-
-def _locked_record(record_id: int | None) -> Record | None:
-    """The event's record, locked on PostgreSQL so that enrollments and advances of one record queue up."""
-    if record_id is None:
-        return None
-    return db.session.get(Record, record_id, with_for_update={"of": Record})

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from builder.db import db
+from builder.db import db, run_sql
 from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
@@ -160,12 +160,12 @@ class _Walk:
         run, now = self.run, self.ctx.now()
         if self.new_steps and self.parked:
             # Waiting tokens remember their step, so that the step is completed where it began.
-            ids = db.session.scalars(_INSERT_STEPS_RETURNING, self.new_steps).all()
+            ids = run_sql(_INSERT_STEPS_RETURNING, self.new_steps).scalars().all()
             position = {id(row): index for index, row in enumerate(self.new_steps)}
             for parked, row in self.parked:
                 parked["step_id"] = ids[position[id(row)]]
         elif self.new_steps:
-            db.session.execute(_INSERT_STEPS, self.new_steps)
+            run_sql(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
             db.session.execute(update(Step), self.ended_steps)
         if self.failure is not None:

@@ -8,9 +8,9 @@ from builder.db import db
 from builder.models import Workflow
 from builder.versions import latest_version
 from engine.context import StepContext
-from engine import runstore, tasks
+from engine import records, runstore, tasks
 from engine.interpreter import move, wake_at
-from engine.models import EnrollmentRefusal, Message, Record, Run, Step
+from engine.models import EnrollmentRefusal, Message, Run, Step
 from engine.models.runs import LIVE
 from engine.specs import spec_of
 
@@ -77,7 +77,7 @@ def start_by_hand(workflow: Workflow, *, record_id=None, payload=None, via="manu
     if via == "webhook" and spec.trigger["type"] != "webhook":
         raise RunRefused(f"This workflow starts on '{spec.trigger['type']}', not on a webhook.")
     wanted = spec.trigger["config"].get("object") if spec.trigger["type"] not in _RECORDLESS else None
-    record = db.session.get(Record, record_id) if record_id is not None else None
+    record = records.load(record_id)
     if record_id is not None and record is None:
         raise RunRefused(f"No record with id {record_id}.", 422)
     if wanted and record is None:

@@ -2,11 +2,19 @@
 
 Every function here adds to the caller's session and never commits: the caller's one commit
 writes the change and its event rows at once, or neither (ARCHITECTURE.md mechanism 3).
+
+Changes are written with Core statements, as the engine makes one per run on its hot path. A record in
+hand is either an ORM ``Record`` (the web side; expired after a change, so it reloads) or the plain
+:func:`load`-ed state the engine works with (kept up to date in place).
 """
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from builder.db import db, utcnow
+from sqlalchemy import bindparam, select
+
+from builder.db import db, run_sql, utcnow
 from builder.objects import coerce_value
+from engine.kinds import kind as kind_of
 from engine.models import Event, ObjectType, Record, User
 
 EVENTS = ("created", "updated", "deleted", "stage_changed")
@@ -42,15 +50,43 @@ def object_type(name: str) -> ObjectType:
     return found
 
 
-def snapshot(record: Record) -> dict:
+RECORDS, USERS, EVENTS_TABLE = Record.__table__, User.__table__, Event.__table__
+_LOAD = select(RECORDS, USERS.c.username, USERS.c.email, USERS.c.name) \
+    .outerjoin(USERS, USERS.c.id == RECORDS.c.owner_id).where(RECORDS.c.id == bindparam("record_id"))
+_LOAD_LOCKED = _LOAD.with_for_update(of=RECORDS)
+_USER = select(USERS.c.id, USERS.c.username, USERS.c.email, USERS.c.name).where(USERS.c.username == bindparam("name"))
+_WRITE = RECORDS.update().where(RECORDS.c.id == bindparam("record_id"))
+_EMIT = EVENTS_TABLE.insert()
+
+
+def load(record_id: int | None, lock: bool = False) -> SimpleNamespace | None:
+    """A record's current state (its owner as username, email and name), or None when it is gone.
+
+    With `lock`, the row is locked for the transaction on PostgreSQL, so that changes to one record queue up.
+    """
+    if record_id is None:
+        return None
+    lock = lock and db.session.get_bind().dialect.name == "postgresql"
+    row = run_sql(_LOAD_LOCKED if lock else _LOAD, {"record_id": record_id}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    owner = SimpleNamespace(id=values["owner_id"], username=values["username"], email=values["email"],
+                            name=values["name"]) if values["owner_id"] is not None else None
+    return SimpleNamespace(**{column.name: values[column] for column in RECORDS.c}, owner=owner)
+
+
+def snapshot(record) -> dict:
     """The record as plain JSON-able data (what events carry and the API returns)."""
-    data = record.as_dict()
-    for key in ("created_at", "updated_at"):
-        data[key] = data[key].isoformat() if data[key] else None
-    return data
+    return {"id": record.id, "object": record.object, "fields": dict(record.fields or {}),
+            "owner": record.owner.username if record.owner else None, "tags": list(record.tags or []),
+            "pipeline": record.pipeline, "stage": record.stage,
+            "created_at": record.created_at.isoformat() if record.created_at else None,
+            "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+            "external_id": record.external_id}
 
 
-def _resolve(kind: ObjectType, record: Record | None, data: dict) -> dict:
+def _resolve(kind, record, data: dict) -> dict:
     """Check everything in `data` first and return the new values; raise before touching anything."""
     errors, new = {}, {}
     if "fields" in data:
@@ -74,7 +110,7 @@ def _resolve(kind: ObjectType, record: Record | None, data: dict) -> dict:
         if owner in (None, ""):
             new["owner"] = None
         else:
-            user = db.session.execute(db.select(User).filter_by(username=str(owner))).scalar_one_or_none()
+            user = run_sql(_USER, {"name": str(owner)}).first()
             if user is None:
                 errors["owner"] = f"no user named '{owner}'"
             new["owner"] = user
@@ -117,63 +153,81 @@ def _resolve_stage(kind, record, data, new, errors) -> None:
         new["pipeline"], new["stage"] = pipeline, stage
 
 
-def _emit(record_id, kind_name, event, changes, snap, cause: Cause) -> Event:
-    row = Event(object=kind_name, event=event, record_id=record_id, changes=changes, snapshot=snap,
-                actor=cause.actor, origin_run_id=cause.run_id, origin_workflow_id=cause.workflow_id,
-                depth=cause.depth)
-    db.session.add(row)
-    return row
+def _event(record_id, kind_name, event, changes, snap, cause: Cause) -> dict:
+    return {"object": kind_name, "event": event, "record_id": record_id, "changes": changes, "snapshot": snap,
+            "actor": cause.actor, "origin_run_id": cause.run_id, "origin_workflow_id": cause.workflow_id,
+            "depth": cause.depth}
+
+
+def _emit(*events: dict) -> None:
+    run_sql(_EMIT, list(events))
+
+
+def _kind(name: str):
+    found = kind_of(name)
+    if found is None:
+        raise UnknownObject(name)
+    return found
 
 
 def create(kind_name: str, data: dict, cause: Cause) -> Record:
-    kind = object_type(kind_name)
+    kind = _kind(kind_name)
     new = _resolve(kind, None, {"fields": {}, **data})
-    record = Record(object=kind.name, fields=new["fields"], owner=new.get("owner"), tags=new.get("tags", []),
-                    pipeline=new.get("pipeline"), stage=new.get("stage"), external_id=new.get("external_id"))
+    owner = new.get("owner")
+    record = Record(object=kind.name, fields=new["fields"], owner_id=owner.id if owner else None,
+                    tags=new.get("tags", []), pipeline=new.get("pipeline"), stage=new.get("stage"),
+                    external_id=new.get("external_id"))
     now = utcnow()
     record.created_at = record.updated_at = now
     db.session.add(record)
     db.session.flush()
-    _emit(record.id, kind.name, "created", {}, snapshot(record), cause)
+    _emit(_event(record.id, kind.name, "created", {}, snapshot(record), cause))
     return record
 
 
-def update(record: Record, data: dict, cause: Cause) -> dict:
-    """Apply `data`; returns the changes ({name: {old, new}}), empty when nothing changed."""
-    kind = object_type(record.object)
+def update(record, data: dict, cause: Cause) -> dict:
+    """Apply `data` to `record` (an ORM Record or a :func:`load`-ed state); returns the changes
+    ({name: {old, new}}), empty when nothing changed."""
+    kind = _kind(record.object)
     new = _resolve(kind, record, data)
     changes = {}
     for name, value in new.get("fields", {}).items():
         old = (record.fields or {}).get(name)
         if old != value:
             changes[name] = {"old": old, "new": value}
-    if "owner" in new and new["owner"] is not record.owner:
-        changes["owner"] = {"old": record.owner.username if record.owner else None,
-                            "new": new["owner"].username if new["owner"] else None}
+    if "owner" in new:
+        old, owner = record.owner.username if record.owner else None, new["owner"]
+        if old != (owner.username if owner else None):
+            changes["owner"] = {"old": old, "new": owner.username if owner else None}
     for attr in ("tags", "pipeline", "stage", "external_id"):
         if attr in new and new[attr] != getattr(record, attr):
             changes[attr] = {"old": getattr(record, attr), "new": new[attr]}
     if not changes:
         return {}
-    if "fields" in new:
-        record.fields = new["fields"]
+    values = {attr: new[attr] for attr in ("fields", "tags", "pipeline", "stage", "external_id") if attr in new}
     if "owner" in new:
-        record.owner = new["owner"]
-    for attr in ("tags", "pipeline", "stage", "external_id"):
-        if attr in new:
-            setattr(record, attr, new[attr])
-    record.updated_at = utcnow()
-    db.session.flush()
-    snap = snapshot(record)
-    _emit(record.id, kind.name, "updated", changes, snap, cause)
+        values["owner_id"] = new["owner"].id if new["owner"] else None
+    values["updated_at"] = utcnow()
+    run_sql(_WRITE, {"record_id": record.id, **values})
+    if isinstance(record, Record):
+        db.session.expire(record)  # the ORM object reloads what the statement wrote
+        snap = snapshot(record)
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
+        if "owner" in new:
+            record.owner = new["owner"]
+        snap = snapshot(record)
+    events = [_event(record.id, kind.name, "updated", changes, snap, cause)]
     if "stage" in changes or "pipeline" in changes:
         stage_change = {k: changes[k] for k in ("pipeline", "stage") if k in changes}
-        _emit(record.id, kind.name, "stage_changed", stage_change, snap, cause)
+        events.append(_event(record.id, kind.name, "stage_changed", stage_change, snap, cause))
+    _emit(*events)
     return changes
 
 
 def delete(record: Record, cause: Cause) -> None:
-    _emit(record.id, record.object, "deleted", {}, snapshot(record), cause)
+    _emit(_event(record.id, record.object, "deleted", {}, snapshot(record), cause))
     db.session.delete(record)
     db.session.flush()
 
@@ -190,7 +244,7 @@ def apply_outside_event(kind_name: str, event: str, payload: dict, cause: Cause)
         raise RecordInvalid({"event": f"must be one of {', '.join(EVENTS)}"})
     if not isinstance(payload, dict) or not payload.get("external_id"):
         raise RecordInvalid({"record.external_id": "an outside record needs an external_id"})
-    kind = object_type(kind_name)
+    kind = _kind(kind_name)
     external_id = str(payload["external_id"])
     record = db.session.execute(
         db.select(Record).filter_by(object=kind.name, external_id=external_id)).scalar_one_or_none()

@@ -6,9 +6,9 @@ claim of `seq`, the run's optimistic lock (docs/ENGINE.md).
 """
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
-from builder.db import db
+from builder.db import db, run_sql
 from engine.models import Record, Run
 from engine.models.runs import LIVE
 
@@ -18,7 +18,9 @@ _LOCK_RECORD = select(Record.__table__.c.id).where(Record.__table__.c.id == bind
 _CLAIM = RUNS.update().where(RUNS.c.id == bindparam("run_id"), RUNS.c.seq == bindparam("seen")) \
     .values(seq=RUNS.c.seq + 1)
 _ONE = select(RUNS).where(RUNS.c.id == bindparam("run_id"))
-_LIVE_ON_RECORD = select(RUNS).where(RUNS.c.record_id == bindparam("record_id"), RUNS.c.status.in_(LIVE))
+# Not `in_(LIVE)`: an IN list is rendered anew at every execution.
+_LIVE_ON_RECORD = select(RUNS).where(RUNS.c.record_id == bindparam("record_id"),
+                                     or_(*(RUNS.c.status == status for status in LIVE)))
 # No values(): the SET clause is made of the column names passed at execution.
 _WRITE = RUNS.update().where(RUNS.c.id == bindparam("run_id"))
 _INSERT = RUNS.insert().returning(RUNS.c.id)
@@ -30,29 +32,29 @@ def claim(run_id: int) -> SimpleNamespace | None:
     On PostgreSQL the run's record is locked first: enrollment locks the record before it touches the
     record's runs, so both take their locks in the same order and cannot deadlock.
     """
-    seen = db.session.execute(_SEEN, {"run_id": run_id}).first()
+    seen = run_sql(_SEEN, {"run_id": run_id}).first()
     if seen is None:
         return None
     if seen.record_id is not None and db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_LOCK_RECORD, {"record_id": seen.record_id})
-    if db.session.execute(_CLAIM, {"run_id": run_id, "seen": seen.seq}).rowcount != 1:
+        run_sql(_LOCK_RECORD, {"record_id": seen.record_id})
+    if run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).rowcount != 1:
         return None
-    return SimpleNamespace(**db.session.execute(_ONE, {"run_id": run_id}).one()._mapping)
+    return SimpleNamespace(**run_sql(_ONE, {"run_id": run_id}).one()._mapping)
 
 
 def live_on_record(record_id: int | None) -> list:
     if record_id is None:
         return []
-    return [SimpleNamespace(**row._mapping) for row in db.session.execute(_LIVE_ON_RECORD, {"record_id": record_id})]
+    return [SimpleNamespace(**row._mapping) for row in run_sql(_LIVE_ON_RECORD, {"record_id": record_id})]
 
 
 def insert(**values) -> SimpleNamespace:
-    run_id = db.session.execute(_INSERT, values).scalar_one()
+    run_id = run_sql(_INSERT, values).scalar_one()
     return SimpleNamespace(id=run_id, reason=None, wake_at=None, finished_at=None, **values)
 
 
 def write(run: SimpleNamespace, **values) -> None:
     """Change a run in the database and in hand, in the caller's transaction."""
-    db.session.execute(_WRITE, {"run_id": run.id, **values})
+    run_sql(_WRITE, {"run_id": run.id, **values})
     for name, value in values.items():
         setattr(run, name, value)
