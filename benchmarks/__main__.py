@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-MODULES = ["engine_throughput", "timers"]
+MODULES = ["engine_throughput", "timers", "editor"]
 COLUMNS = ("benchmark", "measure", "value", "reference", "bar")
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 
