@@ -10,6 +10,7 @@ def test_build_configure_save_and_publish(editor, workflow):
     page = editor
     node = add_email(page)
     node_id = node.get_attribute("data-node-id")
+    assert node.locator('[data-icon="mail"]').count() == 1
     connect(page, "start", "next", node_id)
     assert page.locator("path.edge").count() == 1
     node.click()

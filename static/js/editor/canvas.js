@@ -19,8 +19,9 @@ export class Canvas {
     this.root = s("g", { class: "viewport" });
     this.layers = { note: s("g", { class: "notes" }), edge: s("g", { class: "edges" }), node: s("g", { class: "nodes" }) };
     this.root.append(this.layers.note, this.layers.edge, this.layers.node);
-    svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7,
-      markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", fill: "#868e96" }))), this.root);
+    const arrow = (id, fill) => s("marker", { id, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 12, markerHeight: 12,
+      markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", fill }));
+    svg.append(s("defs", {}, arrow("arrow", "#868e96"), arrow("arrow-on-path", "#2b8a3e")), this.root);
     svg.addEventListener("pointerdown", (e) => this.down(e));
     svg.addEventListener("pointermove", (e) => this.moveTo(e));
     svg.addEventListener("pointerup", (e) => this.up(e));

@@ -1,6 +1,7 @@
 // The SVG shapes of the canvas: a step, an edge's curve, a sticky note. Pure builders, no state.
 import { h, s } from "../lib/dom.js";
 import { renderMarkdown } from "../lib/markdown.js";
+import { iconAt } from "./icons.js";
 import { PORT_LABELS, summary } from "./summaries.js";
 
 export const W = 240, H = 72, GRID = 20;
@@ -16,7 +17,8 @@ export function curve(a, b) {
 // One edge: a wide invisible path to hit (and to drop a new step onto) under the visible curve.
 export function edgeShape(id, d, classes) {
   return s("g", { class: "edge-group", "data-edge-id": id },
-    s("path", { d, class: "edge-hit" }), s("path", { d, class: `edge ${classes}`.trim(), "marker-end": "url(#arrow)" }));
+    s("path", { d, class: "edge-hit" }), s("path", { d, class: `edge ${classes}`.trim(),
+      "marker-end": classes.includes("on-path") ? "url(#arrow-on-path)" : "url(#arrow)" }));
 }
 
 export function nodeShape(node, type, ports, { selected, status, when }) {
@@ -25,10 +27,11 @@ export function nodeShape(node, type, ports, { selected, status, when }) {
     "data-status": status, transform: `translate(${node.position.x},${node.position.y})` },
   s("rect", { width: W, height: H, rx: 10, class: "box" }),
   s("rect", { width: 6, height: H, rx: 3, fill: colour }),
-  s("text", { x: 18, y: 26, class: "label", text: clip(node.label || type?.label || node.type, 30) }),
-  s("text", { x: 18, y: 48, class: "summary", text: clip(summary(node), 36) }),
+  s("g", { color: colour }, iconAt(type?.icon, 16, 14, 20)),
+  s("text", { x: 44, y: 29, class: "label", text: clip(node.label || type?.label || node.type, 25) }),
+  s("text", { x: 16, y: 54, class: "summary", text: clip(summary(node), 36) }),
   s("circle", { cx: W / 2, cy: 0, r: 5, class: "inport" }),
-  when ? s("text", { x: W - 8, y: -8, class: "when", text: when }) : null);
+  when ? s("text", { x: W / 2 + 12, y: -6, class: "when", text: when.short }, s("title", { text: when.long })) : null);
   for (const port of ports) {
     const x = portX(ports, port);
     g.append(s("g", { class: "port", "data-port": port }, s("circle", { cx: x, cy: H, r: 7 }),

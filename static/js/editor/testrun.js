@@ -40,7 +40,8 @@ export class TestRun {
 
   show(path) {
     const start = path.length ? Date.parse(path[0].at) : 0, order = new Map(path.map((p, i) => [p.node_id, i]));
-    const when = (step) => `${later(Date.parse(step.at) - start)} · ${this.clock(step.at)}`;
+    const when = (step) => ({ short: `${later(Date.parse(step.at) - start)} · ${this.clock(step.at, true)}`,
+      long: `${later(Date.parse(step.at) - start)} · ${this.clock(step.at)}` });
     this.canvas.trace = {
       nodes: new Map(path.map((step) => [step.node_id, { status: step.status, when: when(step) }])),
       edges: new Set(this.model.graph.edges.filter((e) => order.has(e.source) && order.get(e.target) > order.get(e.source)).map((e) => e.id)),
@@ -49,14 +50,15 @@ export class TestRun {
     this.steps.replaceChildren(...path.map((step) => h("li", { "data-node-step": step.node_id, "data-status": step.status,
       onclick: () => { this.canvas.selected = new Set([step.node_id]); this.canvas.select(); } },
     h("strong", { text: this.model.node(step.node_id)?.label ?? step.node_id }), ` ${WORDS[step.status] ?? step.status} `,
-    h("time", { datetime: step.at, text: when(step) }),
+    h("time", { datetime: step.at, text: when(step).long }),
     step.until ? ` until ${this.clock(step.until)}` : "", step.reason ? h("span", { class: "muted", text: ` — ${step.reason}` }) : null)));
     this.say(`Test run: ${path.length} step(s) reached; nothing was sent or changed.`);
   }
 
-  clock(iso) {
-    return new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit",
-      minute: "2-digit", timeZone: this.model.workflow.timezone || undefined }).format(new Date(iso));
+  clock(iso, short = false) { // in the workflow's time zone, where its waits count
+    const parts = short ? { weekday: "short" } : { weekday: "short", day: "numeric", month: "short" };
+    return new Intl.DateTimeFormat(undefined, { ...parts, hour: "2-digit", minute: "2-digit",
+      timeZone: this.model.workflow.timezone || undefined }).format(new Date(iso));
   }
 
   clear() {
