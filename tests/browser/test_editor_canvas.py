@@ -50,7 +50,7 @@ def test_a_small_workflow_has_no_minimap(editor):
     assert not editor.locator("[data-minimap]").is_visible()
 
 
-def test_a_sticky_note_is_written_in_markdown_shown_escaped_saved_and_reloaded(editor, workflow):
+def test_a_sticky_note_is_written_in_markdown_shown_escaped_resized_saved_and_reloaded(editor, workflow):
     page = editor
     page.get_by_role("button", name="Add note").click()
     area = page.get_by_label("Note text")
@@ -68,9 +68,15 @@ def test_a_sticky_note_is_written_in_markdown_shown_escaped_saved_and_reloaded(e
     page.keyboard.press("Control+z")
     assert note.locator("strong").text_content() == "Call"
     page.keyboard.press("Control+Shift+z")
+    corner = note.locator(".note-resize").bounding_box()
+    page.mouse.move(corner["x"] + corner["width"] - 3, corner["y"] + corner["height"] - 3)
+    page.mouse.down()
+    page.mouse.move(corner["x"] + 120, corner["y"] + 60, steps=5)
+    page.mouse.up()
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved (revision").wait_for()
-    assert [n["text"] for n in saved_graph(workflow["id"])["notes"]] == ["Ask _Sales_ first"]
+    [saved] = saved_graph(workflow["id"])["notes"]
+    assert saved["text"] == "Ask _Sales_ first" and saved["size"]["w"] > 240 and saved["size"]["h"] > 140
     page.reload()
     page.locator("[data-note-id] em").wait_for()
     assert page.locator("[data-note-id]").text_content().strip() == "Ask Sales first"

@@ -27,7 +27,7 @@ def test_restoring_a_published_version_brings_it_back_into_the_draft(page, sign_
     page = open_editor(page, sign_in, workflow)
     assert page.locator('[data-node-id="wait"]').count() == 1
     versions = page.get_by_role("region", name="Version history")
-    assert "Version 1" in versions.text_content()
+    versions.get_by_text("Version 1").wait_for()
     versions.get_by_role("button", name="Restore version 1").click()
     page.get_by_text("Version 1 restored into the draft.").wait_for()
     page.locator('[data-node-id="small"]').wait_for()

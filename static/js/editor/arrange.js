@@ -6,6 +6,7 @@ const DURATION_MS = 400;
 const ease = (t) => 1 - (1 - t) ** 3;
 
 export async function autoArrange({ workflowId, model, canvas, say }) {
+  if ("animating" in canvas.svg.dataset) return;
   let data;
   try {
     ({ data } = await api("POST", `/api/workflows/${workflowId}/layout`, { graph: model.graph }));

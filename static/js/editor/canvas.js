@@ -108,9 +108,15 @@ export class Canvas {
   down(e) {
     if (e.button !== 0) return;
     const port = e.target.closest(".port"), item = e.target.closest(".node, .note"), edgeEl = e.target.closest(".edge-group");
+    const corner = e.target.closest(".note-resize");
     this.start = { e, world: this.toWorld(e), view: { ...this.view } };
     this.svg.setPointerCapture(e.pointerId);
-    if (port) {
+    if (this.spaceHeld) this.mode = "pan";
+    else if (corner) {
+      this.mode = "resize";
+      this.start.note = this.model.note(corner.closest(".note").dataset.noteId);
+      this.start.size = { ...this.start.note.size };
+    } else if (port) {
       this.mode = "connect";
       this.start.from = { node: port.closest(".node").dataset.nodeId, port: port.dataset.port };
       this.ghost = s("path", { class: "edge ghost" });
@@ -149,6 +155,10 @@ export class Canvas {
     } else if (this.mode === "drag") {
       this.start.items.forEach((m) => { m.node.position = { x: m.from.x + d.x, y: m.from.y + d.y }; });
       this.frame ??= requestAnimationFrame(() => { this.frame = null; this.placeMoving(); });
+    } else if (this.mode === "resize") {
+      const { note, size } = this.start;
+      note.size = { w: Math.max(120, size.w + d.x), h: Math.max(60, size.h + d.y) };
+      this.frame ??= requestAnimationFrame(() => { this.frame = null; this.draw(); });
     } else if (this.mode === "connect") {
       const a = this.portPoint(this.model.node(this.start.from.node), this.start.from.port);
       this.ghost.setAttribute("d", `M${a.x},${a.y} L${p.x},${p.y}`);
@@ -177,6 +187,7 @@ export class Canvas {
     const mode = this.mode;
     this.mode = "idle";
     if (mode === "drag") this.finishDrag();
+    if (mode === "resize") this.finishResize();
     if (mode === "connect") this.finishConnect(e);
     if (mode === "rubber") this.finishRubber(this.toWorld(e));
   }
@@ -187,6 +198,13 @@ export class Canvas {
     this.start.items.forEach((m) => { m.node.position = { ...m.from }; });
     if (moves.length) this.model.execute(commands.move(moves));
     else this.place(this.start.items.map((m) => m.node), this.start.edges);
+  }
+
+  finishResize() {
+    const { note, size } = this.start, to = { w: snap(note.size.w), h: snap(note.size.h) };
+    note.size = size;
+    if (to.w !== size.w || to.h !== size.h) this.model.execute(commands.resize(note, size, to));
+    else this.draw();
   }
 
   finishConnect(e) {

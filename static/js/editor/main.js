@@ -153,8 +153,10 @@ async function start() {
     h("div", { class: "dock" }, h("section", { class: "dock-panel", "aria-label": "Problems" }, h("h3", { text: "Problems" }), problems),
       testRun.el, history.el));
 
+  document.addEventListener("keyup", (e) => { if (e.key === " ") canvas.spaceHeld = false; });
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea, select")) return;
+    if (e.key === " " && !e.target.closest("button, a")) { e.preventDefault(); canvas.spaceHeld = true; return; } // space + drag pans
     const mod = e.ctrlKey || e.metaKey, key = e.key.toLowerCase();
     const chosen = () => [...canvas.selected].map((x) => model.node(x)).filter(Boolean);
     if (mod && key === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }

@@ -14,6 +14,7 @@ export class Minimap {
     this.ctx = this.el.getContext("2d");
     this.ctx.scale(ratio, ratio);
     this.frame = null;
+    this.el.hidden = model.graph.nodes.length <= LARGE;
     canvas.onView(() => this.schedule());
     model.onChange(() => this.schedule());
     this.el.addEventListener("pointerdown", (e) => {

@@ -97,6 +97,10 @@ export const commands = {
     apply: () => moves.forEach((m) => { m.node.position = { ...m.to }; }),
     revert: () => moves.forEach((m) => { m.node.position = { ...m.from }; }),
   }),
+  resize: (note, from, to) => ({
+    apply: () => { note.size = { ...to }; },
+    revert: () => { note.size = { ...from }; },
+  }),
   setConfig: (node, key, before, after) => ({
     apply: () => { node.config[key] = structuredClone(after); },
     revert: () => { node.config[key] = structuredClone(before); },

@@ -45,7 +45,8 @@ export function noteShape(note, selected) {
   return s("g", { class: `note${selected ? " selected" : ""}`, "data-note-id": note.id, transform: `translate(${x},${y})` },
     s("rect", { width: w, height, rx: 4, class: "note-paper" }),
     s("foreignObject", { width: w, height }, h("div", { class: "note-text" },
-      note.text ? renderMarkdown(note.text) : h("p", { class: "muted", text: "Double-click to write a note" }))));
+      note.text ? renderMarkdown(note.text) : h("p", { class: "muted", text: "Double-click to write a note" }))),
+    s("path", { d: `M${w - 14},${height} L${w},${height - 14} L${w},${height} Z`, class: "note-resize" }));
 }
 
 function clip(text, n) { return text.length > n ? `${text.slice(0, n - 1)}…` : text; }

@@ -15,11 +15,16 @@ export class TestRun {
         h("button", { type: "button", text: "Run test", onclick: () => this.run() }),
         h("button", { type: "button", text: "Clear", onclick: () => this.clear() })),
       this.steps);
-    model.onChange(() => { if (canvas.trace) this.clear(); }); // a changed graph makes the shown path stale
+    model.onChange(() => {
+      if (canvas.trace) this.clear(); // a changed graph makes the shown path stale
+      if (this.model.trigger()?.config?.object !== this.object) {
+        this.loadRecords().catch((error) => this.say(`Records not loaded: ${error.message}`, "error"));
+      }
+    });
   }
 
   async loadRecords() {
-    const object = this.model.trigger()?.config?.object;
+    const object = this.object = this.model.trigger()?.config?.object;
     const options = [h("option", { value: "", text: object ? "Choose a record…" : "No record (the trigger has none)" })];
     if (object) {
       const { data } = await api("GET", `/api/records/${encodeURIComponent(object)}?per_page=200`);
