@@ -48,7 +48,8 @@ def _workflow(app, size: int) -> int:
         return workflow.id
 
 
-def _measure(page, base: str, workflow_id: int, size: int) -> tuple[list[float], list[float]]:
+def _measure(page, base: str, workflow_id: int, size: int) -> tuple[list[float], list[float], list[float]]:
+    """Opening times, then frame costs of a drag at the zoom that fits everything and of one at about 100 %."""
     opens = []
     for _ in range(OPENS):
         page.goto(f"{base}/workflows/{workflow_id}/edit")
@@ -56,14 +57,30 @@ def _measure(page, base: str, workflow_id: int, size: int) -> tuple[list[float],
         assert page.locator("[data-node-id]").count() == size
         opens.append(page.evaluate("() => performance.getEntriesByName('editor:drawn')[0].startTime"))
     page.evaluate(FRAME_PROBE)
-    box = page.locator('[data-kind="trigger"] .box').bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    fitted = _drag(page)
+    page.get_by_role("button", name="Fit").click()
+    zoom = "() => Number(/scale\\(([^)]+)\\)/.exec(document.querySelector('.viewport').getAttribute('transform'))[1])"
+    while page.evaluate(zoom) < 0.85:
+        page.get_by_role("button", name="Zoom in").click()
+    return opens, fitted, _drag(page)
+
+
+def _drag(page) -> list[float]:
+    """Frame costs while the first step wholly in view is dragged 200 x 120 px in DRAG_STEPS pointer moves."""
+    x, y = page.evaluate("""() => {
+      const view = document.querySelector('[data-canvas]').getBoundingClientRect();
+      for (const el of document.querySelectorAll('.node .box')) {
+        const b = el.getBoundingClientRect();
+        if (b.width && b.left > view.left + 20 && b.right < view.right - 220 && b.top > view.top + 20 && b.bottom < view.bottom - 140)
+          return [b.left + b.width / 2, b.top + b.height / 2];
+      } }""")
+    page.evaluate("() => { window.frames_.length = 0; }")
     page.mouse.move(x, y)
     page.mouse.down()
-    page.mouse.move(x + 300, y + 200, steps=DRAG_STEPS)
+    page.mouse.move(x + 200, y + 120, steps=DRAG_STEPS)
     page.mouse.up()
     page.wait_for_timeout(100)
-    return opens, page.evaluate("() => window.frames_")
+    return page.evaluate("() => window.frames_")
 
 
 def _chromium() -> str:
@@ -87,8 +104,8 @@ def run() -> list[dict]:
             page.get_by_label("Password").fill("benchmark-pw")
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(lambda url: "/login" not in url)
-            big_opens, big_frames = _measure(page, base, big, 500)
-            small_opens, small_frames = _measure(page, base, small, 10)
+            big_opens, big_fitted, big_near = _measure(page, base, big, 500)
+            small_opens, small_fitted, small_near = _measure(page, base, small, 10)
             browser.close()
     finally:
         server.shutdown()
@@ -103,9 +120,12 @@ def run() -> list[dict]:
         {"benchmark": "editor, open a 500-step workflow (Chromium)", "measure": f"to a fully drawn canvas, median of {OPENS}",
          "value": f"{statistics.median(big_opens):.0f} ms", "reference": f"10 steps: {statistics.median(small_opens):.0f} ms",
          "bar": "< 1 s"},
-        {"benchmark": "editor, drag a step in a 500-step workflow (Chromium)",
-         "measure": "work per frame (pointer events + rendering)", "value": frames(big_frames),
-         "reference": f"10 steps: {frames(small_frames)}", "bar": "< 16 ms"},
+        {"benchmark": "editor, drag a step of a 500-step workflow, all in view (Chromium)",
+         "measure": "work per frame (pointer events + rendering)", "value": frames(big_fitted),
+         "reference": f"10 steps: {frames(small_fitted)}", "bar": "< 16 ms"},
+        {"benchmark": "editor, drag a step of a 500-step workflow at ~100 % zoom (Chromium)",
+         "measure": "work per frame (pointer events + rendering)", "value": frames(big_near),
+         "reference": f"10 steps: {frames(small_near)}", "bar": "< 16 ms"},
     ]
 
 

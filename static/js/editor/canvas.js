@@ -5,6 +5,7 @@ import { commands } from "./model.js";
 import { GRID, H, W, curve, edgeShape, nodeShape, noteShape, portX } from "./shapes.js";
 
 const snap = (v) => Math.round(v / GRID) * GRID;
+const FAR = 0.45; // zoomed out further, steps are drawn as plain boxes: their text could not be read anyway
 
 export class Canvas {
   constructor(svg, model, { onSelect, onHint, onEditNote }) {
@@ -30,6 +31,7 @@ export class Canvas {
       if (el) this.onEditNote(el.dataset.noteId);
     });
     svg.addEventListener("wheel", (e) => this.wheel(e), { passive: false });
+    new ResizeObserver(([entry]) => { this.size = entry.contentRect; this.applyView(); }).observe(svg);
     model.onChange(() => this.draw());
   }
 
@@ -82,9 +84,29 @@ export class Canvas {
   applyView() {
     const { x, y, k } = this.view;
     this.root.setAttribute("transform", `translate(${x},${y}) scale(${k})`);
+    if (this.svg.classList.contains("far") !== k < FAR) this.svg.classList.toggle("far", k < FAR);
     this.svg.style.backgroundPosition = `${x}px ${y}px`;
     this.svg.style.backgroundSize = `${GRID * k}px ${GRID * k}px`;
+    this.cull();
     this.viewListeners.forEach((l) => l());
+  }
+
+  // Take what lies outside the view (plus a margin) out of rendering: Chromium paints every element of an SVG.
+  cull(items = [...this.model.graph.nodes, ...this.model.graph.notes], edges = this.model.graph.edges) {
+    const v = this.visible(), m = 100 / this.view.k;
+    const show = (el, x, y, w, h) => {
+      const hide = x > v.x + v.w + m || x + w < v.x - m || y > v.y + v.h + m || y + h < v.y - m;
+      if (el && el.culled !== hide) { el.culled = hide; el.style.display = hide ? "none" : ""; }
+    };
+    for (const { id, position: p, size } of items) {
+      if (size) show(this.els.note.get(id), p.x, p.y, size.w, size.h);
+      else show(this.els.node.get(id), p.x, p.y - 20, W, H + 45);
+    }
+    const byId = new Map(this.model.graph.nodes.map((n) => [n.id, n.position]));
+    for (const e of edges) {
+      const a = byId.get(e.source), b = byId.get(e.target);
+      if (a && b) show(this.els.edge.get(e.id), Math.min(a.x, b.x), Math.min(a.y, b.y) - 40, Math.abs(a.x - b.x) + W, Math.abs(a.y - b.y) + H + 80);
+    }
   }
 
   toWorld(e) {
@@ -94,7 +116,7 @@ export class Canvas {
 
   // The visible part of the world.
   visible() {
-    const r = this.svg.getBoundingClientRect(), { x, y, k } = this.view;
+    const r = this.size ?? this.svg.getBoundingClientRect(), { x, y, k } = this.view;
     return { x: -x / k, y: -y / k, w: r.width / k, h: r.height / k };
   }
 
@@ -168,7 +190,8 @@ export class Canvas {
     }
   }
 
-  // The fast path while dragging or animating: move the given items' elements and redraw only their edges.
+  // The fast path while dragging or animating: move the given items' elements and redraw only their edges
+  // (the minimap catches up when the move becomes a command).
   place(items, edges) {
     for (const item of items) {
       this.els.node.get(item.id)?.setAttribute("transform", `translate(${item.position.x},${item.position.y})`);
@@ -178,7 +201,7 @@ export class Canvas {
       const d = this.edgeD(edge), el = this.els.edge.get(edge.id);
       if (d && el) for (const path of el.children) path.setAttribute("d", d);
     }
-    this.viewListeners.forEach((l) => l());
+    this.cull(items, edges);
   }
 
   placeMoving() { if (this.mode === "drag") this.place(this.start.items.map((m) => m.node), this.start.edges); }
@@ -255,6 +278,11 @@ export class Canvas {
     this.view.y = py - ((py - this.view.y) * k) / this.view.k;
     this.view.k = k;
     this.applyView();
+  }
+
+  zoomAtCenter(factor) {
+    const r = this.size ?? this.svg.getBoundingClientRect();
+    this.zoomAt(r.width / 2, r.height / 2, factor);
   }
 
   // The box around every step and note, in world units.

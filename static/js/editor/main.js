@@ -143,7 +143,7 @@ async function start() {
   const toolbar = h("header", { class: "editor-toolbar" },
     h("a", { href: "/", text: "← Workflows" }), h("strong", { class: "wf-name", text: workflow.name }), badge,
     button("Undo", () => model.undo()), button("Redo", () => model.redo()),
-    button("Zoom in", () => canvas.zoomAt(300, 200, 1.2)), button("Zoom out", () => canvas.zoomAt(300, 200, 1 / 1.2)),
+    button("Zoom in", () => canvas.zoomAtCenter(1.2)), button("Zoom out", () => canvas.zoomAtCenter(1 / 1.2)),
     button("Fit", () => canvas.fit()), button("Add note", () => notes.add()),
     button("Auto-arrange", () => autoArrange({ workflowId: id, model, canvas, say })),
     button("Pause", () => setStatus("pause")), button("Activate", () => setStatus("activate")),
