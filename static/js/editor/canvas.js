@@ -41,8 +41,9 @@ export class Canvas {
     return { x: node.position.x + portX(this.model.ports(node), port), y: node.position.y + H };
   }
 
-  edgeD(edge) {
-    const from = this.model.node(edge.source), to = this.model.node(edge.target);
+  edgeD(edge, byId = null) {
+    const find = (id) => (byId ? byId.get(id) : this.model.node(id));
+    const from = find(edge.source), to = find(edge.target);
     return from && to ? curve(this.portPoint(from, edge.port), { x: to.position.x + W / 2, y: to.position.y }) : null;
   }
 
@@ -52,7 +53,7 @@ export class Canvas {
     this.sync("note", this.model.graph.notes, (n) => [n.position.x, n.position.y, n.size.w, n.size.h, n.text, this.selected.has(n.id)],
       (n) => noteShape(n, this.selected.has(n.id)));
     this.sync("edge", this.model.graph.edges.filter((e) => byId.has(e.source) && byId.has(e.target)),
-      (e) => [this.edgeD(e), this.edgeClasses(e.id)], (e) => edgeShape(e.id, this.edgeD(e), this.edgeClasses(e.id)));
+      (e) => [this.edgeD(e, byId), this.edgeClasses(e.id)], (e) => edgeShape(e.id, this.edgeD(e, byId), this.edgeClasses(e.id)));
     this.sync("node", nodes, (n) => [n.position.x, n.position.y, n.label, n.config, this.model.ports(n), ...Object.values(this.looks(n.id))],
       (n) => nodeShape(n, this.model.typeOf(n), this.model.ports(n), this.looks(n.id)));
     this.applyView();
