@@ -106,7 +106,9 @@ export class Canvas {
     const byId = new Map(this.model.graph.nodes.map((n) => [n.id, n.position]));
     for (const e of edges) {
       const a = byId.get(e.source), b = byId.get(e.target);
-      if (a && b) show(this.els.edge.get(e.id), Math.min(a.x, b.x), Math.min(a.y, b.y) - 40, Math.abs(a.x - b.x) + W, Math.abs(a.y - b.y) + H + 80);
+      if (!a || !b) continue;
+      const bend = Math.max(40, Math.abs(a.y + H - b.y) / 2); // how far the curve may swing past its ends
+      show(this.els.edge.get(e.id), Math.min(a.x, b.x), Math.min(a.y, b.y) - bend, Math.abs(a.x - b.x) + W, Math.abs(a.y - b.y) + H + 2 * bend);
     }
   }
 
