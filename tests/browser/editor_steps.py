@@ -53,5 +53,6 @@ def saved_graph(workflow_id):
 
 
 def transforms(page) -> dict:
-    return page.evaluate("() => Object.fromEntries([...document.querySelectorAll('[data-node-id]')]"
-                         ".map((el) => [el.dataset.nodeId, el.getAttribute('transform')]))")
+    """Where each step and note is drawn: id -> its SVG transform."""
+    return page.evaluate("() => Object.fromEntries([...document.querySelectorAll('[data-node-id], [data-note-id]')]"
+                         ".map((el) => [el.dataset.nodeId ?? el.dataset.noteId, el.getAttribute('transform')]))")

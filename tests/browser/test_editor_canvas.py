@@ -116,7 +116,10 @@ def test_auto_arrange_glides_to_the_layout_apis_places_and_undo_puts_them_back(p
     edges = [{"id": "e1", "source": "start", "target": "a", "port": "next"},
              {"id": "e2", "source": "a", "target": "b", "port": "next"},
              {"id": "e3", "source": "a", "target": "c", "port": "next"}]
+    note = {"id": "n1", "text": "Why", "position": {"x": -500, "y": -300}, "size": {"w": 200, "h": 100}}
     workflow = create_workflow(api, nodes, edges)
+    assert api.put(f"/api/workflows/{workflow['id']}", as_="editor",
+                   json={"graph": {"nodes": nodes, "edges": edges, "notes": [note]}}).status_code == 200
     page = open_editor(page, sign_in, workflow)
     before = transforms(page)
     page.evaluate("""() => { window.seen = new Set();
@@ -124,8 +127,8 @@ def test_auto_arrange_glides_to_the_layout_apis_places_and_undo_puts_them_back(p
           .observe(document.querySelector('[data-canvas]'), {attributes: true, subtree: true, attributeFilter: ['transform']}); }""")
     page.get_by_role("button", name="Auto-arrange").click()
     page.wait_for_function("() => window.seen.size > 3 && !document.querySelector('[data-canvas]').hasAttribute('data-animating')")
-    laid_out = api.post(f"/api/workflows/{workflow['id']}/layout", as_="editor", json={}).get_json()["graph"]["nodes"]
-    expected = {n["id"]: f"translate({n['position']['x']:g},{n['position']['y']:g})" for n in laid_out}
+    laid_out = api.post(f"/api/workflows/{workflow['id']}/layout", as_="editor", json={}).get_json()["graph"]
+    expected = {n["id"]: f"translate({n['position']['x']:g},{n['position']['y']:g})" for n in laid_out["nodes"] + laid_out["notes"]}
     assert transforms(page) == expected
     page.get_by_role("button", name="Undo").click()
     assert transforms(page) == before
