@@ -1,7 +1,11 @@
 """`make bench`: run the benchmarks, print one table and write it to docs/PERFORMANCE.md.
 
-`python -m benchmarks timers` runs just the named ones. Each benchmark module has `run() -> list[dict]` rows
-with: benchmark, measure, value, reference (what the same run measured to compare against), bar.
+`python -m benchmarks layout timers` runs just the named ones. A benchmark is a module here with
+`run() -> list[dict]` rows of: benchmark, measure, value, reference (what the same run measured to
+compare against), bar; its docstring says how it measures. Add one by naming its module in MODULES.
+
+docs/PERFORMANCE.md keeps one section per benchmark, with the date and machine of its last run:
+running some benchmarks rewrites their sections and leaves the others as they were.
 """
 import importlib
 import os
@@ -10,9 +14,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-MODULES = ["engine_throughput", "timers", "editor"]
+MODULES = ["engine_throughput", "timers", "layout", "memory", "http_load", "editor"]
 COLUMNS = ("benchmark", "measure", "value", "reference", "bar")
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+TITLE = ("# Performance\n\nWritten by `make bench`; `python -m benchmarks NAME ...` rewrites the sections of the\n"
+         "benchmarks it runs. Each figure sits beside its reference from the same run.\n")
 
 
 def machine() -> str:
@@ -30,15 +36,41 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def section(name: str, module, rows: list[dict], load: float) -> str:
+    """The load average at the start says how busy the (shared) machine was: the figures are noisier above ~1."""
+    return (f"## {name}\n\nMeasured on {date.today().isoformat()}, on {machine()}; load average {load:.1f} "
+            f"at the start.\n\n"
+            f"{(module.__doc__ or '').strip()}\n\n{table(rows)}\n")
+
+
+def sections(text: str) -> dict:
+    """The sections of a report, by benchmark name."""
+    found = {}
+    for chunk in text.split("\n## ")[1:]:
+        name, _, body = chunk.partition("\n")
+        found[name.strip()] = f"## {name.strip()}\n{body.rstrip()}\n"
+    return found
+
+
 def main(names: list[str]) -> None:
     rows = []
     for name in names or MODULES:
         print(f"running {name} ...", file=sys.stderr)
-        rows += importlib.import_module(f"benchmarks.{name}").run()
-    text = table(rows)
-    print(text)
-    REPORT.write_text(f"# Performance\n\nMeasured by `make bench` on {date.today().isoformat()}, on {machine()}.\n"
-                      f"Each figure sits beside its reference from the same run.\n\n{text}\n")
+        module = importlib.import_module(f"benchmarks.{name}")
+        load = os.getloadavg()[0]
+        found = module.run()
+        rows += found
+        # Written after each benchmark (one failing later loses nothing), into the report as it is *now*:
+        # benchmarks run meanwhile by someone else on this tree keep their sections.
+        write(name, section(name, module, found, load))
+    print(table(rows))
+
+
+def write(name: str, text: str) -> None:
+    report = sections(REPORT.read_text()) if REPORT.exists() else {}
+    report[name] = text
+    ordered = [each for each in MODULES if each in report] + [each for each in report if each not in MODULES]
+    REPORT.write_text("\n".join([TITLE] + [report[each] for each in ordered]))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,12 @@ to open to a fully drawn canvas, and what each frame costs while a step is dragg
 Both are measured inside the page. Opening: the editor's `editor:drawn` performance mark, set once the first
 full drawing has been painted, read as milliseconds from navigation start. Dragging: for every frame, the
 script time of the pointer events it handled plus the time from the frame's first requestAnimationFrame
-callback until its rendering (style, layout, paint) is done. A 10-step workflow is the reference.
+callback until its rendering (style, layout, paint) is done, with everything in view and at about 100 %
+zoom. A 10-step workflow is the reference.
+
+What keeps 500 steps fast: only elements in view are drawn (Chromium paints every element of an SVG
+otherwise); zoomed out below 45 %, steps are plain boxes; a drag moves only the dragged elements and their
+edges, once per frame; a change rebuilds only the elements whose look changed.
 """
 import os
 import shutil

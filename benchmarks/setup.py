@@ -2,8 +2,11 @@
 import atexit
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import uuid
+from pathlib import Path
 
 os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench")
@@ -46,3 +49,21 @@ def _drop(name: str) -> None:
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def flowdesk(*args: str, url: str, log: Path) -> subprocess.Popen:
+    """The `flowdesk` command (`flowdesk run`, `flowdesk worker`) from this interpreter, in a child process on
+    database `url`, its output in `log`."""
+    env = {**os.environ, "DATABASE_URL": url, "FLOWDESK_INSTANCE": tempfile.mkdtemp(prefix="flowdesk-bench-"),
+           "SECRET_KEY": "bench"}
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()", *args], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent)
+
+
+def status_kib(pid: int, field: str) -> int:
+    """A size from /proc/<pid>/status in KiB: VmRSS (resident now) or VmHWM (peak resident, as ru_maxrss)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)

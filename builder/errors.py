@@ -27,3 +27,7 @@ class InvalidWorkflow(WorkflowError):
 
 class UnknownNodeType(InvalidWorkflow):
     """A node names a type the catalog does not declare."""
+
+
+class LayoutTooLarge(InvalidWorkflow):
+    """A graph so tangled that auto-arrange would take too long: its edges cross too many layers."""

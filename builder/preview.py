@@ -13,8 +13,9 @@ from datetime import datetime
 from html import escape
 
 from builder.catalog import ports_of
+from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
-from builder.layout import NODE_H, NODE_W, arrange
+from builder.layout import NODE_H, NODE_W, arrange, grid
 
 PADDING = 28
 # Small diagrams are centred in at least this much room, so that every card draws boxes at a similar size.
@@ -43,7 +44,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
                 counts: dict | None = None) -> str:
     """An ``<svg>`` element showing `graph` (any readable graph document).
 
-    Graphs whose nodes share positions (made without a layout, e.g. through the API) are auto-arranged.
+    Graphs whose nodes share positions (made without a layout, e.g. through the API) are auto-arranged
+    (or, when too tangled for that, set out in rows).
 
     Parameters
     ----------
@@ -67,7 +69,10 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
     """
     graph = read_graph(graph)
     if len({(n["position"]["x"], n["position"]["y"]) for n in graph["nodes"]}) < len(graph["nodes"]):
-        graph = arrange(graph)
+        try:
+            graph = arrange(graph)
+        except LayoutTooLarge:
+            graph = grid(graph)
     nodes = {node["id"]: node for node in graph["nodes"]}
     left = min((n["position"]["x"] for n in nodes.values()), default=0) - PADDING
     top = min((n["position"]["y"] for n in nodes.values()), default=0) - PADDING

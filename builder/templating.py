@@ -38,6 +38,8 @@ _ATTRIBUTE_FILTERS = ("attr", "selectattr", "rejectattr", "groupby")
 # A str.format field that reads an attribute or item: "{0.__class__}", "{x[_y]}".
 _FORMAT_REACH = re.compile(r"\{[^{}!:]*?[.\[](_\w*)")
 _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)  # there is nothing to load
+# Characters no text column (PostgreSQL refuses NUL, SQLite's UTF-8 refuses lone surrogates) or transport takes.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _deadline: ContextVar[float | None] = ContextVar("template_deadline", default=None)
 
 
@@ -147,7 +149,10 @@ def _guard_filter(name, func):
 
 
 def _printable(value):
-    """What ``{{ }}`` may print: plain data, never a function, class, generator or other Python object."""
+    """What ``{{ }}`` may print: plain data, never a function, class, generator or other Python object.
+    A cleared field (None) prints as nothing, as a missing one does, never as the word "None"."""
+    if value is None:
+        return ""
     limits.bounded(value)
     pending = [value]
     while pending:
@@ -257,7 +262,13 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
         raise TemplateError(f"The template failed: {exc}") from exc
     finally:
         _deadline.reset(token)
-    return "".join(str(chunk) for chunk in chunks)
+    output = "".join(str(chunk) for chunk in chunks)
+    if _UNSTORABLE.search(output):
+        # No database column or mail/HTTP transport takes these; caught here, the step fails with this message
+        # instead of the whole transaction failing when the output is saved.
+        raise TemplateError("The template output contains a NUL character or half of a surrogate pair, "
+                            "which cannot be stored or sent.")
+    return output
 
 
 @functools.lru_cache(maxsize=512)

@@ -7,11 +7,13 @@ Failures retry with exponential backoff; after the last attempt the message is `
 woken either way, moves the waiting token on `next` or takes the `error` path (docs/ENGINE.md).
 """
 import logging
+import time
 import uuid
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, update
+from sqlalchemy.exc import OperationalError
 
 from builder.db import db
 from engine.actions.transports import DeliveryError, post_json, send_email
@@ -24,9 +26,16 @@ log = logging.getLogger(__name__)
 
 # Channels whose provider may be left unset: their messages then go to the built-in mailbox.
 PROVIDER_SETTINGS = {"email": "SMTP_URL", "sms": "SMS_PROVIDER_URL", "whatsapp": "WHATSAPP_PROVIDER_URL"}
-DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 5, "OUTBOX_BACKOFF_SECONDS": 30, "OUTBOX_LEASE_SECONDS": 60}
+# A webhook call gives up after WEBHOOK_TIMEOUT_SECONDS without an answer (per connect or read); keep it well
+# below the lease, or a hanging call would be taken over and sent again by another sender.
+DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 5, "OUTBOX_BACKOFF_SECONDS": 30, "OUTBOX_LEASE_SECONDS": 60,
+            "WEBHOOK_TIMEOUT_SECONDS": 10}
 MAX_BACKOFF = timedelta(hours=6)
 MAX_RESULT_CHARS = 2000
+# Recording a result is tried again on a new connection when the database drops ours (a restart, a failover,
+# pg_terminate_backend): giving up would leave the delivered message to be sent again when its lease expires.
+SETTLE_TRIES = 5
+SETTLE_PAUSE_SECONDS = 0.2
 
 
 def setting(name: str):
@@ -112,7 +121,8 @@ def _transmit(message_id: str, m: dict) -> dict:
         request = m["request"] or {}
         status, text = post_json(m["to"], request.get("payload"), message_id=message_id,
                                  headers=request.get("headers"), method=request.get("method", "POST"),
-                                 allow_private=bool(setting("WEBHOOK_ALLOW_PRIVATE")))
+                                 allow_private=bool(setting("WEBHOOK_ALLOW_PRIVATE")),
+                                 timeout=setting("WEBHOOK_TIMEOUT_SECONDS"))
     return {"status": status, "body": text[:MAX_RESULT_CHARS]}
 
 
@@ -128,7 +138,20 @@ def _record_failure(message_id, fields, lease, error: DeliveryError, clock) -> N
 
 def _settle(message_id, run_id, lease, **values) -> None:
     """Record the outcome if our lease still holds, and wake the run waiting for it (runs before messages:
-    the same lock order as advances and cancellations)."""
+    the same lock order as advances and cancellations). A lost connection is retried: if the lost COMMIT did
+    land, the message's lease is gone and the retry changes nothing."""
+    for attempt in range(1, SETTLE_TRIES + 1):
+        try:
+            return _settle_once(message_id, run_id, lease, **values)
+        except OperationalError:
+            db.session.rollback()
+            if attempt == SETTLE_TRIES:
+                raise
+            log.warning("recording message %s: database error, trying again", message_id, exc_info=True)
+            time.sleep(SETTLE_PAUSE_SECONDS * attempt)
+
+
+def _settle_once(message_id, run_id, lease, **values) -> None:
     if run_id is not None:
         db.session.execute(update(Run).where(Run.id == run_id, Run.status.in_(LIVE))
                            .values(ready=True, seq=Run.seq + 1).execution_options(synchronize_session=False))

@@ -11,32 +11,45 @@ Steps 2-4 run from a few different first orders (more for small graphs, one for 
 drawing with the fewest crossings wins. Positions are the top-left corners of ``NODE_W`` x ``NODE_H``
 boxes, with the layout's origin at 0,0.
 """
+from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
+from builder.layout.budget import Budget
 from builder.layout.geometry import LAYER_GAP, NODE_GAP, NODE_H, NODE_W, count_crossings
 from builder.layout.layering import layered_graph
 from builder.layout.ordering import candidate_orders
 from builder.layout.placement import place
 from builder.layout.straightening import straighten
 
-__all__ = ["LAYER_GAP", "NODE_GAP", "NODE_H", "NODE_W", "arrange", "count_crossings"]
+__all__ = ["LAYER_GAP", "NODE_GAP", "NODE_H", "NODE_W", "arrange", "count_crossings", "grid"]
 NOTE_GAP = 24
 ROW_HEIGHT = NODE_H + LAYER_GAP
 # Tries times (nodes + dummies) stays under the budget: the time of small and large graphs alike.
 MAX_TRIES, TRIES_BUDGET = 16, 1200
+# Nodes plus the dummies of edges passing layers; a 2,000-node workflow has about 2,700. Beyond this the
+# layout alone (before any crossing reduction) would take seconds and hundreds of MB.
+MAX_CELLS = 10_000
 
 
 def arrange(graph: dict) -> dict:
     """Return `graph` (read with :func:`builder.graph.read_graph`) with new node and note positions.
 
-    The same input always gives the same output; nothing but positions changes.
+    The same input always gives the same output; nothing but positions changes. Raises LayoutTooLarge
+    for a graph whose edges pass so many layers that arranging it would tie up the server.
     """
     graph = read_graph(graph)
     ids = [node["id"] for node in graph["nodes"]]
     layered = layered_graph(graph)
+    cells = sum(map(len, layered.layers))
+    if cells > MAX_CELLS:
+        raise LayoutTooLarge(
+            f"This workflow is too tangled to arrange automatically: its {len(graph['edges'])} connections "
+            f"cross {cells - len(ids)} rows of steps in all (at most {MAX_CELLS - len(ids)} here). Arrange it "
+            "by hand, or split it into smaller workflows.", {"graph": "too tangled to arrange automatically"})
     tries = max(1, min(MAX_TRIES, TRIES_BUDGET // max(1, sum(map(len, layered.layers)))))
-    drawings = (straighten(layered, layers, place(layered, layers), ROW_HEIGHT)
-                for layers in candidate_orders(layered, tries))
-    best = min(drawings, key=lambda drawing: drawing.crossings())
+    budget = Budget()
+    drawings = [straighten(layered, layers, place(layered, layers), ROW_HEIGHT, budget)
+                for layers in candidate_orders(layered, tries, budget)]
+    best = drawings[0] if len(drawings) == 1 else min(drawings, key=lambda drawing: drawing.crossings())
     centers = {v: best.x(v) for v in ids}
     left = min((centers[v] for v in ids), default=NODE_W / 2) - NODE_W / 2
     positions = {v: {"x": round(centers[v] - left - NODE_W / 2), "y": layered.layer_of[v] * ROW_HEIGHT}
@@ -44,6 +57,15 @@ def arrange(graph: dict) -> dict:
     nodes = [{**node, "position": positions[node["id"]]} for node in graph["nodes"]]
     right = max((p["x"] + NODE_W for p in positions.values()), default=0)
     return {"nodes": nodes, "edges": graph["edges"], "notes": _stack_notes(graph["notes"], right + 2 * NODE_GAP)}
+
+
+def grid(graph: dict, columns: int = 10) -> dict:
+    """`graph` with its nodes set out in rows of `columns`, in document order: a picture of any graph
+    at no cost, where :func:`arrange` refuses."""
+    graph = read_graph(graph)
+    nodes = [{**node, "position": {"x": (i % columns) * (NODE_W + NODE_GAP), "y": (i // columns) * ROW_HEIGHT}}
+             for i, node in enumerate(graph["nodes"])]
+    return {**graph, "nodes": nodes}
 
 
 def _stack_notes(notes, left) -> list:

@@ -12,35 +12,40 @@ import random
 from bisect import bisect_right, insort
 from itertools import groupby
 
+from builder.layout.budget import Budget
 from builder.layout.layering import LayeredGraph
 
 FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 24, 8
 TRANSPOSE_ROUNDS, SIFT_ROUNDS = 8, 4
+PAIR_COST = 12  # budget units (an edge pair compared) that one look at two neighbours costs besides its pairs
 
 
-def candidate_orders(g: LayeredGraph, count: int):
-    """`count` orders of `g`'s layers with few crossings, the same for the same graph.
+def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
+    """Up to `count` orders of `g`'s layers with few crossings (one once `budget` is spent), the same
+    for the same graph.
 
     The first is found as dot finds it; the others start from breadth-first orders that visit
     neighbours in a shuffled (seeded) order, since the sweeps settle in whichever valley they start in.
     """
     first = None
     for downward in (True, False):
-        order = _Order(g, _breadth_first(g, downward))
+        order = _Order(g, _breadth_first(g, downward), budget)
         order.transpose()
         order.improve(FIRST_ROUNDS)
         if first is None or order.best_count < first.best_count:
             first = order
-    yield _polished(g, first.best)
+    yield _polished(g, first.best, budget)
     shuffle = random.Random(0).shuffle
     for _ in range(count - 1):
-        yield _polished(g, _breadth_first(g, True, shuffle))
+        if budget.spent:
+            return
+        yield _polished(g, _breadth_first(g, True, shuffle), budget)
 
 
-def _polished(g, layers) -> list:
-    order = _Order(g, layers)
+def _polished(g, layers, budget) -> list:
+    order = _Order(g, layers, budget)
     order.improve(ROUNDS)
-    order = _Order(g, order.best)
+    order = _Order(g, order.best, budget)
     order.transpose()
     order.sift()
     return order.layers
@@ -68,8 +73,11 @@ def _breadth_first(g, downward, shuffle=None) -> list:
 
 
 class _Order:
-    def __init__(self, g: LayeredGraph, layers):
-        self.g, self.layers = g, [list(layer) for layer in layers]
+    """Layers being reordered, with each node's place; `best` is the order with the fewest crossings seen.
+    Every improvement stops once the budget is spent."""
+
+    def __init__(self, g: LayeredGraph, layers, budget: Budget):
+        self.g, self.layers, self.budget = g, [list(layer) for layer in layers], budget
         self.pos = {v: i for layer in self.layers for i, v in enumerate(layer)}
         self.left_of = {}  # v -> its held siblings that must stay right of it
         for children in g.held.values():
@@ -106,7 +114,7 @@ class _Order:
         """Sweep and transpose for up to `rounds` rounds, until PATIENCE rounds bring nothing better."""
         stale = 0
         for round_ in range(rounds):
-            if self.best_count == 0 or stale >= PATIENCE:
+            if self.best_count == 0 or stale >= PATIENCE or self.budget.spent:
                 return
             ties = round_ % 4 < 2
             self._sweep(downward=round_ % 2 == 0, ties=ties)
@@ -149,6 +157,7 @@ class _Order:
         pos, v_left, w_left = self.pos, 0, 0
         for side in (self.g.up, self.g.down):
             ends = [pos[b] for b in side[w]]
+            self.budget.spend(len(ends) * len(side[v]) + PAIR_COST)
             for a in side[v]:
                 a = pos[a]
                 for b in ends:
@@ -163,6 +172,8 @@ class _Order:
         """
         dirty = set(range(len(self.layers)))
         for _ in range(TRANSPOSE_ROUNDS):
+            if self.budget.spent:
+                return
             changed = set()
             for i in sorted(dirty):
                 layer = self.layers[i]
@@ -187,6 +198,8 @@ class _Order:
             improved = False
             crossing = self._crossing_nodes()  # moving a node changes only crossings of its own edges
             for layer in self.layers:
+                if self.budget.spent:
+                    return
                 for v in [v for v in layer if v in crossing]:
                     improved |= self._sift_one(layer, v)
             if not improved:

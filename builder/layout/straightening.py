@@ -7,6 +7,7 @@ one where its own edges cross fewest others. Rows keep their spacing; held sibli
 """
 import math
 
+from builder.layout.budget import Budget
 from builder.layout.geometry import NODE_GAP, NODE_W
 from builder.layout.layering import LayeredGraph, is_dummy
 
@@ -18,7 +19,8 @@ class Drawing:
     """Real nodes at (x, y) centers with straight edges; `near[e]` are the edges that could cross e,
     the ones sharing no end with it that pass some gap between two layers it passes too."""
 
-    def __init__(self, g: LayeredGraph, layers: list, x: dict, row_height: float):
+    def __init__(self, g: LayeredGraph, layers: list, x: dict, row_height: float, budget: Budget):
+        self.budget = budget
         self.rows = [[v for v in layer if not is_dummy(v)] for layer in layers]
         self.point = {v: (x[v], g.layer_of[v] * row_height) for row in self.rows for v in row}
         edges = sorted({tuple(sorted(e)) for e in g.edges if e[0] != e[1]})
@@ -46,6 +48,7 @@ class Drawing:
         """The pairs (edge of `edges`, edge near it) that may cross while the nodes that move stay
         between x = `low` and `high`; a pair within `edges` once."""
         mine, point, pairs = set(edges), self.point, []
+        self.budget.spend(sum(len(self.near[edge]) for edge in edges))
         for edge in edges:
             left = min(low, point[edge[0]][0], point[edge[1]][0])
             right = max(high, point[edge[0]][0], point[edge[1]][0])
@@ -63,6 +66,7 @@ class Drawing:
         """How many of `pairs` (all pairs when None) cross."""
         if pairs is None:
             pairs = [(edge, other) for edge, others in self.near.items() for other in others if edge < other]
+        self.budget.spend(len(pairs))
         total, point = 0, self.point
         for (s, t), (u, v) in pairs:
             (ax, ay), (bx, by), (cx, cy), (dx, dy) = point[s], point[t], point[u], point[v]
@@ -77,13 +81,16 @@ class Drawing:
         return total
 
 
-def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float) -> Drawing:
-    """The drawing of `layers` placed at `x`, each real node moved where its straight edges cross less."""
-    drawing = Drawing(g, layers, x, row_height)
+def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget: Budget) -> Drawing:
+    """The drawing of `layers` placed at `x`, each real node moved where its straight edges cross less
+    (until `budget` is spent)."""
+    drawing = Drawing(g, layers, x, row_height, budget)
     left_of = {v: set(children[i + 1:]) for children in g.held.values() for i, v in enumerate(children)}
     for _ in range(ROUNDS):
         improved = False
         for row in drawing.rows:
+            if budget.spent:
+                return drawing
             for j in range(len(row)):
                 improved |= _best_place(drawing, row, j) | _best_swap(drawing, row, j, left_of)
         if not improved:

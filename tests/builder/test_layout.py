@@ -1,10 +1,11 @@
 import copy
 import random
 
+import pytest
 from hypothesis import given, settings
 
 from builder.graph import read_graph
-from builder.layout import NODE_H, NODE_W, arrange, count_crossings
+from builder.layout import NODE_H, NODE_W, arrange, count_crossings, grid
 from tests.builder.factories import edge, graphs, make_graph, node
 
 
@@ -118,3 +119,36 @@ def test_a_larger_workflow_gets_fewer_crossings_than_its_declared_order():
     after = arrange(graph)
     assert_well_placed(after)
     assert count_crossings(after) < count_crossings(read_graph(graph))
+
+
+def tangled_graph(size, fan, seed=0):
+    """Every step wired to `fan` random later steps: long edges across many layers, unlike any real workflow."""
+    rnd = random.Random(seed)
+    nodes = [node("t", "record_created", object="deal")] + [node(f"a{i}", "notify_user") for i in range(size)]
+    edges = [edge("t", "a0")] + [edge(f"a{i}", f"a{j}") for i in range(size - 1)
+                                 for j in rnd.sample(range(i + 1, size), min(fan, size - i - 1))]
+    return make_graph(*nodes, edges=edges)
+
+
+def test_a_tangled_graph_still_gets_the_same_layout_without_overlaps_once_the_work_budget_is_spent(monkeypatch):
+    from builder.layout import budget
+
+    monkeypatch.setattr(budget, "WORK_LIMIT", 20_000)
+    monkeypatch.setattr(budget.Budget.__init__, "__defaults__", (20_000,))
+    doc = tangled_graph(60, 3)
+    laid = arrange(doc)
+    places = list(positions(laid).values())
+    assert not any(boxes_overlap(a, b) for i, a in enumerate(places) for b in places[i + 1:])
+    assert laid == arrange(doc)
+
+
+def test_a_graph_too_tangled_to_arrange_is_refused_with_the_reason_and_previewed_in_rows():
+    from builder.errors import LayoutTooLarge
+    from builder.preview import preview_svg
+
+    doc = tangled_graph(1500, 3)
+    with pytest.raises(LayoutTooLarge, match="too tangled to arrange automatically"):
+        arrange(doc)
+    assert preview_svg(doc).count('class="preview-node"') == 1501
+    places = [tuple(p.values()) for p in positions(grid(doc)).values()]
+    assert len(set(places)) == 1501

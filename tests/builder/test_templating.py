@@ -78,5 +78,6 @@ def test_loops_and_filters_still_work():
 
 def test_none_renders_empty_and_is_template_detects_markup():
     assert render(None, {}) == ""
+    assert render("To: {{ record.fields.phone }}.", {"record": {"fields": {"phone": None}}}) == "To: ."
     assert is_template("Hi {{ x }}") and is_template("{% if x %}y{% endif %}")
     assert not is_template("plain text") and not is_template(None)

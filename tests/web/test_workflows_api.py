@@ -130,3 +130,12 @@ def test_workflow_roles(api, workflow, method, path, role):
     if role == "editor":
         assert api.request(method, path, as_="viewer", json=body).status_code == 403
     assert api.request(method, path, as_=role, json=body).status_code < 400
+
+
+def test_layout_of_a_graph_too_tangled_to_arrange_is_a_422_naming_the_graph(api, workflow):
+    from tests.builder.test_layout import tangled_graph
+
+    answer = api.post(f"/api/workflows/{workflow['id']}/layout", as_="viewer", json={"graph": tangled_graph(1500, 3)})
+    assert answer.status_code == 422
+    error = answer.get_json()["error"]
+    assert "too tangled to arrange automatically" in error["message"] and "graph" in error["details"]

@@ -1,5 +1,6 @@
 """Run pages: /runs/<id> (the run's diagram, steps and timeline, followed live), cancel and retry,
 /workflows/<id>/runs (filtered, paginated) and /workflows/<id>/stats (counts per node, runs per day)."""
+import json
 from datetime import date, datetime, timedelta, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -36,6 +37,15 @@ def run_view(run_id: int) -> dict:
     record = db.session.get(Record, run.record_id) if run.record_id else None
     return {"run": data, "labels": labels, "by_node": by_node, "diagram": diagram, "record": record,
             "legend": Markup(status_legend()), "live": run.status in LIVE}
+
+
+@bp.app_template_filter("json_text")
+def json_text(value) -> str:
+    """A step's input or output as indented JSON text, which autoescaping then escapes like any other text.
+
+    (Jinja's `tojson` is made for inside a <script>: it writes `<` as a \\u003c escape, which a <pre> shows as is.)
+    """
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
 
 
 @bp.route("/runs/<int:run_id>")
