@@ -54,19 +54,22 @@ def test_a_sticky_note_is_written_in_markdown_shown_escaped_resized_saved_and_re
     page = editor
     page.get_by_role("button", name="Add note").click()
     area = page.get_by_label("Note text")
-    area.fill("**Call** them <img src=x onerror=alert(1)>\n- first <script>alert(2)</script>\n- [docs](javascript:alert(3))")
+    area.fill("**Call** them <img src=x onerror=alert(1)>\n- first <script>alert(2)</script>\n"
+              "- [docs](javascript:alert(3)) [site](https://example.com/x)")
     area.press("Control+Enter")
     note = page.locator("[data-note-id]")
-    assert note.locator("strong").text_content() == "Call"
+    assert note.locator(".md-bold").text_content() == "Call"
     assert "<img src=x onerror=alert(1)>" in note.text_content() and "<script>alert(2)</script>" in note.text_content()
-    assert note.locator("img, script, a").count() == 0
-    assert note.locator("li").count() == 2
+    assert "[docs](javascript:alert(3))" in note.text_content()  # only http, https and mailto become links
+    assert note.locator("img, script").count() == 0 and page.locator("foreignObject").count() == 0
+    assert [a.get_attribute("href") for a in note.locator("a").all()] == ["https://example.com/x"]
+    assert note.locator(".md-marker").all_text_contents() == ["•", "•"]
     note.dblclick()
     page.get_by_label("Note text").fill("Ask _Sales_ first")
     page.locator("[data-canvas]").click(position={"x": 5, "y": 5})  # leaving the box keeps the text
-    assert note.locator("em").text_content() == "Sales"
+    assert note.locator(".md-italic").text_content() == "Sales"
     page.keyboard.press("Control+z")
-    assert note.locator("strong").text_content() == "Call"
+    assert note.locator(".md-bold").text_content() == "Call"
     page.keyboard.press("Control+Shift+z")
     corner = note.locator(".note-resize").bounding_box()
     page.mouse.move(corner["x"] + corner["width"] - 3, corner["y"] + corner["height"] - 3)
@@ -78,7 +81,7 @@ def test_a_sticky_note_is_written_in_markdown_shown_escaped_resized_saved_and_re
     [saved] = saved_graph(workflow["id"])["notes"]
     assert saved["text"] == "Ask _Sales_ first" and saved["size"]["w"] > 240 and saved["size"]["h"] > 140
     page.reload()
-    page.locator("[data-note-id] em").wait_for()
+    page.locator("[data-note-id] .md-italic").wait_for()
     assert page.locator("[data-note-id]").text_content().strip() == "Ask Sales first"
 
 

@@ -1,7 +1,7 @@
 // The SVG shapes of the canvas: a step, an edge's curve, a sticky note. Pure builders, no state.
-import { h, s } from "../lib/dom.js";
-import { renderMarkdown } from "../lib/markdown.js";
+import { s } from "../lib/dom.js";
 import { iconAt } from "./icons.js";
+import { noteText } from "./notetext.js";
 import { PORT_LABELS, summary } from "./summaries.js";
 
 export const W = 240, H = 72, GRID = 20;
@@ -27,9 +27,9 @@ export function nodeShape(node, type, ports, { selected, status, when }) {
     "data-status": status, transform: `translate(${node.position.x},${node.position.y})` },
   s("rect", { width: W, height: H, rx: 10, class: "box" }),
   s("rect", { width: 6, height: H, rx: 3, fill: colour }),
-  s("g", { color: colour }, iconAt(type?.icon, 16, 14, 20)),
-  s("text", { x: 44, y: 29, class: "label", text: clip(node.label || type?.label || node.type, 25) }),
-  s("text", { x: 16, y: 54, class: "summary", text: clip(summary(node), 36) }),
+  s("g", { color: colour }, iconAt(type?.icon, 15, 14, 18)),
+  s("text", { x: 39, y: 28, class: "label", text: clip(node.label || type?.label || node.type, 30) }),
+  s("text", { x: 15, y: 53, class: "summary", text: clip(summary(node), 36) }),
   s("circle", { cx: W / 2, cy: 0, r: 5, class: "inport" }),
   when ? s("text", { x: W / 2 + 12, y: -6, class: "when", text: when.short }, s("title", { text: when.long })) : null);
   for (const port of ports) {
@@ -44,8 +44,7 @@ export function noteShape(note, selected) {
   const { x, y } = note.position, { w, h: height } = note.size;
   return s("g", { class: `note${selected ? " selected" : ""}`, "data-note-id": note.id, transform: `translate(${x},${y})` },
     s("rect", { width: w, height, rx: 4, class: "note-paper" }),
-    s("foreignObject", { width: w, height }, h("div", { class: "note-text" },
-      note.text ? renderMarkdown(note.text) : h("p", { class: "muted", text: "Double-click to write a note" }))),
+    note.text ? noteText(note.text, w, height) : s("text", { x: 10, y: 26, class: "note-text muted", text: "Double-click to write a note" }),
     s("path", { d: `M${w - 14},${height} L${w},${height - 14} L${w},${height} Z`, class: "note-resize" }));
 }
 
