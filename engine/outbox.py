@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 
 # Channels whose provider may be left unset: their messages then go to the built-in mailbox.
 PROVIDER_SETTINGS = {"email": "SMTP_URL", "sms": "SMS_PROVIDER_URL", "whatsapp": "WHATSAPP_PROVIDER_URL"}
-# A webhook call gives up after WEBHOOK_TIMEOUT_SECONDS without an answer (per connect or read); keep it well
-# below the lease, or a hanging call would be taken over and sent again by another sender.
+# A webhook call ends after WEBHOOK_TIMEOUT_SECONDS in all (transports.post_json); keep it well below the lease,
+# or a slow call would be taken over and sent again by another sender.
 DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 5, "OUTBOX_BACKOFF_SECONDS": 30, "OUTBOX_LEASE_SECONDS": 60,
             "WEBHOOK_TIMEOUT_SECONDS": 10}
 MAX_BACKOFF = timedelta(hours=6)

@@ -8,7 +8,10 @@ import base64
 import http.client
 import json
 import smtplib
+import socket
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses
 from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
@@ -132,6 +135,9 @@ def post_json(url, payload, *, message_id, headers=None, method="POST", timeout=
     Up to three redirects are followed, each target checked again. Unless `allow_private`, a URL whose host
     resolves to a loopback, private, link-local or otherwise non-public address raises :class:`BlockedTarget`
     before any connection is made. 5xx, 408, 425, 429 and network failures are retryable, other answers not.
+    `timeout` (seconds) bounds the whole call, redirects included, so a target that answers a byte at a time
+    cannot hold the sender (nor outlive its lease); once the status has arrived, a body cut off at the
+    deadline is kept as far as it came, since the target has already acted on the request.
     """
     if not isinstance(method, str) or method.upper() not in _METHODS:
         raise DeliveryError(f"unsupported HTTP method {method!r}", retryable=False)
@@ -146,8 +152,9 @@ def post_json(url, payload, *, message_id, headers=None, method="POST", timeout=
         sent["Content-Type"] = "application/json"
     if not _has(sent, "User-Agent"):
         sent["User-Agent"] = "Flowdesk"
+    deadline = time.monotonic() + timeout
     for _ in range(MAX_REDIRECTS + 1):
-        status, location, text = _request(url, method, body, sent, timeout, allow_private)
+        status, location, text = _request(url, method, body, sent, deadline, allow_private)
         if status not in _REDIRECTS or not location:
             if 200 <= status < 300:
                 return status, text
@@ -163,8 +170,9 @@ def post_json(url, payload, *, message_id, headers=None, method="POST", timeout=
     raise DeliveryError(f"more than {MAX_REDIRECTS} redirects (the last to {_safe(url)})", retryable=False)
 
 
-def _request(url, method, body, headers, timeout, allow_private) -> tuple:
-    """One request to a checked, pinned address: (status, Location header, body text)."""
+def _request(url, method, body, headers, deadline, allow_private) -> tuple:
+    """One request to a checked, pinned address, over by `deadline` (time.monotonic()): (status, Location header,
+    body text)."""
     try:
         target = urlsplit(url)
         host, port = target.hostname, target.port or (443 if target.scheme == "https" else 80)
@@ -192,14 +200,22 @@ def _request(url, method, body, headers, timeout, allow_private) -> tuple:
     path = quote(target.path or "/", safe=_URL_SAFE)
     if target.query:
         path += "?" + quote(target.query, safe=_URL_SAFE)
+    expired = threading.Event()
     try:
-        connection = _connect(target.scheme, host, port, addresses, timeout)
+        connection = _connect(target.scheme, host, port, addresses, deadline)
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, (connection, expired))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            text = response.read(MAX_RESPONSE_BYTES).decode("utf-8", errors="replace")
-            return response.status, response.getheader("Location"), text
+            try:
+                text = response.read(MAX_RESPONSE_BYTES)
+            except (OSError, http.client.HTTPException) as exc:  # the target acted already: keep its status
+                text = getattr(exc, "partial", b"")
+            return response.status, response.getheader("Location"), text.decode("utf-8", errors="replace")
         finally:
+            watchdog.cancel()
             connection.close()
     except ssl.SSLCertVerificationError as exc:
         raise DeliveryError(f"the TLS certificate of {host} is not valid: {exc.verify_message}",
@@ -207,13 +223,28 @@ def _request(url, method, body, headers, timeout, allow_private) -> tuple:
     except (ValueError, http.client.InvalidURL) as exc:  # e.g. a header value with a line break
         raise DeliveryError(f"the request to {host} cannot be sent as written: {exc}", retryable=False) from exc
     except (OSError, http.client.HTTPException) as exc:
+        if expired.is_set() or isinstance(exc, TimeoutError):
+            raise DeliveryError(f"{host}:{port} did not answer in time (timed out)", retryable=True) from exc
         raise DeliveryError(f"cannot reach {host}:{port}: {exc}", retryable=True) from exc
 
 
-def _connect(scheme, host, port, addresses, timeout):
-    """A connection to the first of the checked `addresses` that accepts one."""
-    error = None
+def _cut(connection, expired: threading.Event) -> None:
+    """The call's time is up: end the connection, which ends a read in progress."""
+    expired.set()
+    try:
+        if connection.sock is not None:  # the plain socket's shutdown, under TLS too (TLS's own unwraps it)
+            socket.socket.shutdown(connection.sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+def _connect(scheme, host, port, addresses, deadline):
+    """A connection to the first of the checked `addresses` that accepts one before `deadline`."""
+    error = TimeoutError("timed out")
     for address in addresses:
+        timeout = deadline - time.monotonic()
+        if timeout <= 0:
+            break
         if scheme == "https":
             connection = netguard.PinnedHTTPSConnection(address, port, server_hostname=host, timeout=timeout,
                                                         context=ssl.create_default_context())

@@ -1,9 +1,14 @@
 """A webhook target that hangs (a real HTTP server on 127.0.0.1 that answers later than the timeout): the call
 gives up at the timeout, is retried with backoff on the injected clock, and after the last attempt the node's
 error port is taken, or, with no error edge, the run fails with the timeout. Every attempt carries the same
-Idempotency-Key, so the target can tell it is one call; the run's own effects happen once."""
+Idempotency-Key, so the target can tell it is one call; the run's own effects happen once.
+
+A target that answers a byte at a time (each byte sooner than a socket timeout) is cut off at the timeout too:
+before its status line, the attempt failed; after it, the call counts as answered (the target acted on it)."""
+import threading
 import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -104,6 +109,71 @@ def test_a_target_that_hangs_once_then_answers_gets_one_call_and_the_run_goes_on
     message = the_message()
     assert (message.status, message.attempts, message.error) == ("sent", 2, None)
     assert [r.headers["Idempotency-Key"] for r in hanging.requests] == [message.id] * 2
+    run = only_run(workflow)
+    assert run.status == "completed" and set(steps_of(run)) == {"start", "hook", "called"}
+    assert db.session.get(Record, deal.id).tags == ["called"]
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """Answers 200 one byte every 0.1 s: the whole answer, or (``server.head_first``) the body only."""
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.keys.append(self.headers["Idempotency-Key"])
+        body = b'{"ok": true, "padding": "' + b"x" * 100 + b'"}'
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        slow = body
+        if self.server.head_first:
+            self.wfile.write(head)
+            self.wfile.flush()
+        else:
+            slow = head + body
+        try:
+            for byte in slow:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass  # the caller gave up
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def trickle(app):
+    app.config.update(WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_TIMEOUT_SECONDS=TIMEOUT, OUTBOX_MAX_ATTEMPTS=3,
+                      OUTBOX_BACKOFF_SECONDS=BACKOFF)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads, server.block_on_close, server.keys, server.head_first = True, False, [], False
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_target_that_trickles_its_status_line_is_cut_off_at_the_timeout(app, clock, trickle):
+    workflow = hook_workflow(trickle.url)
+    create(fields={"name": "x"})
+    assert timed_drain(clock) < HANG - 0.5, "a byte-at-a-time answer held the sender past the timeout"
+    message = the_message()
+    assert (message.status, message.attempts) == ("queued", 1) and "timed out" in message.error
+    assert only_run(workflow).status == "waiting" and trickle.keys == [message.id]
+
+
+def test_a_target_that_trickles_only_its_body_has_answered(app, clock, trickle):
+    trickle.head_first = True
+    workflow = hook_workflow(trickle.url)
+    deal = create(fields={"name": "x"})
+    assert timed_drain(clock) < HANG - 0.5
+    clock.advance(timedelta(days=1))
+    drain(clock)
+    message = the_message()
+    assert (message.status, message.attempts, message.result["status"]) == ("sent", 1, 200)
+    assert trickle.keys == [message.id]
     run = only_run(workflow)
     assert run.status == "completed" and set(steps_of(run)) == {"start", "hook", "called"}
     assert db.session.get(Record, deal.id).tags == ["called"]
