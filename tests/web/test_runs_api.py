@@ -1,4 +1,6 @@
 """Runs, messages and notifications through the API, manual and webhook starts, dry runs, and roles."""
+from datetime import timedelta
+
 import pytest
 
 from builder.db import db
@@ -130,7 +132,7 @@ def test_the_dry_run_walks_the_draft_and_changes_nothing(api, clock, deals, make
     assert api.put(f"/api/workflows/{deals['id']}", as_="editor", json={"graph": draft}).status_code == 200
     walked = api.post(f"/api/workflows/{deals['id']}/test", as_="viewer", json={"record_id": record["id"]})
     assert walked.status_code == 200
-    assert walked.get_json()["path"] == [
+    assert [{k: v for k, v in step.items() if k not in ("at", "until")} for step in walked.get_json()["path"]] == [
         {"node_id": "start", "status": "done", "reason": None},
         {"node_id": "big", "status": "done", "reason": "amount is 5000, more than 1000"},
         {"node_id": "tag", "status": "done", "reason": "would change tags"},
@@ -142,6 +144,19 @@ def test_the_dry_run_walks_the_draft_and_changes_nothing(api, clock, deals, make
     assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
     missing = api.post(f"/api/workflows/{deals['id']}/test", as_="viewer", json={"record_id": 999})
     assert missing.status_code == 422
+
+
+def test_the_dry_run_fast_forwards_waits_and_says_when_each_step_would_happen(api, clock, deals, make_record):
+    record = make_record(fields={"name": "Acme", "amount": 5000})
+    drain(clock)
+    draft = graph(START, WAIT, BIG, TAG, edges=[("start", "wait", "next"), ("wait", "big", "next"), ("big", "tag", "true")])
+    assert api.put(f"/api/workflows/{deals['id']}", as_="editor", json={"graph": draft}).status_code == 200
+    path = api.post(f"/api/workflows/{deals['id']}/test", as_="viewer", json={"record_id": record["id"]}).get_json()["path"]
+    now, tomorrow = clock.now().isoformat(), (clock.now() + timedelta(days=1)).isoformat()
+    assert [(step["node_id"], step["status"], step["at"], step["until"]) for step in path] == [
+        ("start", "done", now, None), ("wait", "waiting", now, tomorrow), ("big", "done", tomorrow, None),
+        ("tag", "done", tomorrow, None)]
+    assert clock.now().isoformat() == now  # the app's clock did not move
 
 
 def test_webhook_trigger_with_the_right_and_a_wrong_secret(api, client, clock):

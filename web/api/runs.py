@@ -65,6 +65,8 @@ class PathEntry(ma.Schema):
     node_id = fields.String()
     status = fields.String()
     reason = fields.String(allow_none=True)
+    at = fields.DateTime(metadata={"description": "when the step would happen, waits before it fast-forwarded"})
+    until = fields.DateTime(allow_none=True, metadata={"description": "for a wait: when it would go on"})
 
 
 class TestOut(ma.Schema):

@@ -1,13 +1,21 @@
-// The workflow editor page: loads the workflow and the node catalog, then wires palette, canvas, form and toolbar.
+// The workflow editor page: loads the workflow and the node catalog, then wires palette, canvas, form, toolbar
+// and the dock (problems, test run, versions).
 import { api } from "../lib/api.js";
 import { h, s } from "../lib/dom.js";
-import { Canvas, GRID, H, W } from "./canvas.js";
+import { autoArrange } from "./arrange.js";
+import { Canvas } from "./canvas.js";
+import { History } from "./history.js";
 import { Inspector } from "./inspector.js";
+import { Minimap } from "./minimap.js";
 import { Model, commands } from "./model.js";
+import { Notes } from "./notes.js";
+import { DRAG_TYPE, palette } from "./palette.js";
+import { GRID, H, W } from "./shapes.js";
+import { TestRun } from "./testrun.js";
 
-const KIND_TITLES = { trigger: "Triggers", condition: "Conditions", wait: "Waits", human_task: "People", action: "Actions" };
 const root = document.getElementById("editor");
 const id = root.dataset.workflowId;
+const snap = (v) => Math.round(v / GRID) * GRID;
 let clipboard = null;
 
 async function start() {
@@ -15,15 +23,21 @@ async function start() {
     api("GET", `/api/workflows/${id}`), api("GET", "/api/node-types"), api("GET", "/api/objects"), api("GET", "/api/users")]);
   const types = new Map(catalog.map((t) => [`${t.kind}/${t.type}`, t]));
   const model = new Model(workflow, types);
-  const state = { etag, model };
+  const state = { etag };
   const status = h("span", { class: "status", role: "status" });
   const problems = h("ul", { class: "problems", "aria-label": "Problems" });
   const form = h("aside", { class: "inspector", "aria-label": "Step settings" });
   const svg = s("svg", { class: "canvas", "data-canvas": "", tabindex: 0 });
+  const stage = h("div", { class: "stage" }, svg);
   const say = (text, kind = "info") => { status.textContent = text; status.dataset.kind = kind; };
-  const canvas = new Canvas(svg, model, { onSelect: (sel) => inspector.show(sel.size === 1 ? [...sel][0] : null), onHint: (t) => say(t, "error") });
+  const canvas = new Canvas(svg, model, { onSelect: (sel) => inspector.show(sel.size === 1 ? [...sel][0] : null),
+    onHint: (t) => say(t, "error"), onEditNote: (noteId) => notes.edit(noteId) });
   const inspector = new Inspector(form, model, { objects: Object.fromEntries(objects.map((o) => [o.name, o])), users });
+  const notes = new Notes(stage, canvas, model);
+  const minimap = new Minimap(canvas, model);
+  stage.append(minimap.el);
   const badge = h("span", { class: `badge badge-${workflow.status}`, text: workflow.status });
+  const setBadge = (value) => { badge.textContent = value; badge.className = `badge badge-${value}`; };
 
   const showProblems = (list) => {
     canvas.marks = new Map(list.filter((p) => p.node_id && p.severity === "error").map((p) => [p.node_id, "problem"]));
@@ -43,107 +57,121 @@ async function start() {
       showProblems(found.problems);
       return true;
     } catch (error) {
-      say(error.status === 409 ? `Not saved: ${error.message}` : `Not saved: ${error.message}`, "error");
+      say(`Not saved: ${error.message}`, "error");
       return false;
     }
   };
+
+  const history = new History({ workflowId: id, say, onRestored: (data, next) => {
+    model.execute(commands.replaceGraph(model.graph, data.graph));
+    state.etag = next; model.workflow = data; model.dirty = false;
+    canvas.fit();
+  } });
+  const testRun = new TestRun({ workflowId: id, model, canvas, save, say });
 
   const publish = async () => {
     if (model.dirty && !(await save())) return;
     try {
       const { data } = await api("POST", `/api/workflows/${id}/publish`);
-      badge.textContent = data.status; badge.className = `badge badge-${data.status}`;
+      setBadge(data.status);
       showProblems(data.problems ?? []);
       say(`Published version ${data.version}.`);
+      await history.load();
     } catch (error) {
       showProblems(error.details?.problems ?? []);
       say(error.message, "error");
     }
   };
 
-  const arrange = async () => {
-    const { data } = await api("POST", `/api/workflows/${id}/layout`, { graph: model.graph });
-    const to = new Map(data.graph.nodes.map((n) => [n.id, n.position]));
-    const moves = model.graph.nodes.filter((n) => to.has(n.id)).map((n) => ({ node: n, from: { ...n.position }, to: to.get(n.id) }));
-    model.execute(commands.move(moves));
-    canvas.fit();
-  };
-
   const setStatus = async (action) => {
     try {
       const { data, etag: next } = await api("POST", `/api/workflows/${id}/${action}`);
-      state.etag = next; badge.textContent = data.status; badge.className = `badge badge-${data.status}`;
+      state.etag = next; setBadge(data.status);
       say(action === "pause" ? "Paused: no new runs start." : "Active: new runs start again.");
     } catch (error) { say(error.message, "error"); }
   };
 
-  const addNode = (type, at) => {
+  // A new step where it was dropped; dropped onto an edge, it goes in between that edge's two ends.
+  const addNode = (type, at, edge = null) => {
     const node = { id: model.newId(type.type.replace(/_/g, "-")), kind: type.kind, type: type.type, label: type.label,
-      config: structuredClone(type.defaults ?? {}), position: { x: Math.round(at.x / GRID) * GRID, y: Math.round(at.y / GRID) * GRID } };
-    model.execute(commands.addNode(node));
+      config: structuredClone(type.defaults ?? {}), position: { x: snap(at.x), y: snap(at.y) } };
+    if (edge && type.kind === "trigger") say("A trigger starts a workflow; it cannot go in between steps.", "error");
+    if (edge && type.kind !== "trigger") {
+      const onward = { id: model.newId("e"), source: node.id, target: edge.target, port: model.ports(node)[0] };
+      model.execute(commands.all([commands.addNode(node), commands.retarget(edge, node.id), commands.connect(onward)]));
+    } else model.execute(commands.addNode(node));
     canvas.selected = new Set([node.id]); canvas.select();
   };
 
   const remove = () => {
-    const nodeIds = new Set([...canvas.selected].filter((x) => model.node(x)));
-    const edgeIds = new Set([...canvas.selected].filter((x) => !model.node(x)));
-    if (nodeIds.size || edgeIds.size) model.execute(commands.remove(model.graph, nodeIds, edgeIds));
+    if (canvas.selected.size) model.execute(commands.remove(model.graph, new Set(canvas.selected)));
     canvas.selected = new Set(); canvas.select();
   };
 
   const paste = (nodes, offset = 40) => {
-    const copies = nodes.map((n) => ({ ...structuredClone(n), id: model.newId(n.type.replace(/_/g, "-")),
-      position: { x: n.position.x + offset, y: n.position.y + offset } }));
-    copies.forEach((c) => model.execute(commands.addNode(c)));
+    if (!nodes.length) return;
+    const given = new Set();
+    const copies = nodes.map((n) => {
+      const copyId = model.newId(n.type.replace(/_/g, "-"), given);
+      given.add(copyId);
+      return { ...structuredClone(n), id: copyId, position: { x: n.position.x + offset, y: n.position.y + offset } };
+    });
+    model.execute(commands.all(copies.map((c) => commands.addNode(c))));
     canvas.selected = new Set(copies.map((c) => c.id)); canvas.select();
   };
 
-  const search = h("input", { type: "search", placeholder: "Search steps", "aria-label": "Search steps" });
-  const palette = h("nav", { class: "palette", "aria-label": "Steps" }, search);
-  const groups = Object.entries(KIND_TITLES).map(([kind, title]) => {
-    const items = catalog.filter((t) => t.kind === kind).map((t) => h("div", { class: `palette-item kind-${kind}`,
-      draggable: "true", "data-node-type": t.type, "data-kind": kind, title: t.help, text: t.label,
-      ondragstart: (e) => e.dataTransfer.setData("text/x-node-type", `${t.kind}/${t.type}`),
-      ondblclick: () => addNode(t, canvas.dropPoint(svg.getBoundingClientRect().left + 200, svg.getBoundingClientRect().top + 120)) }));
-    return h("section", {}, h("h3", { text: title }), ...items);
-  });
-  palette.append(...groups);
-  search.addEventListener("input", () => palette.querySelectorAll(".palette-item").forEach((item) => {
-    item.hidden = !item.textContent.toLowerCase().includes(search.value.toLowerCase());
-  }));
-  svg.addEventListener("dragover", (e) => e.preventDefault());
+  const center = () => { const v = canvas.visible(); return { x: v.x + v.w / 2 - W / 2, y: v.y + v.h / 2 - H / 2 }; };
+  let dropTarget = null;
+  const markDropTarget = (edge) => {
+    const el = edge && canvas.els.edge.get(edge.id);
+    if (el === dropTarget) return;
+    dropTarget?.classList.remove("drop-target");
+    el?.classList.add("drop-target");
+    dropTarget = el;
+  };
+  svg.addEventListener("dragover", (e) => { e.preventDefault(); markDropTarget(canvas.edgeAt(e.clientX, e.clientY)); });
+  svg.addEventListener("dragleave", () => markDropTarget(null));
   svg.addEventListener("drop", (e) => {
     e.preventDefault();
-    const type = types.get(e.dataTransfer.getData("text/x-node-type"));
-    if (type) addNode(type, (({ x, y }) => ({ x: x - W / 2, y: y - H / 2 }))(canvas.dropPoint(e.clientX, e.clientY)));
+    markDropTarget(null);
+    const type = types.get(e.dataTransfer.getData(DRAG_TYPE));
+    const p = canvas.toWorld(e);
+    if (type) addNode(type, { x: p.x - W / 2, y: p.y - H / 2 }, canvas.edgeAt(e.clientX, e.clientY));
   });
 
   const button = (text, onclick, extra = {}) => h("button", { type: "button", text, onclick, ...extra });
   const toolbar = h("header", { class: "editor-toolbar" },
     h("a", { href: "/", text: "← Workflows" }), h("strong", { class: "wf-name", text: workflow.name }), badge,
     button("Undo", () => model.undo()), button("Redo", () => model.redo()),
-    button("Zoom in", () => canvas.zoomAt(300, 200, 1.2)), button("Zoom out", () => canvas.zoomAt(300, 200, 1 / 1.2)),
-    button("Fit", () => canvas.fit()), button("Auto-arrange", arrange),
+    button("Zoom in", () => canvas.zoomAtCenter(1.2)), button("Zoom out", () => canvas.zoomAtCenter(1 / 1.2)),
+    button("Fit", () => canvas.fit()), button("Add note", () => notes.add()),
+    button("Auto-arrange", () => autoArrange({ workflowId: id, model, canvas, say })),
     button("Pause", () => setStatus("pause")), button("Activate", () => setStatus("activate")),
     button("Save", save), button("Publish", publish, { class: "primary" }), status);
-  root.replaceChildren(toolbar, h("div", { class: "editor-body" }, palette, h("div", { class: "stage" }, svg), form),
-    h("section", { class: "problems-panel" }, h("h3", { text: "Problems" }), problems));
+  root.replaceChildren(toolbar,
+    h("div", { class: "editor-body" }, palette(catalog, (t) => addNode(t, center())), stage, form),
+    h("div", { class: "dock" }, h("section", { class: "dock-panel", "aria-label": "Problems" }, h("h3", { text: "Problems" }), problems),
+      testRun.el, history.el));
 
+  document.addEventListener("keyup", (e) => { if (e.key === " ") canvas.spaceHeld = false; });
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea, select")) return;
-    const mod = e.ctrlKey || e.metaKey;
-    if (mod && e.key.toLowerCase() === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }
-    else if (mod && e.key.toLowerCase() === "s") { e.preventDefault(); save(); }
-    else if (mod && e.key.toLowerCase() === "c") clipboard = [...canvas.selected].map((x) => model.node(x)).filter(Boolean).map((n) => structuredClone(n));
-    else if (mod && e.key.toLowerCase() === "v" && clipboard) paste(clipboard);
-    else if (mod && e.key.toLowerCase() === "d") { e.preventDefault(); paste([...canvas.selected].map((x) => model.node(x)).filter(Boolean)); }
+    if (e.key === " " && !e.target.closest("button, a")) { e.preventDefault(); canvas.spaceHeld = true; return; } // space + drag pans
+    const mod = e.ctrlKey || e.metaKey, key = e.key.toLowerCase();
+    const chosen = () => [...canvas.selected].map((x) => model.node(x)).filter(Boolean);
+    if (mod && key === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }
+    else if (mod && key === "s") { e.preventDefault(); save(); }
+    else if (mod && key === "c") clipboard = chosen().map((n) => structuredClone(n));
+    else if (mod && key === "v" && clipboard) paste(clipboard);
+    else if (mod && key === "d") { e.preventDefault(); paste(chosen()); }
     else if (e.key === "Delete" || e.key === "Backspace") remove();
   });
   window.addEventListener("beforeunload", (e) => { if (model.dirty) { e.preventDefault(); e.returnValue = ""; } });
   canvas.draw();
   canvas.fit();
   inspector.render();
-  const { data: found } = await api("POST", `/api/workflows/${id}/validate`);
+  requestAnimationFrame(() => setTimeout(() => performance.mark("editor:drawn"))); // after the first full paint
+  const [{ data: found }] = await Promise.all([api("POST", `/api/workflows/${id}/validate`), history.load(), testRun.loadRecords()]);
   showProblems(found.problems);
 }
 

@@ -13,6 +13,8 @@ export class Model {
 
   typeOf(node) { return this.types.get(`${node.kind}/${node.type}`); }
   node(id) { return this.graph.nodes.find((n) => n.id === id); }
+  note(id) { return this.graph.notes.find((n) => n.id === id); }
+  edge(id) { return this.graph.edges.find((e) => e.id === id); }
   trigger() { return this.graph.nodes.find((n) => n.kind === "trigger"); }
 
   ports(node) {
@@ -26,7 +28,7 @@ export class Model {
   onChange(listener) { this.listeners.push(listener); }
   changed() { this.dirty = true; this.listeners.forEach((l) => l()); }
 
-  // A command is {label, apply(graph), revert(graph)}; both mutate the graph in place.
+  // A command is {apply(graph), revert(graph)}; both mutate the graph in place.
   execute(command) {
     command.apply(this.graph);
     this.done.push(command);
@@ -48,8 +50,8 @@ export class Model {
     this.changed();
   }
 
-  newId(prefix) {
-    const taken = new Set([...this.graph.nodes, ...this.graph.edges].map((x) => x.id));
+  newId(prefix, given = new Set()) { // `given`: ids handed out but not in the graph yet
+    const taken = new Set([...given, ...[...this.graph.nodes, ...this.graph.edges, ...this.graph.notes].map((x) => x.id)]);
     let i = 1;
     while (taken.has(`${prefix}${i}`)) i += 1;
     return `${prefix}${i}`;
@@ -58,28 +60,46 @@ export class Model {
 
 // The commands: each keeps what it needs to revert itself exactly.
 export const commands = {
+  all: (list) => ({ // several commands undone and redone as one
+    apply: (g) => list.forEach((c) => c.apply(g)),
+    revert: (g) => [...list].reverse().forEach((c) => c.revert(g)),
+  }),
   addNode: (node) => ({
     apply: (g) => g.nodes.push(node),
     revert: (g) => { g.nodes = g.nodes.filter((n) => n !== node); },
+  }),
+  addNote: (note) => ({
+    apply: (g) => g.notes.push(note),
+    revert: (g) => { g.notes = g.notes.filter((n) => n !== note); },
   }),
   connect: (edge) => ({
     apply: (g) => g.edges.push(edge),
     revert: (g) => { g.edges = g.edges.filter((e) => e !== edge); },
   }),
-  remove: (graph, nodeIds, edgeIds) => {
-    const nodes = graph.nodes.filter((n) => nodeIds.has(n.id));
-    const edges = graph.edges.filter((e) => edgeIds.has(e.id) || nodeIds.has(e.source) || nodeIds.has(e.target));
+  retarget: (edge, target) => {
+    const before = edge.target;
+    return { apply: () => { edge.target = target; }, revert: () => { edge.target = before; } };
+  },
+  remove: (graph, ids) => {
+    const nodes = graph.nodes.filter((n) => ids.has(n.id));
+    const notes = graph.notes.filter((n) => ids.has(n.id));
+    const edges = graph.edges.filter((e) => ids.has(e.id) || ids.has(e.source) || ids.has(e.target));
     return {
       apply: (g) => {
         g.nodes = g.nodes.filter((n) => !nodes.includes(n));
+        g.notes = g.notes.filter((n) => !notes.includes(n));
         g.edges = g.edges.filter((e) => !edges.includes(e));
       },
-      revert: (g) => { g.nodes.push(...nodes); g.edges.push(...edges); },
+      revert: (g) => { g.nodes.push(...nodes); g.notes.push(...notes); g.edges.push(...edges); },
     };
   },
-  move: (moves) => ({ // [{node, from, to}]
+  move: (moves) => ({ // [{node, from, to}]; `node` is anything with a position (a step or a note)
     apply: () => moves.forEach((m) => { m.node.position = { ...m.to }; }),
     revert: () => moves.forEach((m) => { m.node.position = { ...m.from }; }),
+  }),
+  resize: (note, from, to) => ({
+    apply: () => { note.size = { ...to }; },
+    revert: () => { note.size = { ...from }; },
   }),
   setConfig: (node, key, before, after) => ({
     apply: () => { node.config[key] = structuredClone(after); },
@@ -89,4 +109,13 @@ export const commands = {
     apply: () => { node.label = after; },
     revert: () => { node.label = before; },
   }),
+  setText: (note, before, after) => ({
+    apply: () => { note.text = after; },
+    revert: () => { note.text = before; },
+  }),
+  replaceGraph: (graph, next) => { // a restored version: the whole graph at once, keeping the objects undo refers to
+    const parts = (g) => ({ nodes: [...g.nodes], edges: [...g.edges], notes: [...(g.notes ?? [])] });
+    const before = parts(graph), after = parts(structuredClone(next));
+    return { apply: (g) => Object.assign(g, parts(after)), revert: (g) => Object.assign(g, parts(before)) };
+  },
 };
