@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from builder.db import db, run_sql
 from builder.models import TriggerIndex
 from engine import kinds, lifecycle, records, tasks
+from engine.locks import lock_record, on_postgresql
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
@@ -21,8 +22,13 @@ from engine.models.runs import LIVE
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
-_CLAIM = Event.__table__.update().where(Event.__table__.c.id == bindparam("event_id"),
-                                       Event.__table__.c.processed_at.is_(None)).values(processed_at=bindparam("now"))
+EVENTS = Event.__table__
+_CLAIM = EVENTS.update().where(EVENTS.c.id == bindparam("event_id"), EVENTS.c.processed_at.is_(None)) \
+    .values(processed_at=bindparam("now"))
+# PostgreSQL: an event another worker is enrolling right now is passed over, not waited for.
+_CLAIM_UNLESS_TAKEN = EVENTS.update().where(EVENTS.c.id == select(EVENTS.c.id).where(
+    EVENTS.c.id == bindparam("event_id"), EVENTS.c.processed_at.is_(None)
+).with_for_update(skip_locked=True).scalar_subquery()).values(processed_at=bindparam("now"))
 _EVENT_COLUMNS = (Event.id, Event.object, Event.event, Event.record_id, Event.changes, Event.snapshot,
                   Event.origin_workflow_id, Event.depth, Event.actor)
 
@@ -46,15 +52,22 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
                                    .values(processed_at=clock.now())
                                    .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    held = set()  # records another worker holds: their later events wait too, so each record's stay in order
     with kinds.batch():
         for event in events:
-            if event.id not in quiet:
-                done += enroll_event(event, listeners.get((event.object, event.event), ()), clock)
+            if event.id in quiet or event.record_id in held:
+                continue
+            taken = enroll_event(event, listeners.get((event.object, event.event), ()), clock)
+            if taken is None:
+                held.add(event.record_id)
+            else:
+                done += taken
     return done
 
 
-def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int:
-    """Handle one event in one transaction; 0 when another worker has already taken it."""
+def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int | None:
+    """Handle one event in one transaction; 0 when another worker has already taken it, None when
+    another worker holds its record (the event is taken up on a later pass)."""
     try:
         taken = _enroll(event, listeners, clock)
         db.session.commit()
@@ -68,12 +81,14 @@ def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int:
         return _give_up(event, listeners, exc, clock)
 
 
-def _enroll(event, listeners, clock) -> int:
+def _enroll(event, listeners, clock) -> int | None:
     now = clock.now()
-    if run_sql(_CLAIM, {"event_id": event.id, "now": now}).rowcount != 1:
+    if event.event != "deleted" and not lock_record(event.record_id, wait=False):
+        return None
+    claim = _CLAIM_UNLESS_TAKEN if on_postgresql() else _CLAIM
+    if run_sql(claim, {"event_id": event.id, "now": now}).rowcount != 1:
         return 0
-    # Locked on PostgreSQL, so that enrollments and advances of one record queue up.
-    record = records.load(event.record_id, lock=True) if event.event != "deleted" else None
+    record = records.load(event.record_id) if event.event != "deleted" else None
     if event.event == "updated":
         tasks.complete_from_record(event, clock)
     live = lifecycle.live_runs(event.record_id)

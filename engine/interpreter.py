@@ -8,7 +8,7 @@ import logging
 from collections import deque
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from builder.db import db, run_sql
@@ -16,7 +16,7 @@ from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import runstore
+from engine import runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait
@@ -29,6 +29,9 @@ MAX_STEPS = 1000
 STEPS = Step.__table__
 _INSERT_STEPS = STEPS.insert()
 _INSERT_STEPS_RETURNING = STEPS.insert().returning(STEPS.c.id, sort_by_parameter_order=True)
+_END_STEP = STEPS.update().where(STEPS.c.id == bindparam("step_id")).values(
+    status=bindparam("new_status"), reason=bindparam("new_reason"), output=bindparam("new_output"),
+    error=bindparam("new_error"), finished_at=bindparam("new_finished_at"))
 _MESSAGES = select(Message.id, Message.status, Message.error, Message.result) \
     .where(Message.id.in_(bindparam("ids", expanding=True)))
 _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.completed_by) \
@@ -36,8 +39,9 @@ _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.com
 
 
 def advance(run_id: int, clock=SYSTEM_CLOCK) -> bool:
-    """Move one run as far as it can go now, in one transaction. False when another worker had it first."""
-    run = runstore.claim(run_id)
+    """Move one run as far as it can go now, in one transaction. False when another worker had it first
+    (or holds its record right now: the run is then taken up on a later pass)."""
+    run = runstore.claim(run_id, wait=False)
     if run is None:
         db.session.rollback()
         return False
@@ -86,6 +90,8 @@ class _Walk:
                 self.kept.append(token)
         for token, outcome in woken:
             if self.failure is None:
+                if "task_id" in token and outcome.port == "timeout":
+                    human_tasks.expire(token["task_id"], self.ctx.clock)
                 self.apply(token, outcome)
             else:
                 self.kept.append(token)
@@ -147,8 +153,8 @@ class _Walk:
         count = (self.nodes.get(node["id"]) or {}).get("count", 0) + (0 if resumed else 1)
         self.nodes[node["id"]] = {"status": status, "reason": reason, "until": until, "error": error, "count": count}
         if resumed:
-            self.ended_steps.append({"id": token["step_id"], "status": status, "reason": reason, "output": output,
-                                     "error": error, "finished_at": finished})
+            self.ended_steps.append({"step_id": token["step_id"], "new_status": status, "new_reason": reason,
+                                     "new_output": output, "new_error": error, "new_finished_at": finished})
             return None
         row = {"run_id": self.run.id, "node_id": node["id"], "status": status, "reason": reason, "input": input,
                "output": output, "error": error, "attempt": token.get("attempt", 1), "started_at": now,
@@ -167,7 +173,7 @@ class _Walk:
         elif self.new_steps:
             run_sql(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
-            db.session.execute(update(Step), self.ended_steps)
+            run_sql(_END_STEP, self.ended_steps)
         if self.failure is not None:
             token, node, error = self.failure
             failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}

@@ -53,21 +53,16 @@ def object_type(name: str) -> ObjectType:
 RECORDS, USERS, EVENTS_TABLE = Record.__table__, User.__table__, Event.__table__
 _LOAD = select(RECORDS, USERS.c.username, USERS.c.email, USERS.c.name) \
     .outerjoin(USERS, USERS.c.id == RECORDS.c.owner_id).where(RECORDS.c.id == bindparam("record_id"))
-_LOAD_LOCKED = _LOAD.with_for_update(of=RECORDS)
 _USER = select(USERS.c.id, USERS.c.username, USERS.c.email, USERS.c.name).where(USERS.c.username == bindparam("name"))
 _WRITE = RECORDS.update().where(RECORDS.c.id == bindparam("record_id"))
 _EMIT = EVENTS_TABLE.insert()
 
 
-def load(record_id: int | None, lock: bool = False) -> SimpleNamespace | None:
-    """A record's current state (its owner as username, email and name), or None when it is gone.
-
-    With `lock`, the row is locked for the transaction on PostgreSQL, so that changes to one record queue up.
-    """
+def load(record_id: int | None) -> SimpleNamespace | None:
+    """A record's current state (its owner as username, email and name), or None when it is gone."""
     if record_id is None:
         return None
-    lock = lock and db.session.get_bind().dialect.name == "postgresql"
-    row = run_sql(_LOAD_LOCKED if lock else _LOAD, {"record_id": record_id}).first()
+    row = run_sql(_LOAD, {"record_id": record_id}).first()
     if row is None:
         return None
     values = row._mapping

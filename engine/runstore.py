@@ -8,16 +8,15 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, or_, select
 
-from builder.db import db, run_sql
-from engine.models import Record, Run
+from builder.db import run_sql
+from engine.locks import lock_record
+from engine.models import Run
 from engine.models.runs import LIVE
 
 RUNS = Run.__table__
 _SEEN = select(RUNS.c.seq, RUNS.c.record_id).where(RUNS.c.id == bindparam("run_id"))
-_LOCK_RECORD = select(Record.__table__.c.id).where(Record.__table__.c.id == bindparam("record_id")).with_for_update()
 _CLAIM = RUNS.update().where(RUNS.c.id == bindparam("run_id"), RUNS.c.seq == bindparam("seen")) \
-    .values(seq=RUNS.c.seq + 1)
-_ONE = select(RUNS).where(RUNS.c.id == bindparam("run_id"))
+    .values(seq=RUNS.c.seq + 1).returning(*RUNS.c)
 # Not `in_(LIVE)`: an IN list is rendered anew at every execution.
 _LIVE_ON_RECORD = select(RUNS).where(RUNS.c.record_id == bindparam("record_id"),
                                      or_(*(RUNS.c.status == status for status in LIVE)))
@@ -26,20 +25,18 @@ _WRITE = RUNS.update().where(RUNS.c.id == bindparam("run_id"))
 _INSERT = RUNS.insert().returning(RUNS.c.id)
 
 
-def claim(run_id: int) -> SimpleNamespace | None:
+def claim(run_id: int, wait: bool = True) -> SimpleNamespace | None:
     """Take the run for this transaction (its `seq` must not have moved since we looked), or None.
 
-    On PostgreSQL the run's record is locked first: enrollment locks the record before it touches the
-    record's runs, so both take their locks in the same order and cannot deadlock.
+    The run's record is locked first (engine.locks): enrollment locks the record before it touches the
+    record's runs, so both take their locks in the same order and cannot deadlock. Without `wait`, a run
+    whose record another worker holds is left for a later pass (None).
     """
     seen = run_sql(_SEEN, {"run_id": run_id}).first()
-    if seen is None:
+    if seen is None or not lock_record(seen.record_id, wait):
         return None
-    if seen.record_id is not None and db.session.get_bind().dialect.name == "postgresql":
-        run_sql(_LOCK_RECORD, {"record_id": seen.record_id})
-    if run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).rowcount != 1:
-        return None
-    return SimpleNamespace(**run_sql(_ONE, {"run_id": run_id}).one()._mapping)
+    taken = run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).first()
+    return SimpleNamespace(**taken._mapping) if taken is not None else None
 
 
 def live_on_record(record_id: int | None) -> list:

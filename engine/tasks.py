@@ -113,6 +113,14 @@ def complete_from_record(event, clock=SYSTEM_CLOCK) -> None:
         _finish(task, task.outcomes[0], event.actor or "someone", clock)
 
 
+def expire(task_id: int, clock=SYSTEM_CLOCK) -> None:
+    """The run went on along `timeout`: the task leaves the inbox, marked as timed out (in the caller's
+    transaction), so nobody decides what no longer counts."""
+    db.session.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == "open")
+                       .values(status="cancelled", outcome="timeout", completed_by="the deadline",
+                               completed_at=clock.now()).execution_options(synchronize_session=False))
+
+
 def cancel_for_run(run_id: int, reason: str) -> None:
     db.session.execute(update(HumanTask).where(HumanTask.run_id == run_id, HumanTask.status == "open")
                        .values(status="cancelled", outcome=None).execution_options(synchronize_session=False))

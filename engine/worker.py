@@ -85,10 +85,10 @@ def sender_pass(clock=SYSTEM_CLOCK, batch: int = 20) -> int:
     return outbox.send_due(batch, clock)
 
 
-def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500) -> int:
-    """Resume every run whose wait has ended (in batches, until none is left)."""
+def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500, stop: threading.Event | None = None) -> int:
+    """Resume every run whose wait has ended (in batches, until none is left or `stop` is set)."""
     done = total = advance_due(batch, clock, pick=woken_runs)
-    while done:
+    while done and not (stop and stop.is_set()):
         done = advance_due(batch, clock, pick=woken_runs)
         total += done
     return total
@@ -150,7 +150,9 @@ class Engine:
             threading.Thread(target=loop, name="flowdesk-sender", daemon=True,
                              args=(app, lambda: sender_pass(clock), self.stop_event, "sender")),
         ]
-        self.alarm = Alarm(in_context(app, lambda: timers_pass(clock)), in_context(app, wake_times),
+        # A backlog of due runs is worked through batch by batch; SIGTERM ends it after the batch in hand.
+        self.alarm = Alarm(in_context(app, lambda: timers_pass(clock, stop=self.stop_event)),
+                           in_context(app, wake_times),
                            sweep=ALARM_SWEEP_SECONDS)
         self._fire_time_triggers = in_context(app, lambda: time_triggers.fire_due(clock))
         self.name = heartbeat.worker_name()

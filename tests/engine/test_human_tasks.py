@@ -92,12 +92,18 @@ def test_double_completion_unknown_outcome_and_wrong_user_are_refused(app, clock
 def test_timeout_branch_when_due_passes(app, clock):
     workflow = approval(due="P1D")
     deal = to_proposal(clock)
+    task = open_task()
     clock.advance(timedelta(hours=23))
     drain(clock)
     assert only_run(workflow).status == "waiting"
     clock.advance(timedelta(hours=2))
     drain(clock)
     assert tags(deal) == ["escalated"] and only_run(workflow).status == "completed"
+    # The decision no longer counts: the task has left the inbox, and a late answer is refused.
+    assert tasks.inbox(find_user("ada"), clock=clock) == []
+    with pytest.raises(tasks.TaskRefused) as refused:
+        tasks.complete(task.id, "approved", find_user("ada"), clock)
+    assert refused.value.status == 409 and "timeout" in refused.value.message
 
 
 def test_without_a_timeout_branch_the_task_stays_open_and_overdue(app, clock):

@@ -1,4 +1,5 @@
 """The worker loops: embedded on background threads, and what happens to work that keeps failing."""
+import threading
 import time
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ from builder.db import db
 from engine import interpreter, lifecycle, worker
 from engine.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import create, drain, node, only_run, publish, refusals_of, trigger
+from tests.engine.flows import create, drain, node, only_run, publish, refusals_of, runs_of, trigger
 
 
 def test_the_embedded_engine_runs_on_background_threads_and_stops(app):
@@ -46,3 +47,18 @@ def test_a_run_whose_advance_keeps_raising_is_failed(app, clock, monkeypatch):
     drain(clock)
     run = only_run(workflow)
     assert (run.status, run.reason) == ("failed", "internal error: division by zero")
+
+
+def test_a_stopping_worker_ends_a_backlog_of_due_runs_after_the_batch_in_hand(app, clock):
+    workflow = publish(trigger("record_created", "deal"), node("wait", "delay", duration="PT1M"),
+                       node("tag", "update_record", add_tags=["woke"]), chain=True)
+    for i in range(3):
+        create("deal", fields={"name": f"Deal {i}"})
+    drain(clock)
+    clock.advance(timedelta(minutes=2))
+    stop = threading.Event()
+    stop.set()
+
+    assert worker.timers_pass(clock, batch=1, stop=stop) == 1
+    assert [run.status for run in runs_of(workflow)].count("waiting") == 2
+    assert worker.timers_pass(clock, batch=1) == 2
