@@ -73,3 +73,14 @@ def test_a_stale_save_says_someone_else_saved_first(editor, workflow, api):
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Not saved:").wait_for()
     assert "saved by someone else" in page.get_by_role("status").text_content()
+
+
+def test_outcomes_named_like_javascript_builtins_are_drawn_as_typed(editor):
+    page = editor
+    page.locator('[data-node-type="human_task"]').drag_to(page.locator("[data-canvas]"), target_position={"x": 420, "y": 330})
+    node = page.locator('[data-node-id^="human-task"]')
+    node.locator(".box").click()
+    page.get_by_label("Outcomes").fill("approved, constructor, toString, __proto__, hasOwnProperty")
+    page.get_by_label("Outcomes").press("Tab")
+    assert node.locator(".port-label").all_text_contents() == [
+        "approved", "constructor", "toString", "__proto__", "hasOwnProperty", "Timeout"]

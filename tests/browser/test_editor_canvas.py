@@ -137,3 +137,30 @@ def test_auto_arrange_glides_to_the_layout_apis_places_and_undo_puts_them_back(p
     assert transforms(page) == before
     page.get_by_role("button", name="Redo").click()
     assert transforms(page) == expected
+
+
+def test_undo_while_auto_arrange_glides_lands_it_and_takes_back_only_the_arrangement(page, sign_in, api):
+    nodes = [TRIGGER, delay("a", 600, 40), email("b", -300, 500)]
+    page = open_editor(page, sign_in, create_workflow(api, nodes, chain(nodes)))
+    before = transforms(page)
+    box = page.locator('[data-node-id="b"] .box').bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 140, box["y"] + 90, steps=4)
+    page.mouse.up()
+    dragged = transforms(page)
+    assert dragged["b"] != before["b"]
+    page.evaluate("""() => document.addEventListener('keydown', () => {
+        window.midway = document.querySelector('[data-canvas]').hasAttribute('data-animating'); }, {capture: true})""")
+    page.get_by_role("button", name="Auto-arrange").click()
+    page.locator("[data-canvas][data-animating]").wait_for(state="attached")
+    page.keyboard.press("Control+z")
+    assert page.evaluate("window.midway")  # the key came while the steps were gliding
+    page.wait_for_timeout(600)  # past where the glide would have ended: nothing moves on
+    assert transforms(page) == dragged and page.locator("[data-canvas][data-animating]").count() == 0
+    page.keyboard.press("Control+z")  # the drag before it is still there to undo
+    assert transforms(page) == before
+    page.keyboard.press("Control+Shift+z")
+    page.keyboard.press("Control+Shift+z")
+    page.get_by_role("button", name="Auto-arrange").click()  # redone, the arrangement is whole, not half-way
+    page.get_by_text("Already arranged.").wait_for()

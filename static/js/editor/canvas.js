@@ -132,6 +132,7 @@ export class Canvas {
 
   down(e) {
     if (e.button !== 0) return;
+    this.model.settle(); // a gesture starts from where things are going, not from midway
     const port = e.target.closest(".port"), item = e.target.closest(".node, .note"), edgeEl = e.target.closest(".edge-group");
     const corner = e.target.closest(".note-resize");
     this.start = { e, world: this.toWorld(e), view: { ...this.view } };

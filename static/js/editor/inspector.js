@@ -10,7 +10,7 @@ let uid = 0;
 
 export class Inspector {
   constructor(el, model, context) {
-    Object.assign(this, { el, model, context }); // context: {objects, users}
+    Object.assign(this, { el, model, context }); // context: {objects: Map name -> object, users}
     this.nodeId = null;
     model.onChange(() => this.render());
   }
@@ -39,7 +39,7 @@ export class Inspector {
     if (JSON.stringify(before) !== JSON.stringify(value)) this.model.execute(commands.setConfig(node, key, before, value));
   }
 
-  fieldsOf(object) { return Object.keys(this.context.objects[object]?.fields ?? {}); }
+  fieldsOf(object) { return Object.keys(this.context.objects.get(object)?.fields ?? {}); }
   triggerObject() { return this.model.trigger()?.config?.object; }
 
   control(node, key, schema) {
@@ -55,9 +55,9 @@ export class Inspector {
       case "duration": return this.duration(title, value, set, schema.description);
       case "time": return this.field(title, h("input", { type: "time", value: value ?? "", onchange: (e) => set(e.target.value) }));
       case "weekdays": return this.weekdays(title, value ?? [], set, schema.items?.enum ?? []);
-      case "object": return this.field(title, select([["", "—"], ...Object.keys(this.context.objects).map((o) => [o, o])], value));
+      case "object": return this.field(title, select([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])], value));
       case "field": return this.field(title, select([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])], value), schema.description);
-      case "pipeline": return this.field(title, select([["", "—"], ...Object.keys(this.context.objects[this.triggerObject()]?.pipelines ?? {}).map((pl) => [pl, pl])], value), schema.description);
+      case "pipeline": return this.field(title, select([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])], value), schema.description);
       case "stage": return this.field(title, select([["", "—"], ...this.stages().map((st) => [st, st])], value), schema.description);
       case "user": return this.field(title, select([["", "—"], ...this.context.users.map((u) => [u.username, u.username])], value), schema.description);
       case "assignee": return this.assignee(title, value ?? {}, set);
@@ -72,7 +72,7 @@ export class Inspector {
   }
 
   stages() {
-    const object = this.context.objects[this.triggerObject()];
+    const object = this.context.objects.get(this.triggerObject());
     return Object.values(object?.pipelines ?? {}).flat();
   }
 

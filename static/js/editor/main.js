@@ -4,6 +4,7 @@ import { api } from "../lib/api.js";
 import { h, s } from "../lib/dom.js";
 import { autoArrange } from "./arrange.js";
 import { Canvas } from "./canvas.js";
+import { Clipboard } from "./clipboard.js";
 import { History } from "./history.js";
 import { Inspector } from "./inspector.js";
 import { Minimap } from "./minimap.js";
@@ -16,7 +17,6 @@ import { TestRun } from "./testrun.js";
 const root = document.getElementById("editor");
 const id = root.dataset.workflowId;
 const snap = (v) => Math.round(v / GRID) * GRID;
-let clipboard = null;
 
 async function start() {
   const [{ data: workflow, etag }, { data: catalog }, { data: objects }, { data: users }] = await Promise.all([
@@ -32,9 +32,10 @@ async function start() {
   const say = (text, kind = "info") => { status.textContent = text; status.dataset.kind = kind; };
   const canvas = new Canvas(svg, model, { onSelect: (sel) => inspector.show(sel.size === 1 ? [...sel][0] : null),
     onHint: (t) => say(t, "error"), onEditNote: (noteId) => notes.edit(noteId) });
-  const inspector = new Inspector(form, model, { objects: Object.fromEntries(objects.map((o) => [o.name, o])), users });
+  const inspector = new Inspector(form, model, { objects: new Map(objects.map((o) => [o.name, o])), users });
   const notes = new Notes(stage, canvas, model);
   const minimap = new Minimap(canvas, model);
+  const clipboard = new Clipboard(model, canvas);
   stage.append(minimap.el);
   const badge = h("span", { class: `badge badge-${workflow.status}`, text: workflow.status });
   const setBadge = (value) => { badge.textContent = value; badge.className = `badge badge-${value}`; };
@@ -48,6 +49,7 @@ async function start() {
   };
 
   const save = async () => {
+    model.settle(); // an arrangement still gliding is saved where it lands
     try {
       const body = { graph: model.graph, name: model.workflow.name };
       const { data, etag: next } = await api("PUT", `/api/workflows/${id}`, body, { "If-Match": state.etag });
@@ -108,18 +110,6 @@ async function start() {
     canvas.selected = new Set(); canvas.select();
   };
 
-  const paste = (nodes, offset = 40) => {
-    if (!nodes.length) return;
-    const given = new Set();
-    const copies = nodes.map((n) => {
-      const copyId = model.newId(n.type.replace(/_/g, "-"), given);
-      given.add(copyId);
-      return { ...structuredClone(n), id: copyId, position: { x: n.position.x + offset, y: n.position.y + offset } };
-    });
-    model.execute(commands.all(copies.map((c) => commands.addNode(c))));
-    canvas.selected = new Set(copies.map((c) => c.id)); canvas.select();
-  };
-
   const center = () => { const v = canvas.visible(); return { x: v.x + v.w / 2 - W / 2, y: v.y + v.h / 2 - H / 2 }; };
   let dropTarget = null;
   const markDropTarget = (edge) => {
@@ -155,15 +145,14 @@ async function start() {
 
   document.addEventListener("keyup", (e) => { if (e.key === " ") canvas.spaceHeld = false; });
   document.addEventListener("keydown", (e) => {
-    if (e.target.closest("input, textarea, select")) return;
+    const mod = e.ctrlKey || e.metaKey, key = e.key.toLowerCase(), typing = e.target.closest("input, textarea, select");
+    if (mod && key === "s") { e.preventDefault(); typing?.blur(); save(); return; } // leaving a field keeps what was typed
+    if (typing) return;
     if (e.key === " " && !e.target.closest("button, a")) { e.preventDefault(); canvas.spaceHeld = true; return; } // space + drag pans
-    const mod = e.ctrlKey || e.metaKey, key = e.key.toLowerCase();
-    const chosen = () => [...canvas.selected].map((x) => model.node(x)).filter(Boolean);
     if (mod && key === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }
-    else if (mod && key === "s") { e.preventDefault(); save(); }
-    else if (mod && key === "c") clipboard = chosen().map((n) => structuredClone(n));
-    else if (mod && key === "v" && clipboard) paste(clipboard);
-    else if (mod && key === "d") { e.preventDefault(); paste(chosen()); }
+    else if (mod && key === "c") clipboard.copy();
+    else if (mod && key === "v") clipboard.paste();
+    else if (mod && key === "d") { e.preventDefault(); clipboard.duplicate(); }
     else if (e.key === "Delete" || e.key === "Backspace") remove();
   });
   window.addEventListener("beforeunload", (e) => { if (model.dirty) { e.preventDefault(); e.returnValue = ""; } });

@@ -8,6 +8,7 @@ export class Model {
     this.done = [];
     this.undone = [];
     this.listeners = [];
+    this.landing = null; // how to finish what is still moving (an arrangement gliding), if anything is
     this.dirty = false;
   }
 
@@ -28,14 +29,25 @@ export class Model {
   onChange(listener) { this.listeners.push(listener); }
   changed() { this.dirty = true; this.listeners.forEach((l) => l()); }
 
+  // Something still changing the graph on its own (an animation) calls `busy` with how to finish it at once;
+  // `settle` does that before every command, undo and redo, and before the graph is saved or grabbed.
+  busy(land) { this.landing = land; }
+  settle() {
+    const land = this.landing;
+    this.landing = null;
+    land?.();
+  }
+
   // A command is {apply(graph), revert(graph)}; both mutate the graph in place.
   execute(command) {
+    this.settle();
     command.apply(this.graph);
     this.done.push(command);
     this.undone = [];
     this.changed();
   }
   undo() {
+    this.settle();
     const command = this.done.pop();
     if (!command) return;
     command.revert(this.graph);
@@ -43,6 +55,7 @@ export class Model {
     this.changed();
   }
   redo() {
+    this.settle();
     const command = this.undone.pop();
     if (!command) return;
     command.apply(this.graph);

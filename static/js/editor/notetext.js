@@ -17,13 +17,27 @@ function width(text, css) {
   return measurer.measureText(text).width;
 }
 
+// The words of `text`, each with its trailing space; one wider than `room` comes in pieces that fit, cut between
+// characters (a long link or ID has nowhere else to break).
+function* words(text, css, room) {
+  for (const word of text.split(/(?<=\s)/)) {
+    if (width(word.trimEnd(), css) <= room) { yield word; continue; }
+    const chars = [...word];
+    for (let i = 0, n; i < chars.length; i = n) {
+      n = i + 1;
+      while (n < chars.length && width(chars.slice(i, n + 1).join(""), css) <= room) n += 1;
+      yield chars.slice(i, n).join("");
+    }
+  }
+}
+
 // Lines of [{run, text}] pieces, each line at most `room` wide.
 function wrap(runs, room, heading) {
   const lines = [[]];
   let used = 0;
   for (const run of runs) {
     const css = font(run, heading);
-    for (const word of run.text.split(/(?<=\s)/)) {
+    for (const word of words(run.text, css, room)) {
       const w = width(word, css);
       if (used + w > room && used > 0) { lines.push([]); used = 0; }
       const piece = used === 0 ? word.trimStart() : word;

@@ -2,7 +2,7 @@
 import { s } from "../lib/dom.js";
 import { iconAt } from "./icons.js";
 import { noteText } from "./notetext.js";
-import { PORT_LABELS, summary } from "./summaries.js";
+import { portLabel, summary } from "./summaries.js";
 
 export const W = 240, H = 72, GRID = 20;
 const KIND_COLOURS = { trigger: "#2b8a3e", condition: "#e67700", wait: "#1971c2", human_task: "#9c36b5", action: "#3b5bdb" };
@@ -33,9 +33,9 @@ export function nodeShape(node, type, ports, { selected, status, when }) {
   s("circle", { cx: W / 2, cy: 0, r: 5, class: "inport" }),
   when ? s("text", { x: W / 2 + 12, y: -6, class: "when", text: when.short }, s("title", { text: when.long })) : null);
   for (const port of ports) {
-    const x = portX(ports, port);
+    const x = portX(ports, port), label = portLabel(port);
     g.append(s("g", { class: "port", "data-port": port }, s("circle", { cx: x, cy: H, r: 7 }),
-      PORT_LABELS[port] === "" ? null : s("text", { x, y: H + 20, class: "port-label", text: PORT_LABELS[port] ?? port })));
+      label === "" ? null : s("text", { x, y: H + 20, class: "port-label", text: label })));
   }
   return g;
 }

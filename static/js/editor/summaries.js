@@ -38,4 +38,7 @@ export function summary(node) {
   }
 }
 
-export const PORT_LABELS = { true: "Yes", false: "No", next: "", error: "Error", timeout: "Timeout" };
+const PORT_LABELS = { true: "Yes", false: "No", next: "", error: "Error", timeout: "Timeout" };
+
+// What a port is called under its step ("" for none); a human task's outcomes are user text, so only own keys count.
+export const portLabel = (port) => (Object.hasOwn(PORT_LABELS, port) ? PORT_LABELS[port] : port);
