@@ -41,11 +41,11 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
         db.session.commit()
         return 0
     listeners = _listeners({(e.object, e.event) for e in events})
-    busy = _records_with_live_runs({e.record_id for e in events if e.record_id is not None})
-    busy |= {e.record_id for e in events if listeners.get((e.object, e.event))}
+    unheard = [e for e in events if not listeners.get((e.object, e.event))]
     # An event no workflow listens to, on a record without live runs, has nothing to do: mark those at once.
-    quiet = [e.id for e in events if not listeners.get((e.object, e.event)) and e.record_id not in busy
-             and not _may_complete_a_task(e)]
+    busy = _records_with_live_runs({e.record_id for e in unheard if e.record_id is not None})
+    busy |= {e.record_id for e in events if listeners.get((e.object, e.event))}
+    quiet = [e.id for e in unheard if e.record_id not in busy and not _may_complete_a_task(e)]
     done = 0
     if quiet:
         done += db.session.execute(update(Event).where(Event.id.in_(quiet), Event.processed_at.is_(None))
