@@ -10,7 +10,7 @@ from collections import deque
 from engine.clock import ManualClock
 from engine.context import StepContext
 from engine.executors import execute, triggers
-from engine.outcomes import Fail, Wait
+from engine.outcomes import Fail, Wait, internal_error
 from engine.specs import Spec
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def _describe(node, ctx) -> tuple:
         outcome = execute(node, ctx)
     except Exception as exc:  # noqa: BLE001 - a dry run reports a broken step, it never crashes
         log.exception("dry run of step %s", node["id"])
-        outcome = Fail(f"internal error in this step: {type(exc).__name__}: {exc}")
+        outcome = Fail(f"internal error in this step: {internal_error(exc)}")
     if isinstance(outcome, Wait):
         return "waiting", f"would wait {outcome.reason or ''}".strip(), "next", outcome.until
     if isinstance(outcome, Fail):

@@ -13,12 +13,13 @@ from sqlalchemy.exc import OperationalError
 from builder.db import db, run_sql
 from builder.models import TriggerIndex
 from engine import kinds, lifecycle, records, tasks
-from engine.locks import lock_record, on_postgresql
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
+from engine.locks import lock_record, on_postgresql
 from engine.models import Event, Run
 from engine.models.runs import LIVE
+from engine.outcomes import internal_error
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def _give_up(event, listeners, error: Exception, clock) -> int:
     claimed = db.session.execute(update(Event).where(Event.id == event.id, Event.processed_at.is_(None))
                                  .values(processed_at=clock.now()).execution_options(synchronize_session=False))
     for _workflow_id, version_id in listeners if claimed.rowcount == 1 else ():
-        lifecycle.refuse(spec_of(version_id), f"internal error while enrolling: {type(error).__name__}: {error}",
+        lifecycle.refuse(spec_of(version_id), f"internal error while enrolling: {internal_error(error)}",
                          record_id=event.record_id, event_id=event.id)
     db.session.commit()
     return claimed.rowcount

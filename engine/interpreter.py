@@ -19,7 +19,7 @@ from engine.executors import execute
 from engine import runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
-from engine.outcomes import Advance, Fail, Wait
+from engine.outcomes import Advance, Fail, Wait, internal_error
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
@@ -38,18 +38,24 @@ _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.com
     .where(HumanTask.id.in_(bindparam("ids", expanding=True)))
 
 
-def advance(run_id: int, clock=SYSTEM_CLOCK) -> bool:
+def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True) -> bool:
     """Move one run as far as it can go now, in one transaction. False when another worker had it first
-    (or holds its record right now: the run is then taken up on a later pass)."""
+    (or holds its record right now: the run is then taken up on a later pass).
+
+    With `commit` off, the advance is left in the caller's transaction, which commits it together with
+    others (engine.worker groups resumed runs so) or rolls them all back.
+    """
     run = runstore.claim(run_id, wait=False)
     if run is None:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return False
     if run.status in LIVE:
         move(run, StepContext.of_run(run, spec_of(run.version_id), clock))
     else:
         runstore.write(run, ready=False)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return True
 
 
@@ -112,7 +118,7 @@ class _Walk:
             raise  # the transaction is unusable: roll the whole advance back
         except Exception as exc:  # noqa: BLE001 - a bug in one step fails that step, never the engine
             log.exception("step %s of run %s", node["id"], self.run.id)
-            return Fail(f"internal error in this step: {type(exc).__name__}: {exc}")
+            return Fail(f"internal error in this step: {internal_error(exc)}")
 
     def apply(self, token: dict, outcome) -> None:
         node = self.graph.node(token["node"])

@@ -20,7 +20,7 @@ from engine.actions.transports import DeliveryError, post_json, send_email
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Message, Run
 from engine.models.runs import LIVE
-from engine.outcomes import Advance, Wait
+from engine.outcomes import Advance, Wait, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def deliver(message_id: str, clock=SYSTEM_CLOCK) -> bool:
         _record_failure(message_id, fields, lease, exc, clock)
     except Exception as exc:  # noqa: BLE001 - a transport bug must fail the message, not kill the sender
         log.exception("delivering message %s", message_id)
-        _record_failure(message_id, fields, lease, DeliveryError(f"internal error: {exc}", retryable=False), clock)
+        _record_failure(message_id, fields, lease, DeliveryError(f"internal error: {internal_error(exc)}", retryable=False), clock)
     else:
         _settle(message_id, fields["run_id"], lease, status="sent", result=result, sent_at=clock.now(),
                 error=None, transport=fields["channel"])

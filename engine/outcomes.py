@@ -38,3 +38,15 @@ class Fail:
 
 
 Outcome = Advance | Wait | Fail
+
+
+def internal_error(error: BaseException) -> str:
+    """A bug's error as anyone who may read runs sees it: its type and first line, never the SQL statement
+    and parameters a database error carries (they may hold another record's data).
+
+    >>> internal_error(ValueError("bad value\\nmore detail"))
+    'ValueError: bad value'
+    """
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error, with the statement
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}"

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from builder.db import db
-from engine import enrollment, heartbeat, interpreter, outbox, runstore, time_triggers
+from engine import enrollment, heartbeat, interpreter, kinds, outbox, runstore, time_triggers
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Run
+from engine.outcomes import internal_error
 from engine.timers import Alarm
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ ERROR_PAUSE_SECONDS = 1.0
 # within this long, well before a short wait (seconds) ends.
 ALARM_SWEEP_SECONDS = 1.0
 TIME_TRIGGER_SECONDS = 15.0
+RESUME_GROUP = 50
 
 
 def ready_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
@@ -49,9 +51,26 @@ def wake_times(until, limit: int = 5000) -> list:
     return times
 
 
-def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs) -> int:
+def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs, group: int = 1) -> int:
+    """Advance the runs `pick` names, committing `group` advances at a time."""
+    ids = pick(limit, clock)
+    with kinds.batch():
+        return sum(_advance_group(ids[start:start + group], clock) for start in range(0, len(ids), group))
+
+
+def _advance_group(ids: list, clock) -> int:
+    """One commit for several advances: each stays whole (its own claim, steps and effects), and a crash
+    before the commit leaves them all to be taken again. Any error undoes the group, whose runs are then
+    taken one at a time, so that one broken run never holds up the others."""
+    if len(ids) > 1:
+        try:
+            done = sum(interpreter.advance(run_id, clock, commit=False) for run_id in ids)
+            db.session.commit()
+            return done
+        except Exception:  # noqa: BLE001 - retried one by one below, where each error is handled
+            db.session.rollback()
     done = 0
-    for run_id in pick(limit, clock):
+    for run_id in ids:
         try:
             done += interpreter.advance(run_id, clock)
         except OperationalError:
@@ -70,7 +89,7 @@ def fail_broken(run_id: int, error: Exception, clock) -> bool:
     if run is None:
         db.session.rollback()
         return False
-    runstore.write(run, status="failed", reason=f"internal error: {error}", ready=False, wake_at=None,
+    runstore.write(run, status="failed", reason=f"internal error: {internal_error(error)}", ready=False, wake_at=None,
                    finished_at=clock.now())
     db.session.commit()
     return True
@@ -86,10 +105,14 @@ def sender_pass(clock=SYSTEM_CLOCK, batch: int = 20) -> int:
 
 
 def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500, stop: threading.Event | None = None) -> int:
-    """Resume every run whose wait has ended (in batches, until none is left or `stop` is set)."""
-    done = total = advance_due(batch, clock, pick=woken_runs)
+    """Resume every run whose wait has ended (in batches, until none is left or `stop` is set).
+
+    Resumes are committed RESUME_GROUP at a time: when a wait ends for thousands of runs at once, the
+    commit is what the runs would otherwise queue behind.
+    """
+    done = total = advance_due(batch, clock, pick=woken_runs, group=RESUME_GROUP)
     while done and not (stop and stop.is_set()):
-        done = advance_due(batch, clock, pick=woken_runs)
+        done = advance_due(batch, clock, pick=woken_runs, group=RESUME_GROUP)
         total += done
     return total
 

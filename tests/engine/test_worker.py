@@ -46,7 +46,25 @@ def test_a_run_whose_advance_keeps_raising_is_failed(app, clock, monkeypatch):
     clock.advance(timedelta(minutes=2))
     drain(clock)
     run = only_run(workflow)
-    assert (run.status, run.reason) == ("failed", "internal error: division by zero")
+    assert (run.status, run.reason) == ("failed", "internal error: ZeroDivisionError: division by zero")
+
+
+def test_a_database_error_is_reported_without_its_statement_and_parameters(app, clock, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    workflow = publish(trigger(), node("wait", "delay", duration="PT1M"), chain=True)
+    create(fields={"name": "x"})
+    drain(clock)
+
+    def broken(self):
+        raise IntegrityError("UPDATE records SET fields = ?", ({"secret": "s3cret-value"},),
+                             Exception("constraint failed\nDETAIL: s3cret-value"))
+
+    monkeypatch.setattr(interpreter._Walk, "go", broken)
+    clock.advance(timedelta(minutes=2))
+    drain(clock)
+    run = only_run(workflow)
+    assert (run.status, run.reason) == ("failed", "internal error: Exception: constraint failed")
 
 
 def test_a_stopping_worker_ends_a_backlog_of_due_runs_after_the_batch_in_hand(app, clock):
