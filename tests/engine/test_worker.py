@@ -80,3 +80,25 @@ def test_a_stopping_worker_ends_a_backlog_of_due_runs_after_the_batch_in_hand(ap
     assert worker.timers_pass(clock, batch=1, stop=stop) == 1
     assert [run.status for run in runs_of(workflow)].count("waiting") == 2
     assert worker.timers_pass(clock, batch=1) == 2
+
+
+def test_one_broken_run_among_runs_resumed_together_fails_alone(app, clock, monkeypatch):
+    workflow = publish(trigger(), node("wait", "delay", duration="PT1M"), node("tag", "update_record",
+                                                                             add_tags=["woke"]), chain=True)
+    for i in range(3):
+        create(fields={"name": f"Deal {i}"})
+    drain(clock)
+    broken_id = runs_of(workflow)[1].id
+    go = interpreter._Walk.go
+
+    def breaks_one(walk):
+        if walk.run.id == broken_id:
+            raise ZeroDivisionError("division by zero")
+        return go(walk)
+
+    monkeypatch.setattr(interpreter._Walk, "go", breaks_one)
+    clock.advance(timedelta(minutes=2))
+    assert worker.timers_pass(clock) == 3
+    assert [(run.status, run.reason) for run in runs_of(workflow)] == [
+        ("completed", None), ("failed", "internal error: ZeroDivisionError: division by zero"), ("completed", None)]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Event).where(Event.origin_workflow_id == workflow.id)) == 2
