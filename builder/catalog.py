@@ -101,7 +101,7 @@ _DECLARATIONS = [
              filter=_FILTER),
     _trigger("record_deleted", "Record deleted", "trash", "Starts when a record is deleted.", "deleted",
              object=_OBJECT, filter=_FILTER),
-    _trigger("stage_entered", "Stage entered", "flag", "Starts when a record moves into a stage.", "stage_changed",
+    _trigger("stage_entered", "Stage entered", "flag", "Starts when a record moves into a stage, or is created in it.", "stage_changed",
              object=_OBJECT, pipeline=s.plain("Pipeline", "pipeline"),
              stage=s.plain("Stage", "stage", required=True), filter=_FILTER),
     _trigger("date_reached", "Date reached", "calendar", "Starts on a date stored in a record.", "time",

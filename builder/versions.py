@@ -48,8 +48,12 @@ def index_trigger(workflow: Workflow, version: WorkflowVersion | None) -> None:
     if trigger is None:
         return
     config = trigger.get("config") or {}
-    db.session.add(TriggerIndex(workflow_id=workflow.id, version_id=version.id, trigger_type=trigger["type"],
-                                object=config.get("object"), event=get_type(trigger["type"]).event))
+    events = [get_type(trigger["type"]).event]
+    if trigger["type"] == "stage_entered":
+        events.append("created")  # a record created in the stage has entered it too (as HubSpot enrolls it)
+    for event in events:
+        db.session.add(TriggerIndex(workflow_id=workflow.id, version_id=version.id, trigger_type=trigger["type"],
+                                    object=config.get("object"), event=event))
 
 
 def set_status(workflow: Workflow, status: str) -> None:

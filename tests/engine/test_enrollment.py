@@ -66,6 +66,18 @@ def test_stage_entered_and_trigger_filter(app, clock):
     assert [run.record_id for run in runs_of(workflow)] == [large.id]
 
 
+def test_a_record_created_in_the_stage_has_entered_it_and_other_changes_do_not_enter_it_again(app, clock):
+    workflow = publish(trigger("stage_entered", pipeline="sales", stage="won"), tagger("winner"), chain=True,
+                       reenroll=True)
+    born_won = create(fields={"name": "a"}, stage="won")
+    born_new = create(fields={"name": "b"})
+    drain(clock)
+    change(born_won, fields={"amount": 7})  # still in the stage: not entered again
+    drain(clock)
+    assert [run.record_id for run in runs_of(workflow)] == [born_won.id]
+    assert born_new.stage != "won"
+
+
 def test_paused_workflows_do_not_enroll(app, clock):
     workflow = publish(trigger(), tagger(), chain=True)
     versions.set_status(workflow, "paused")
