@@ -262,13 +262,19 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
         raise TemplateError(f"The template failed: {exc}") from exc
     finally:
         _deadline.reset(token)
-    output = "".join(str(chunk) for chunk in chunks)
-    if _UNSTORABLE.search(output):
-        # No database column or mail/HTTP transport takes these; caught here, the step fails with this message
-        # instead of the whole transaction failing when the output is saved.
+    return storable("".join(str(chunk) for chunk in chunks))
+
+
+def storable(text: str) -> str:
+    """`text` itself when every database column and transport can take it; else TemplateError.
+
+    Caught here, the step fails with this message instead of the whole transaction failing when the text
+    is saved (PostgreSQL refuses NUL, SQLite's UTF-8 refuses lone surrogates).
+    """
+    if _UNSTORABLE.search(text):
         raise TemplateError("The template output contains a NUL character or half of a surrogate pair, "
                             "which cannot be stored or sent.")
-    return output
+    return text
 
 
 @functools.lru_cache(maxsize=512)

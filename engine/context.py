@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from builder.templating import render
+from builder.templating import render, storable
 from engine import kinds, records
 from engine.clock import SYSTEM_CLOCK
 from engine.records import Cause
@@ -106,5 +106,5 @@ class StepContext:
     def render(self, text, *, html=False) -> str:
         """User text rendered in the sandbox; raises builder.templating.TemplateError with a readable message."""
         if not isinstance(text, str) or ("{" not in text):
-            return "" if text is None else str(text)
+            return "" if text is None else storable(str(text))
         return render(text, self.template_context(), html=html)

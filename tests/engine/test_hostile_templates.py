@@ -28,7 +28,9 @@ UNSTORABLE = ("The template output contains a NUL character or half of a surroga
               "which cannot be stored or sent.")
 END_TO_END = {"{{ 'x' * 99999 }}": None,
               "{{ 'x' * 100001 }}": "The template output is longer than 100000 characters.",
-              "{{ '\\x00' }}": UNSTORABLE, "{{ '\\ud800' }}": UNSTORABLE, "{{ '\\ud83d\\ude00' }}": UNSTORABLE}
+              "{{ '\\x00' }}": UNSTORABLE, "{{ '\\ud800' }}": UNSTORABLE, "{{ '\\ud83d\\ude00' }}": UNSTORABLE,
+              # Plain text (no template at all) written straight into a version is held to the same rule.
+              "plain text with a NUL \x00 in it": UNSTORABLE}
 PAYLOADS = REFUSED_AT_VALIDATION + HARMLESS_AT_RUN_TIME + list(END_TO_END)
 # Every payload goes through an email step; webhook and update_record steps get a spread of them (the sandbox
 # refuses them all in one place, render(); what differs per action is what happens after), with every payload
