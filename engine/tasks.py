@@ -30,7 +30,10 @@ def inbox(user: User, status: str = "open", clock=SYSTEM_CLOCK) -> list[dict]:
     found = db.session.scalars(query).all()
     far = clock.now().replace(year=9999)
     found.sort(key=lambda t: (t.due_at or far, PRIORITY_ORDER.get(t.priority, 9), t.id))
-    return [t.as_dict(clock.now()) for t in found]
+    # The description lives in the task record's `details`, where people can also edit it.
+    details = dict(db.session.execute(db.select(Record.id, Record.fields).where(
+        Record.id.in_({t.record_id for t in found if t.record_id}))).all()) if found else {}
+    return [{**t.as_dict(clock.now()), "details": (details.get(t.record_id) or {}).get("details")} for t in found]
 
 
 def _task(task_id: int) -> HumanTask:

@@ -10,7 +10,7 @@ from tests.engine.flows import change, clock, create, drain, edge, node, only_ru
 def waiting(app, clock):
     workflow = publish(trigger("record_created", "deal"),
                        node("ask", "human_task", title="Approve {{ record.fields.name }}",
-                            outcomes=["approved", "rejected"], assignee={"user": "eddie"}),
+                            description="Check the terms of {{ record.fields.name }}", outcomes=["approved", "rejected"], assignee={"user": "eddie"}),
                        node("yes", "update_record", add_tags=["approved"]),
                        edges=[edge("start", "ask"), edge("ask", "yes", "approved")])
     create("deal", fields={"name": "Acme <b>"})
@@ -22,6 +22,7 @@ def test_inbox_complete_and_refusals(api, waiting, clock):
     workflow, task = waiting
     inbox = api.get("/api/tasks?assignee=me", as_="editor").get_json()
     assert [t["title"] for t in inbox] == ["Approve Acme <b>"] and inbox[0]["outcomes"] == ["approved", "rejected"]
+    assert inbox[0]["details"] == "Check the terms of Acme <b>"
     assert api.get("/api/tasks", as_="viewer").get_json() == []
     assert api.post(f"/api/tasks/{task.id}/complete", as_="viewer", json={"outcome": "approved"}).status_code == 403
     bad = api.post(f"/api/tasks/{task.id}/complete", as_="editor", json={"outcome": "maybe"})
@@ -45,6 +46,7 @@ def test_inbox_page_buttons_complete_the_task(client, auth, waiting, clock):
     auth.login("eddie")
     page = client.get("/tasks").get_data(as_text=True)
     assert "Approve Acme &lt;b&gt;" in page and ">approved</button>" in page and ">rejected</button>" in page
+    assert '<p class="task-details">Check the terms of Acme &lt;b&gt;</p>' in page
     answer = client.post(f"/tasks/{task.id}/complete", data={"outcome": "approved", "csrf_token": auth.csrf_token("/tasks")},
                          follow_redirects=True)
     assert "Done: &#39;Approve Acme &lt;b&gt;&#39; — approved." in answer.get_data(as_text=True)

@@ -25,6 +25,7 @@ class TaskOut(ma.Schema):
     run_id = fields.Integer()
     node_id = fields.String()
     title = fields.String()
+    details = fields.String(allow_none=True, metadata={"description": "the description, from the task record"})
     assignee = fields.String(allow_none=True)
     role = fields.String(allow_none=True)
     claimed_by = fields.String(allow_none=True)
