@@ -34,7 +34,8 @@ class NodeType:
 
     `ports` is a fixed tuple, or a function of the node's config for types whose ports depend on it.
     `event` names the record event a trigger listens to (``created``, ``updated``, ``deleted``,
-    ``stage_changed``) or its other source (``time``, ``schedule``, ``webhook``, ``manual``).
+    ``stage_changed``) or its other source (``time``, ``schedule``, ``webhook``, ``manual``); `also_on`, the
+    further events that may start it (a record created in a stage has entered it too).
     """
 
     type: str
@@ -45,7 +46,13 @@ class NodeType:
     schema: type
     ports: tuple | Callable[[dict], list] = ("next",)
     event: str | None = None
+    also_on: tuple = ()
     fields: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    @property
+    def events(self) -> tuple:
+        """Every event that may start a workflow with this trigger (enrollment's index lists each)."""
+        return (self.event, *self.also_on) if self.event else ()
 
     @property
     def dynamic_ports(self) -> bool:
@@ -80,8 +87,8 @@ _DATE_FIELD = s.plain("Date field", "field", required=True, field_types=("date",
 _ACTION_PORTS = ("next", "error")
 
 
-def _trigger(type_, label, icon, help_, event, **fields_):
-    return type_, "trigger", label, icon, help_, fields_, ("next",), event
+def _trigger(type_, label, icon, help_, event, also_on=(), **fields_):
+    return type_, "trigger", label, icon, help_, fields_, ("next",), event, also_on
 
 
 def _wait(type_, label, icon, help_, **fields_):
@@ -101,7 +108,8 @@ _DECLARATIONS = [
              filter=_FILTER),
     _trigger("record_deleted", "Record deleted", "trash", "Starts when a record is deleted.", "deleted",
              object=_OBJECT, filter=_FILTER),
-    _trigger("stage_entered", "Stage entered", "flag", "Starts when a record moves into a stage, or is created in it.", "stage_changed",
+    _trigger("stage_entered", "Stage entered", "flag", "Starts when a record moves into a stage, or is created in it.",
+             "stage_changed", also_on=("created",),
              object=_OBJECT, pipeline=s.plain("Pipeline", "pipeline"),
              stage=s.plain("Stage", "stage", required=True), filter=_FILTER),
     _trigger("date_reached", "Date reached", "calendar", "Starts on a date stored in a record.", "time",
@@ -161,9 +169,9 @@ _DECLARATIONS = [
 ]
 
 
-def _build(type_, kind, label, icon, help_, fields_, ports, event) -> NodeType:
+def _build(type_, kind, label, icon, help_, fields_, ports, event, also_on=()) -> NodeType:
     schema = Schema.from_dict(fields_, name="".join(part.title() for part in f"{kind}_{type_}".split("_")))
-    return NodeType(type_, kind, label, icon, help_, schema, ports, event, fields_)
+    return NodeType(type_, kind, label, icon, help_, schema, ports, event, tuple(also_on), fields_)
 
 
 NODE_TYPES: dict[tuple[str, str], NodeType] = {(d[1], d[0]): _build(*d) for d in _DECLARATIONS}

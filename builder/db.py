@@ -26,6 +26,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Ids are INTEGER columns (32-bit on PostgreSQL); a larger number names nothing and must not reach the driver.
+MAX_ID = 2**31 - 1
 
 
 def run_sql(statement, params=None):
@@ -35,8 +37,6 @@ def run_sql(statement, params=None):
     handling (and its autoflush: flush ORM objects first if a statement depends on them).
     """
     return db.session.connection().execute(statement, params)
-# Ids are INTEGER columns (32-bit on PostgreSQL); a larger number names nothing and must not reach the driver.
-MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator):

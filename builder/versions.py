@@ -48,10 +48,7 @@ def index_trigger(workflow: Workflow, version: WorkflowVersion | None) -> None:
     if trigger is None:
         return
     config = trigger.get("config") or {}
-    events = [get_type(trigger["type"]).event]
-    if trigger["type"] == "stage_entered":
-        events.append("created")  # a record created in the stage has entered it too (as HubSpot enrolls it)
-    for event in events:
+    for event in get_type(trigger["type"]).events:
         db.session.add(TriggerIndex(workflow_id=workflow.id, version_id=version.id, trigger_type=trigger["type"],
                                     object=config.get("object"), event=event))
 

@@ -101,7 +101,8 @@ def deliver(message_id: str, clock=SYSTEM_CLOCK) -> bool:
         _record_failure(message_id, fields, lease, exc, clock)
     except Exception as exc:  # noqa: BLE001 - a transport bug must fail the message, not kill the sender
         log.exception("delivering message %s", message_id)
-        _record_failure(message_id, fields, lease, DeliveryError(f"internal error: {internal_error(exc)}", retryable=False), clock)
+        error = DeliveryError(f"internal error: {internal_error(exc)}", retryable=False)
+        _record_failure(message_id, fields, lease, error, clock)
     else:
         _settle(message_id, fields["run_id"], lease, status="sent", result=result, sent_at=clock.now(),
                 error=None, transport=fields["channel"])

@@ -206,13 +206,12 @@ def update(record, data: dict, cause: Cause) -> dict:
     run_sql(_WRITE, {"record_id": record.id, **values})
     if isinstance(record, Record):
         db.session.expire(record)  # the ORM object reloads what the statement wrote
-        snap = snapshot(record)
     else:
         for name, value in values.items():
             setattr(record, name, value)
         if "owner" in new:
             record.owner = new["owner"]
-        snap = snapshot(record)
+    snap = snapshot(record)
     events = [_event(record.id, kind.name, "updated", changes, snap, cause)]
     if "stage" in changes or "pipeline" in changes:
         stage_change = {k: changes[k] for k in ("pipeline", "stage") if k in changes}

@@ -11,8 +11,8 @@ WORK_LIMIT = 12_000_000
 
 
 class Budget:
-    def __init__(self, units: int = WORK_LIMIT):
-        self.left = units
+    def __init__(self):
+        self.left = WORK_LIMIT
 
     def spend(self, units: int) -> None:
         self.left -= units

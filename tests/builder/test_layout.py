@@ -134,7 +134,6 @@ def test_a_tangled_graph_still_gets_the_same_layout_without_overlaps_once_the_wo
     from builder.layout import budget
 
     monkeypatch.setattr(budget, "WORK_LIMIT", 20_000)
-    monkeypatch.setattr(budget.Budget.__init__, "__defaults__", (20_000,))
     doc = tangled_graph(60, 3)
     laid = arrange(doc)
     places = list(positions(laid).values())
