@@ -221,7 +221,7 @@ def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
             return Fail("the message of this step no longer exists")
         if message.status == "sent":
             return Advance(output={"message_id": token["message_id"], **(message.result or {})})
-        if message.status == "failed":
+        if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
         return None
     if "until" in token and datetime.fromisoformat(token["until"]) <= now:
