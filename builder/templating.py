@@ -18,6 +18,7 @@ dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages
 >>> render("Hi {{ record.owner.name }}!", {"record": {"owner": None}})
 'Hi !'
 """
+import contextlib
 import datetime
 import decimal
 import functools
@@ -44,6 +45,8 @@ _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)  # the
 # Characters no text column (PostgreSQL refuses NUL, SQLite's UTF-8 refuses lone surrogates) or transport takes.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _deadline: ContextVar[float | None] = ContextVar("template_deadline", default=None)
+# A deadline shared by every render inside `deadline()` (the engine's advance), on top of each render's own.
+_shared_deadline: ContextVar[float] = ContextVar("template_shared_deadline", default=float("inf"))
 
 
 class TemplateError(WorkflowError):
@@ -263,7 +266,7 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     problem = template_problem(text)
     if problem is not None:
         raise TemplateError(f"The template {problem}.")
-    token = _deadline.set(time.monotonic() + timeout_s)
+    token = _deadline.set(min(time.monotonic() + timeout_s, _shared_deadline.get()))
     chunks, size = [], 0
     try:
         for chunk in _compile(text, html).generate(context):
@@ -285,6 +288,16 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     finally:
         _deadline.reset(token)
     return storable("".join(str(chunk) for chunk in chunks))
+
+
+@contextlib.contextmanager
+def deadline(at: float):
+    """Renders inside the block also stop at `at` (a time.monotonic() value), whatever their own limit."""
+    token = _shared_deadline.set(min(at, _shared_deadline.get()))
+    try:
+        yield
+    finally:
+        _shared_deadline.reset(token)
 
 
 def storable(text: str) -> str:
