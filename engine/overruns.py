@@ -5,9 +5,9 @@ workflow with heavy templates would hold up every other run and every write. Eac
 ``ADVANCE_CPU_SECONDS`` of its thread's CPU time: past that, it stops at the next step boundary and the run
 parks (``running``, its tokens still ready) to go on ``OVERRUN_PAUSE_SECONDS`` later, after others had their
 turn. The templates of one step share one render time limit (2 s), however many fields it has, so no advance
-holds its transaction much longer than its budget plus that. Each overrun is counted on
-the workflow; at ``WORKFLOW_MAX_OVERRUNS`` the workflow is paused (no new runs; runs in flight go on, within
-the budget) and its owner and the admins are told. Activating or publishing it again starts the count afresh.
+holds its transaction much longer than its budget plus that. Each overrun is counted on the workflow; at
+``WORKFLOW_MAX_OVERRUNS`` the workflow is paused (no new runs; runs in flight go on, within the budget) and its
+owner and the admins are told. Activating or publishing it again starts the count afresh.
 """
 import threading
 import time
@@ -25,9 +25,9 @@ from engine.models import Notification, User
 
 DEFAULTS = {"ADVANCE_CPU_SECONDS": 1.0, "OVERRUN_PAUSE_SECONDS": 1.0, "WORKFLOW_MAX_OVERRUNS": 20}
 RENDER_SECONDS = 2.0  # as one render's own limit (builder.templating.render)
-_COUNT = update(Workflow.__table__).where(Workflow.__table__.c.id == bindparam("workflow_id")) \
-    .values(overruns=Workflow.__table__.c.overruns + 1).returning(Workflow.__table__.c.overruns,
-                                                                  Workflow.__table__.c.status)
+WORKFLOWS = Workflow.__table__
+_COUNT = update(WORKFLOWS).where(WORKFLOWS.c.id == bindparam("workflow_id")) \
+    .values(overruns=WORKFLOWS.c.overruns + 1).returning(WORKFLOWS.c.overruns, WORKFLOWS.c.status)
 # After committing an advance that overran, a worker thread waits this long before its next transaction: SQLite
 # writers waiting for the lock poll it every 100 ms at most, and back-to-back heavy advances would starve them.
 GIVE_WAY_SECONDS = 0.2

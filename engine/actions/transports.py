@@ -107,7 +107,8 @@ def send_email(smtp_url, *, message_id, sender, to, cc=None, subject, body, html
                                 f"({exc}); it may have delivered it, so it is not sent again",
                                 retryable=False, unknown=True) from exc
         if isinstance(exc, TimeoutError) or (client is not None and client.watchdog.fired):
-            raise DeliveryError(f"the SMTP server {url.hostname}:{port} did not answer in time", retryable=True) from exc
+            raise DeliveryError(f"the SMTP server {url.hostname}:{port} did not answer in time",
+                                retryable=True) from exc
         raise DeliveryError(f"cannot reach the SMTP server {url.hostname}:{port}: {exc}", retryable=True) from exc
     finally:
         if client is not None:
