@@ -8,12 +8,15 @@ run completes while the heavy runs are still going, and record writes through th
 """
 import threading
 import time
+from datetime import timedelta
 
+from builder import versions
 from builder.db import db
 from builder.models import Workflow
 from engine import worker
 from engine.models import Notification, Record, Run, Step
-from tests.engine.flows import create, node, publish, runs_of, trigger
+from tests.engine.flows import clock  # noqa: F401 (a fixture)
+from tests.engine.flows import create, drain, node, notifications_for, only_run, publish, runs_of, trigger
 
 HEAVY = "{% for i in range(100000) %}{% set x = i * 2 %}{% endfor %}step {{ record.id }}"
 STEPS = 10
@@ -82,3 +85,37 @@ def test_heavy_templates_neither_starve_other_runs_nor_fail_writes(app, api):
     told = db.session.scalars(db.select(Notification).where(Notification.message.contains("was paused"))).all()
     assert {note.user_id for note in told} >= {hog.owner_id}
     assert len(db.session.scalars(db.select(Run).where(Run.workflow_id == hog.id)).all()) == HOGS
+
+
+def test_an_advance_past_its_budget_parks_at_a_step_boundary_and_a_workflow_that_keeps_overrunning_is_paused(
+        app, clock):
+    """On the fake clock, with a budget any step exceeds: one step per advance, the rest later; the third
+    overrun pauses the workflow (its runs in flight still finish), the owner and the admins are told, and a
+    record created after that starts nothing. Activating it again starts a fresh count."""
+    app.config.update(ADVANCE_CPU_SECONDS=0, OVERRUN_PAUSE_SECONDS=5, WORKFLOW_MAX_OVERRUNS=3)
+    steps = [node(f"t{i}", "update_record", add_tags=[f"t{i}"]) for i in range(3)]
+    workflow = publish(trigger(), *steps, chain=True)
+    first = create(fields={"name": "first"})
+    worker.engine_pass(clock)
+    run = only_run(workflow)
+    assert run.status == "running" and run.tokens == [{"node": "t0", "state": "ready"}]
+    assert run.wake_at == clock.now() + timedelta(seconds=5) and db.session.get(Record, first.id).tags == []
+    worker.timers_pass(clock)  # not due yet
+    assert only_run(workflow).tokens == [{"node": "t0", "state": "ready"}]
+    for expected in (["t0"], ["t0", "t1"]):
+        clock.advance(5)
+        worker.timers_pass(clock)
+        db.session.expire_all()
+        assert db.session.get(Record, first.id).tags == expected
+    assert db.session.get(Workflow, workflow.id).status == "paused"
+    assert [n.message.startswith("Workflow 'Test workflow' was paused") for n in notifications_for("eddie")] \
+        == [True] and len(notifications_for("ada")) == 1
+    clock.advance(5)
+    drain(clock)
+    assert only_run(workflow).status == "completed" and db.session.get(Record, first.id).tags == ["t0", "t1", "t2"]
+    create(fields={"name": "second"})
+    drain(clock)
+    assert len(runs_of(workflow)) == 1
+    versions.set_status(db.session.get(Workflow, workflow.id), "active")
+    db.session.commit()
+    assert db.session.get(Workflow, workflow.id).overruns == 0
