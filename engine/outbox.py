@@ -146,6 +146,7 @@ def _mark_sending(message_id: str, lease, clock):
                                     .values(status="sending", lease_until=longer)
                                     .execution_options(synchronize_session=False))
         if marked.rowcount != 1:
+            db.session.rollback()
             raise AttemptAbandoned(f"the lease of message {message_id} ran out before its data was sent")
         db.session.commit()
     except OperationalError as exc:
