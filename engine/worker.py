@@ -64,8 +64,8 @@ def _advance_group(ids: list, clock) -> int:
     """One commit for several advances: each stays whole (its own claim, steps and effects), and a crash
     before the commit leaves them all to be taken again. A group is committed early once it has taken
     GROUP_SECONDS, so it never holds its transaction (SQLite's write lock) for long, and gives way after an
-    advance that overran its budget (engine.overruns). Any error undoes the
-    group in hand, whose runs are then taken one at a time, so that one broken run never holds up the others."""
+    advance that overran its budget (engine.overruns). Any error undoes the group in hand, whose runs are then
+    taken one at a time, so that one broken run never holds up the others."""
     done = 0
     while len(ids) > 1:
         started, taken, moved = time.monotonic(), 0, 0
