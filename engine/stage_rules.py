@@ -14,10 +14,14 @@ from builder.models import Workflow
 from builder.validate import problems as find_problems
 from engine.models import ObjectType, Run
 from engine.pipelines import pipeline_details
-from engine.records import RecordInvalid, UnknownObject, object_type
+from engine.records import RecordInvalid, object_type
 
 TRIGGER = "stage_entered"
 MODES = ("copy", "move")
+
+
+class UnknownPipeline(LookupError):
+    pass
 
 
 class MoveRefused(RecordInvalid):
@@ -45,7 +49,7 @@ def board(object_name: str, pipeline: str) -> dict:
     kind = object_type(object_name)
     details = next((p for p in pipeline_details(kind) if p["name"] == pipeline and not p["archived"]), None)
     if details is None:
-        raise UnknownObject(f"{object_name}/{pipeline}")
+        raise UnknownPipeline(f"{kind.label} has no live pipeline '{pipeline}'.")
     columns = {s["name"]: {"stage": s["name"], "label": s["label"], "cards": []}
                for s in details["stages"] if not s["archived"]}
     since = utcnow() - timedelta(days=7)

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import fields as mf, validate
 
 from builder.db import db
@@ -56,7 +56,10 @@ class Board(MethodView):
     @blp.response(200, BoardOut)
     def get(self, object_name, pipeline):
         """One column per live stage of the pipeline, each with the workflows that start when it is entered."""
-        return stage_rules.board(object_name, pipeline)
+        try:
+            return stage_rules.board(object_name, pipeline)
+        except stage_rules.UnknownPipeline as missing:
+            abort(404, message=str(missing), details={"pipeline": "unknown pipeline"})
 
 
 def _transfer_view(mode: str):
