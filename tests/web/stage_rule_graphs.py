@@ -5,7 +5,10 @@ from tests.builder.factories import chain, node
 def stage_rule(object_name="deal", pipeline="sales", stage="qualified", tag_step=True, **update):
     """Entering the stage tags the record; `update` adds fields for the update step (e.g. a field name)."""
     step = node("tag", "update_record", label="Tag it", fields=update or {}, add_tags=["hot"] if tag_step else [])
-    return chain(node("start", "stage_entered", object=object_name, pipeline=pipeline, stage=stage), step)
+    graph = chain(node("start", "stage_entered", object=object_name, pipeline=pipeline, stage=stage), step)
+    for index, placed in enumerate(graph["nodes"]):
+        placed["position"] = {"x": 0, "y": 160 * index}
+    return graph
 
 
 def make_rule(api, name, publish=True, **kwargs) -> dict:
