@@ -128,6 +128,16 @@ def update_pipeline(object_name: str, pipeline: str, label: str | None = None, o
     return kind
 
 
+def move_stage(object_name: str, pipeline: str, stage: str, step: int):
+    """Move a live stage `step` places later (negative: earlier), stopping at either end."""
+    order = _live_pipeline(_kind(object_name), pipeline)
+    if stage not in order:
+        raise RecordInvalid({"stage": f"no live stage '{stage}' in pipeline '{pipeline}'"}, "No such stage.")
+    at = order.index(stage)
+    order.insert(max(0, min(len(order) - 1, at + step)), order.pop(at))
+    return update_pipeline(object_name, pipeline, order=order)
+
+
 def add_stage(object_name: str, pipeline: str, label: str, name: str | None = None, position: int | None = None):
     kind = _kind(object_name)
     stages = _live_pipeline(kind, pipeline)
@@ -183,6 +193,18 @@ def archive_pipeline(object_name: str, pipeline: str):
     meta = _meta(kind, pipeline)
     meta[pipeline].update(archived=True, archived_stages=[*stages, *meta[pipeline]["archived_stages"]])
     _save(kind, {p: s for p, s in kind.pipelines.items() if p != pipeline}, meta)
+    return kind
+
+
+def restore_pipeline(object_name: str, pipeline: str):
+    """Bring an archived pipeline back with all its stages live."""
+    kind = _kind(object_name)
+    meta = _meta(kind, pipeline)
+    if not meta[pipeline]["archived"] or pipeline in kind.pipelines:
+        raise RecordInvalid({"pipeline": f"no archived pipeline '{pipeline}'"}, "No such pipeline.")
+    stages = meta[pipeline]["archived_stages"]
+    meta[pipeline].update(archived=False, archived_stages=[])
+    _save(kind, {**kind.pipelines, pipeline: stages}, meta)
     return kind
 
 

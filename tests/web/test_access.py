@@ -39,6 +39,7 @@ LEAST_ROLE = {
     "POST /api/objects/<object_name>/pipelines": "admin",
     "PATCH /api/objects/<object_name>/pipelines/<pipeline>": "admin",
     "POST /api/objects/<object_name>/pipelines/<pipeline>/archive": "admin",
+    "POST /api/objects/<object_name>/pipelines/<pipeline>/restore": "admin",
     "POST /api/objects/<object_name>/pipelines/<pipeline>/stages": "admin",
     "PATCH /api/objects/<object_name>/pipelines/<pipeline>/stages/<stage>": "admin",
     "POST /api/objects/<object_name>/pipelines/<pipeline>/stages/<stage>/archive": "admin",

@@ -100,6 +100,9 @@ def test_archive_a_pipeline_only_when_nothing_uses_it(api, make_record):
     archived = api.post(f"{BASE}/renewals/archive")
     assert archived.status_code == 200 and "renewals" not in archived.get_json()["pipelines"]
     assert details(api)["renewals"]["archived"] is True
+    assert api.post("/api/records/deal", as_="editor", json={"fields": {"name": "R"}, "pipeline": "renewals"}).status_code == 422
+    restored = api.post(f"{BASE}/renewals/restore")
+    assert restored.status_code == 200 and restored.get_json()["pipelines"]["renewals"] == ["due", "renewed"]
 
 
 def test_the_endpoints_are_in_openapi(api):

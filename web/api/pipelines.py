@@ -87,6 +87,16 @@ class PipelineArchive(MethodView):
         return _done(pipelines.archive_pipeline(object_name, pipeline))
 
 
+@blp.route("/<pipeline>/restore")
+class PipelineRestore(MethodView):
+    @requires("admin")
+    @blp.response(200, ObjectTypeOut)
+    def post(self, object_name, pipeline):
+        """Bring an archived pipeline back with all its stages live."""
+        object_type(object_name)
+        return _done(pipelines.restore_pipeline(object_name, pipeline))
+
+
 @blp.route("/<pipeline>/stages")
 class Stages(MethodView):
     @requires("admin")

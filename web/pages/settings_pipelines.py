@@ -8,16 +8,6 @@ from web.pages import bp
 from web.pages.settings import admin_only
 
 
-def _move(object_name, pipeline, stage, step):
-    kind = pipelines.object_type(object_name)
-    order = list((kind.pipelines or {}).get(pipeline) or [])
-    if stage in order:
-        at = order.index(stage)
-        to = max(0, min(len(order) - 1, at + step))
-        order.insert(to, order.pop(at))
-    return pipelines.update_pipeline(object_name, pipeline, order=order)
-
-
 ACTIONS = {
     "add_pipeline": lambda o, p, s, f: pipelines.add_pipeline(
         o, f.get("label", ""), [x.strip() for x in f.get("stages", "").split(",") if x.strip()]),
@@ -25,8 +15,9 @@ ACTIONS = {
     "archive_pipeline": lambda o, p, s, f: pipelines.archive_pipeline(o, p),
     "add_stage": lambda o, p, s, f: pipelines.add_stage(o, p, f.get("label", "")),
     "rename_stage": lambda o, p, s, f: pipelines.rename_stage(o, p, s, f.get("label", "")),
-    "move_up": lambda o, p, s, f: _move(o, p, s, -1),
-    "move_down": lambda o, p, s, f: _move(o, p, s, 1),
+    "restore_pipeline": lambda o, p, s, f: pipelines.restore_pipeline(o, p),
+    "move_up": lambda o, p, s, f: pipelines.move_stage(o, p, s, -1),
+    "move_down": lambda o, p, s, f: pipelines.move_stage(o, p, s, 1),
     "archive_stage": lambda o, p, s, f: pipelines.archive_stage(o, p, s),
     "restore_stage": lambda o, p, s, f: pipelines.restore_stage(o, p, s),
 }

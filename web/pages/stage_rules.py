@@ -52,7 +52,7 @@ def _transfer(object_name: str, pipeline: str) -> list:
         target = (object_name, pipeline, request.args.get("copy_stage", ""))
     else:
         ids, mode = form.getlist("workflow_ids", type=int), form.get("mode", "")
-        target = tuple((form.get("target") or "||").split("|", 2))
+        target = tuple(((form.get("target") or "") + "||").split("|")[:3])
     try:
         result = stage_rules.transfer(ids, *target, mode, current_user)
         db.session.commit()
