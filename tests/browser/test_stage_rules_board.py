@@ -5,6 +5,7 @@ import pytest
 from builder.db import db
 from builder.models import Workflow
 from tests.browser.editor_steps import open_editor
+from tests.browser.test_stored_xss import IMG, assert_nothing_ran
 from tests.web.stage_rule_graphs import make_rule
 
 pytestmark = pytest.mark.browser
@@ -76,3 +77,15 @@ def test_the_editor_offers_the_chosen_pipelines_stages(page, sign_in, api):
     page.get_by_label("Pipeline").select_option("partners")
     stage = page.get_by_label("Stage", exact=True)
     assert stage.locator("option").all_inner_texts() == ["—", "intro", "signed"]
+
+
+def test_stage_labels_are_shown_as_text(page, sign_in, api):
+    assert api.post("/api/objects/deal/pipelines/sales/stages", json={"label": IMG, "name": "odd"}).status_code == 201
+    sign_in("ada")
+    page.goto("/pipelines/deal/sales/rules")
+    assert column(page, "odd").get_by_role("heading").inner_text().startswith(IMG)
+    page.goto("/records/deal/new")
+    page.get_by_label("Stage").select_option(IMG)
+    page.goto("/settings#pipelines")
+    assert page.get_by_label("Label of stage odd in Deal · sales").input_value() == IMG
+    assert_nothing_ran(page)
