@@ -51,7 +51,8 @@ def test_move_re_targets_and_re_publishes_an_active_rule_to_another_pipeline(api
     published = api.get(f"/api/workflows/{rule['id']}/versions/2", as_="viewer").get_json()
     assert published["graph"]["nodes"][0]["config"] == {**published["graph"]["nodes"][0]["config"],
                                                          "object": "deal", "pipeline": "partners", "stage": "signed"}
-    assert board(api)["qualified"] == [] and [c["id"] for c in board(api, pipeline="partners")["signed"]] == [rule["id"]]
+    assert board(api)["qualified"] == []
+    assert [c["id"] for c in board(api, pipeline="partners")["signed"]] == [rule["id"]]
 
 
 def test_a_move_that_would_break_a_rule_is_refused_with_its_problems_and_changes_nothing(api):
@@ -89,7 +90,8 @@ def test_a_workflow_that_is_not_a_stage_rule_is_refused(api):
         {"id": "m", "kind": "trigger", "type": "manual", "config": {"object": "deal"}}], "edges": []}}).get_json()
     answer = api.post("/api/workflows/copy-to-stage", as_="editor", json={
         "workflow_ids": [other["id"]], "object": "deal", "pipeline": "sales", "stage": "won"})
-    assert answer.status_code == 422 and "does not start when a stage" in answer.get_json()["error"]["details"]["workflow_ids"]
+    assert answer.status_code == 422
+    assert "does not start when a stage" in answer.get_json()["error"]["details"]["workflow_ids"]
 
 
 @pytest.mark.parametrize("role, status", [(None, 401), ("viewer", 403)])
