@@ -1,6 +1,7 @@
 """Pipelines and stages per object type: admins add, rename, reorder and archive them; what is in use stays."""
 import pytest
 
+from tests.builder.factories import chain, node
 from tests.web.stage_rule_graphs import make_rule
 
 BASE = "/api/objects/deal/pipelines"
@@ -111,3 +112,13 @@ def test_the_endpoints_are_in_openapi(api):
     paths = api.get("/api/openapi.json", as_=None).get_json()["paths"]
     assert "/api/objects/{object_name}/pipelines/{pipeline}/stages/{stage}/archive" in paths
     assert "/api/workflows/move-to-stage" in paths and "/api/pipelines/{object_name}/{pipeline}/rules" in paths
+
+
+def test_a_stage_named_by_an_active_workflows_condition_is_not_archived(api):
+    graph = chain(node("start", "record_updated", object="deal"),
+                  node("won", "condition", match="all", rules=[{"field": "stage", "op": "eq", "value": "won"}]))
+    made = api.post("/api/workflows", as_="editor", json={"name": "Won check", "graph": graph}).get_json()
+    assert api.post(f"/api/workflows/{made['id']}/publish", as_="editor").status_code == 200
+    refused = api.post(f"{BASE}/sales/stages/won/archive")
+    assert refused.status_code == 409 and "'Won check'" in refused.get_json()["error"]["message"]
+    assert api.post(f"{BASE}/sales/stages/lost/archive").status_code == 200
