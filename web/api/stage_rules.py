@@ -14,7 +14,7 @@ blp = Blueprint("stage_rules", __name__, url_prefix="/api",
                 description="Stage rules: the workflows that run when a record enters each stage")
 
 
-class Card(ma.Schema):
+class StageRuleCard(ma.Schema):
     id = mf.Integer()
     name = mf.String()
     status = mf.String()
@@ -22,28 +22,28 @@ class Card(ma.Schema):
     runs_7d = mf.Integer(metadata={"description": "runs started in the last 7 days"})
 
 
-class Column(ma.Schema):
+class StageColumn(ma.Schema):
     stage = mf.String()
     label = mf.String()
-    cards = mf.List(mf.Nested(Card))
+    cards = mf.List(mf.Nested(StageRuleCard))
 
 
-class BoardOut(ma.Schema):
+class StageBoardOut(ma.Schema):
     object = mf.String()
     object_label = mf.String()
     pipeline = mf.String()
     label = mf.String()
-    columns = mf.List(mf.Nested(Column))
+    columns = mf.List(mf.Nested(StageColumn))
 
 
-class TransferIn(ma.Schema):
+class StageTransferIn(ma.Schema):
     workflow_ids = mf.List(mf.Integer(), required=True, validate=validate.Length(min=1, max=200))
     object = mf.String(required=True)
     pipeline = mf.String(required=True)
     stage = mf.String(required=True)
 
 
-class TransferOut(ma.Schema):
+class StageTransferOut(ma.Schema):
     workflows = mf.List(mf.Nested(WorkflowOut), metadata={"description": "the copies, or the moved workflows"})
     problems = mf.List(mf.Dict(), metadata={
         "description": "problems of the re-targeted drafts ({workflow_id, workflow, severity, node_id, field, "
@@ -53,7 +53,7 @@ class TransferOut(ma.Schema):
 @blp.route("/pipelines/<object_name>/<pipeline>/rules")
 class Board(MethodView):
     @requires("viewer")
-    @blp.response(200, BoardOut)
+    @blp.response(200, StageBoardOut)
     def get(self, object_name, pipeline):
         """One column per live stage of the pipeline, each with the workflows that start when it is entered."""
         try:
@@ -64,8 +64,8 @@ class Board(MethodView):
 
 def _transfer_view(mode: str):
     @requires("editor")
-    @blp.arguments(TransferIn)
-    @blp.response(200, TransferOut)
+    @blp.arguments(StageTransferIn)
+    @blp.response(200, StageTransferOut)
     @blp.alt_response(422, description="A bad target or workflow id (named), or the list of problems that "
                                        "would break a published rule at the target; nothing changed")
     def post(self, data):
