@@ -1,7 +1,7 @@
 """workflows.overruns: advances over their CPU budget, counted to pause a workflow that keeps overrunning
 
 Revision ID: b7d1e4c2a9f3
-Revises: 16c8bfdfb076
+Revises: b7e1c2d3f4a5
 Create Date: 2026-12-04 15:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d1e4c2a9f3'
-down_revision = '16c8bfdfb076'
+down_revision = 'b7e1c2d3f4a5'
 branch_labels = None
 depends_on = None
 
