@@ -6,6 +6,9 @@ from builder.db import UTCDateTime, db, utcnow
 
 LIVE = ("running", "waiting")
 FINISHED = ("completed", "failed", "cancelled")
+# `sending`: an email whose data is going out; `unknown`: it may or may not have been delivered, and is not
+# sent again (engine/outbox.py).
+MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "unknown")
 
 
 class Run(db.Model):

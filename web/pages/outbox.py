@@ -4,10 +4,10 @@ from flask_login import login_required
 
 from builder.db import db
 from engine.models import Message
+from engine.models.runs import MESSAGE_STATUSES as STATUSES
 from web.pages import bp
 
 CHANNELS = ("email", "sms", "whatsapp", "webhook")
-STATUSES = ("queued", "sent", "failed")
 PAGE_SIZE = 100
 
 
