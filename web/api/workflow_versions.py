@@ -6,6 +6,7 @@ from flask_login import current_user
 from marshmallow import fields
 
 from builder import versions
+from builder.credentials import keep_masked, mask_graph
 from builder.db import db, utcnow
 from builder.graph import read_graph
 from builder.layout import arrange
@@ -32,12 +33,18 @@ def get_version(workflow: Workflow, number: int):
     return version
 
 
+def dump_version(version) -> dict:
+    data = {name: getattr(version, name) for name in ("number", "name", "timezone", "published_at", "published_by",
+                                                       "settings")}
+    return {**data, "graph": mask_graph(version.graph)}
+
+
 @blp.route("/<int:workflow_id>/versions")
 class Versions(MethodView):
     @requires("viewer")
     @blp.response(200, VersionOut(many=True))
     def get(self, workflow_id):
-        return list(reversed(get_workflow(workflow_id).versions))
+        return [dump_version(v) for v in reversed(get_workflow(workflow_id).versions)]
 
 
 @blp.route("/<int:workflow_id>/versions/<int:number>")
@@ -45,7 +52,7 @@ class VersionOne(MethodView):
     @requires("viewer")
     @blp.response(200, VersionOut)
     def get(self, workflow_id, number):
-        return get_version(get_workflow(workflow_id), number)
+        return dump_version(get_version(get_workflow(workflow_id), number))
 
 
 @blp.route("/<int:workflow_id>/versions/<int:number>/restore")
@@ -68,7 +75,7 @@ class Layout(MethodView):
     def post(self, data, workflow_id):
         """Auto-arrange: the graph with new positions; `{"save": true}` also stores it in the draft."""
         workflow = get_workflow(workflow_id)
-        graph = arrange(read_graph(data["graph"]) if "graph" in data else workflow.graph)
+        graph = arrange(read_graph(keep_masked(data["graph"], workflow.graph)) if "graph" in data else workflow.graph)
         if data["save"]:
             if not current_user.has_role("editor"):
                 abort(403, description="Saving a layout needs the 'editor' role.")
@@ -76,7 +83,7 @@ class Layout(MethodView):
             workflow.revision += 1
             workflow.updated_at = utcnow()
             db.session.commit()
-        return {"graph": graph}
+        return {"graph": mask_graph(graph)}
 
 
 @blp.route("/<int:workflow_id>/export")
@@ -86,7 +93,7 @@ class Export(MethodView):
     def get(self, workflow_id):
         workflow = get_workflow(workflow_id)
         return {"format": EXPORT_FORMAT, "name": workflow.name, "description": workflow.description,
-                "timezone": workflow.timezone, "settings": workflow.settings, "graph": workflow.graph}
+                "timezone": workflow.timezone, "settings": workflow.settings, "graph": mask_graph(workflow.graph)}
 
 
 @blp.route("/import")
