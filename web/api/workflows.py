@@ -75,6 +75,8 @@ class LayoutIn(ma.Schema):
 
 class LayoutOut(ma.Schema):
     graph = fields.Dict()
+    complete = fields.Boolean(metadata={"description": "false when the time limit cut the arrangement short: "
+                                                      "the graph holds the best layout so far, or a grid"})
 
 
 class ExportDoc(ma.Schema):
