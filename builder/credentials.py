@@ -96,7 +96,13 @@ def keep_masked(graph, stored):
 
 def _restore(sent, stored, depth=0):
     if isinstance(sent, str) and isinstance(stored, str):
-        return stored if MASK in sent and sent == mask_text(stored) else sent
+        if MASK not in sent or sent == stored:
+            return sent
+        if sent == mask_text(stored):
+            return stored
+        # The URL was edited around its masked password: the password stays (when there was exactly one).
+        passwords = {m["password"] for m in _URL_PASSWORD.finditer(stored) if mask_text(m[0]) != m[0]}
+        return sent.replace(f":{MASK}@", f":{passwords.pop()}@") if len(passwords) == 1 else sent
     if depth < _MAX_DEPTH and isinstance(sent, dict) and isinstance(stored, dict):
         return {key: _restore_headers(item, stored[key]) if key == "headers"
                 else _restore(item, stored[key], depth + 1) if key in stored else item
