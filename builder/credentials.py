@@ -18,14 +18,17 @@ SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # The one documented way to use a secret: the whole `{{ }}` is the reference, nothing else in it.
 SECRET_REF = re.compile(r"\{\{-?\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
 # Any mention of `secrets` inside template markup (to find uses outside the documented form and places).
-_SECRETS_USE = re.compile(r"\{[{%][^}]*\bsecrets\b")
+_SECRETS_USE = re.compile(r"\{[{%][^}]*(?<![\w.])secrets\b")
 # scheme://user:password@ — the password is a reference, or literal text without spaces, slashes or '@'.
 _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/@:]*:)"
                            r"(?P<password>\{\{\s*secrets\.\w+\s*\}\}|[^\s/@]+)@")
 # Headers that never carry a credential: shown as written.
 _PLAIN_HEADERS = frozenset(("accept", "content-type"))
-# A header value made only of a secret reference, optionally after an auth scheme word ("Bearer ").
-_REFERENCE_ONLY = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9\-]*\s+)?" + SECRET_REF.pattern + r"\s*")
+# A header value with no literal text that could be a credential: references to data (a secret included, or
+# `{{ record.id }}`, with plain filters) after at most an auth scheme word ("Bearer "). A constant in `{{ }}`
+# could be one, so it does not count.
+_SIMPLE_EXPRESSION = r"\{\{-?\s*[A-Za-z_][\w.]*(?:\s*\|\s*[A-Za-z_]\w*)*\s*-?\}\}"
+_REFERENCE_ONLY = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9\-]*\s+)?(?:" + _SIMPLE_EXPRESSION + r"\s*)+")
 # Where secret references are resolved (the webhook sender); anywhere else they would print nothing.
 SECRET_FIELDS = ("url", "headers", "body")
 _MAX_DEPTH = 20
@@ -46,7 +49,7 @@ def mask_text(text):
 
 
 def header_shown(name, value) -> bool:
-    """True when a header value holds no literal credential: a plain header, or only a secret reference."""
+    """True when a header value holds no literal credential: a plain header, or references only."""
     return str(name).lower() in _PLAIN_HEADERS or (isinstance(value, str) and bool(_REFERENCE_ONLY.fullmatch(value)))
 
 

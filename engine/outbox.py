@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import OperationalError
 
-from builder.credentials import MASK, header_shown
+from builder.credentials import MASK
 from builder.db import db
 from engine import vault
 from engine.actions.transports import DeliveryError, post_json, send_email
@@ -140,12 +140,11 @@ def _webhook_request(to: str, request: dict, hidden: list) -> tuple:
         return to, request.get("headers"), request.get("payload")
     try:
         sealed = json.loads(vault.unseal(request["sealed"]))
-        written = [value for name, value in sealed["headers"].items() if not header_shown(name, value)]
         (url, headers, payload), used = vault.resolve([sealed["url"], sealed["headers"], sealed["payload"]],
                                                       sealed["nonce"])
     except vault.SecretUnavailable as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
-    hidden += used + written
+    hidden += used + [headers[name] for name in sealed["literal_headers"]]
     try:
         password = urlsplit(url).password
     except ValueError:

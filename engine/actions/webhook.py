@@ -6,7 +6,7 @@ credentials (header values, URL passwords) masked. What the transport needs is s
 """
 import json
 
-from builder.credentials import mask_headers, mask_text
+from builder.credentials import header_shown, mask_headers, mask_text
 from engine import outbox, vault
 from engine.outcomes import Advance, Fail
 
@@ -36,7 +36,8 @@ def execute(node, ctx):
         return Fail(f"the body is not JSON ({exc}); use the tojson filter for inserted values", input=shown)
     if ctx.dry:
         return Advance(reason=f"would call {method} {shown_url}", input=shown)
-    sealed = vault.seal(json.dumps({"url": url, "headers": headers, "payload": payload, "nonce": nonce},
-                                   default=str))
+    literal = [str(name) for name, value in written.items() if not header_shown(name, value)]
+    sealed = vault.seal(json.dumps({"url": url, "headers": headers, "payload": payload, "nonce": nonce,
+                                    "literal_headers": literal}, default=str))
     return outbox.queue(ctx, node, "webhook", shown_url, subject=method, body=shown_body, shown=shown,
                         request={"method": method, "headers": shown["headers"], "sealed": sealed})
