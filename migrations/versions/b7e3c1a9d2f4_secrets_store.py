@@ -1,7 +1,7 @@
 """secrets store: named, encrypted credentials for webhooks
 
 Revision ID: b7e3c1a9d2f4
-Revises: 16c8bfdfb076
+Revises: b7e1c2d3f4a5
 Create Date: 2026-12-04 15:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import builder.db  # noqa: F401  (custom column types used below)
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c1a9d2f4'
-down_revision = '16c8bfdfb076'
+down_revision = 'b7e1c2d3f4a5'
 branch_labels = None
 depends_on = None
 
