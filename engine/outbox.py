@@ -9,16 +9,20 @@ delivered and SMTP cannot be asked, so it becomes `unknown` and is never sent ag
 Failures retry with exponential backoff; after the last attempt the message is `failed`, and the run,
 woken either way, moves the waiting token on `next` or takes the `error` path.
 """
+import json
 import logging
 import time
 import uuid
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import OperationalError
 
+from builder.credentials import MASK
 from builder.db import db
+from engine import vault
 from engine.actions.transports import DeliveryError, post_json, send_email
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Message, Run
@@ -116,20 +120,22 @@ def deliver(message_id: str, clock=SYSTEM_CLOCK) -> bool:
               "run_id": message.run_id}
     db.session.commit()  # no transaction stays open (nor SQLite lock held) while the network is slow
     held = {"lease": lease}  # the lease in hand: marking an email `sending` lengthens it
+    hidden = []  # credential values this delivery uses: kept out of its result and error
 
     def before_data():
         held["lease"] = _mark_sending(message_id, held["lease"], clock)
 
     try:
-        result = _transmit(message_id, fields, before_data)
+        result = _scrub(_transmit(message_id, fields, before_data, hidden), hidden)
     except AttemptAbandoned:
         log.warning("message %s: attempt abandoned before its data went out", message_id, exc_info=True)
         return True
     except DeliveryError as exc:
-        _record_failure(message_id, fields, held["lease"], exc, clock)
+        scrubbed = DeliveryError(_scrub(str(exc), hidden), exc.retryable, unknown=exc.unknown)
+        _record_failure(message_id, fields, held["lease"], scrubbed, clock)
     except Exception as exc:  # noqa: BLE001 - a transport bug must fail the message, not kill the sender
-        log.exception("delivering message %s", message_id)
-        error = DeliveryError(f"internal error: {internal_error(exc)}", retryable=False)
+        log.error("delivering message %s: %s", message_id, _scrub(internal_error(exc), hidden), exc_info=not hidden)
+        error = DeliveryError(f"internal error: {_scrub(internal_error(exc), hidden)}", retryable=False)
         _record_failure(message_id, fields, held["lease"], error, clock)
     else:
         _settle(message_id, fields["run_id"], held["lease"], status="sent", result=result, sent_at=clock.now(),
@@ -155,7 +161,7 @@ def _mark_sending(message_id: str, lease, clock):
     return longer
 
 
-def _transmit(message_id: str, m: dict, before_data) -> dict:
+def _transmit(message_id: str, m: dict, before_data, hidden: list) -> dict:
     if m["channel"] == "email":
         refused = send_email(setting("SMTP_URL"), message_id=message_id, sender=setting("SMTP_SENDER"),
                              to=m["to"], cc=m["cc"], subject=m["subject"] or "", body=m["body"] or "",
@@ -168,11 +174,43 @@ def _transmit(message_id: str, m: dict, before_data) -> dict:
                                  message_id=message_id, allow_private=True)
     else:
         request = m["request"] or {}
-        status, text = post_json(m["to"], request.get("payload"), message_id=message_id,
-                                 headers=request.get("headers"), method=request.get("method", "POST"),
+        url, headers, payload = _webhook_request(m["to"], request, hidden)
+        status, text = post_json(url, payload, message_id=message_id, headers=headers,
+                                 method=request.get("method", "POST"),
                                  allow_private=bool(setting("WEBHOOK_ALLOW_PRIVATE")),
                                  timeout=setting("WEBHOOK_TIMEOUT_SECONDS"))
     return {"status": status, "body": text[:MAX_RESULT_CHARS]}
+
+
+def _webhook_request(to: str, request: dict, hidden: list) -> tuple:
+    """The webhook's (url, headers, payload) with its credentials: opened from the seal, secrets resolved.
+    Every credential value goes into `hidden`. (Messages queued before sealing carry them in the open.)"""
+    if "sealed" not in request:
+        return to, request.get("headers"), request.get("payload")
+    try:
+        sealed = json.loads(vault.unseal(request["sealed"]))
+        (url, headers, payload), used = vault.resolve([sealed["url"], sealed["headers"], sealed["payload"]],
+                                                      sealed["nonce"])
+    except vault.SecretUnavailable as exc:
+        raise DeliveryError(str(exc), retryable=False) from exc
+    hidden += used + [headers[name] for name in sealed["literal_headers"]]
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None  # the transport reports the broken URL
+    if password:
+        hidden += [password, unquote(password)]
+    return url, headers, payload
+
+
+def _scrub(value, hidden: list):
+    """`value` (text, or a result's texts) with every credential in `hidden` replaced by a mask."""
+    if isinstance(value, dict):
+        return {key: _scrub(item, hidden) for key, item in value.items()}
+    if isinstance(value, str):
+        for secret in sorted({h for h in hidden if isinstance(h, str) and len(h) >= 4}, key=len, reverse=True):
+            value = value.replace(secret, MASK)
+    return value
 
 
 def _record_failure(message_id, fields, lease, error: DeliveryError, clock) -> None:

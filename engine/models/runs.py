@@ -2,6 +2,7 @@
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from builder.credentials import mask_data, mask_text
 from builder.db import UTCDateTime, db, utcnow
 
 LIVE = ("running", "waiting")
@@ -60,9 +61,10 @@ class Step(db.Model):
     finished_at = mapped_column(UTCDateTime, nullable=True)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "node_id": self.node_id, "status": self.status, "reason": self.reason,
-                "started_at": self.started_at, "finished_at": self.finished_at, "input": self.input,
-                "output": self.output, "error": self.error, "attempt": self.attempt}
+        # Masked again on the way out: steps written before credentials were masked on write still hold them.
+        return {"id": self.id, "node_id": self.node_id, "status": self.status, "reason": mask_text(self.reason),
+                "started_at": self.started_at, "finished_at": self.finished_at, "input": mask_data(self.input),
+                "output": mask_data(self.output), "error": mask_text(self.error), "attempt": self.attempt}
 
 
 class Message(db.Model):
@@ -83,7 +85,8 @@ class Message(db.Model):
     cc: Mapped[str | None] = mapped_column(String(2000))
     subject: Mapped[str | None] = mapped_column(String(1000))
     body: Mapped[str | None] = mapped_column(Text)
-    # Webhooks: {"method", "headers", "payload"}; the URL is `to`.
+    # Webhooks: {"method", "headers" (masked), "sealed": url, headers and payload as sent, encrypted (engine.vault)};
+    # `to` is the URL as readers see it. (Rows from before sealing: {"method", "headers", "payload"}, URL in `to`.)
     request: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     transport: Mapped[str | None] = mapped_column(String(10))
@@ -96,9 +99,11 @@ class Message(db.Model):
     sent_at = mapped_column(UTCDateTime, nullable=True)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "channel": self.channel, "to": self.to, "cc": self.cc, "subject": self.subject,
-                "body": self.body, "status": self.status, "run_id": self.run_id, "node_id": self.node_id,
-                "error": self.error, "attempts": self.attempts, "transport": self.transport,
+        """The message as readers see it (API and outbox page); `request` stays inside."""
+        return {"id": self.id, "channel": self.channel, "to": mask_text(self.to), "cc": self.cc,
+                "subject": self.subject, "body": mask_text(self.body), "status": self.status, "run_id": self.run_id,
+                "node_id": self.node_id, "error": mask_text(self.error), "attempts": self.attempts,
+                "transport": self.transport,
                 "created_at": self.created_at, "sent_at": self.sent_at}
 
 

@@ -20,6 +20,6 @@ def outbox():
         query = query.filter(Message.channel == channel)
     if status in STATUSES:
         query = query.filter(Message.status == status)
-    messages = db.session.execute(query.limit(PAGE_SIZE)).scalars().all()
+    messages = [m.as_dict() for m in db.session.execute(query.limit(PAGE_SIZE)).scalars()]
     return render_template("outbox.html", messages=messages, channels=CHANNELS, statuses=STATUSES,
                            channel=channel, status=status)
