@@ -101,9 +101,14 @@ def _enroll(event, listeners, clock) -> int | None:
             lifecycle.cancel(run, why, clock)
     if event.event == "deleted":
         trigger["record"] = event.snapshot
+    approval_task = (bool(listeners) and event.object == "task" and event.event != "deleted"
+                     and tasks.belongs_to_human_task(event.record_id))
     for workflow_id, version_id in listeners:
         spec = spec_of(version_id)
-        if not triggers.matches(spec.trigger, event, fields, now):
+        starts, why_not = triggers.check(spec.trigger, event, fields, now, approval_task=approval_task)
+        if why_not:
+            lifecycle.refuse(spec, why_not, record_id=event.record_id, event_id=event.id, kind="filtered")
+        if not starts:
             continue
         refused = lifecycle.refusal(spec, origin_workflow_id=event.origin_workflow_id, depth=event.depth,
                                     live_runs=live)
