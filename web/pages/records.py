@@ -1,14 +1,12 @@
 """Record list and detail pages, with a form to edit fields and move the stage."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from builder.db import db
 from engine import records
-from builder.models import WorkflowVersion
-from builder.preview import preview_svg
-from engine.models import ObjectType, Record, Run, User
+from engine.models import ObjectType, Record, User
 from web.pages import bp
+from web.pages.record_panels import record_panels
 
 PAGE_SIZE = 50
 
@@ -86,18 +84,4 @@ def record_detail(object_name, record_id):
             record = db.session.get(Record, record_id)
     users = db.session.execute(db.select(User).order_by(User.username)).scalars().all()
     return render_template("records/detail.html", kind=kind, record=record, users=users, errors=errors,
-                           automation=automation_of(record.id))
-
-
-def automation_of(record_id: int) -> list[dict]:
-    """Every run on the record, newest first, with the node it stands on and a small diagram."""
-    runs = db.session.scalars(db.select(Run).where(Run.record_id == record_id).order_by(Run.id.desc()).limit(50)).all()
-    shown = []
-    for run in runs:
-        version = db.session.get(WorkflowVersion, run.version_id)
-        labels = {n["id"]: n.get("label") or n["id"] for n in version.graph["nodes"]}
-        current = [labels.get(node_id, node_id) for node_id, entry in (run.nodes or {}).items()
-                   if entry.get("status") in ("waiting", "failed", "cancelled")]
-        shown.append({"run": run, "workflow": version.name, "at": ", ".join(current),
-                      "diagram": Markup(preview_svg(version.graph, title=f"Run {run.id}", statuses=run.nodes or {}))})
-    return shown
+                           **record_panels(record))
