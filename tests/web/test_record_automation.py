@@ -5,7 +5,8 @@ import re
 from builder.db import db
 from builder.models import Workflow
 from builder.versions import set_status
-from tests.engine.flows import change, clock, create, drain, edge, node, only_run, publish, runs_of, trigger  # noqa: F401
+from tests.engine.flows import (change, clock, create, drain, node, only_run, publish, runs_of,  # noqa: F401
+                                trigger)
 
 BIG_DEALS = {"match": "all", "rules": [{"field": "stage", "op": "eq", "value": "qualified"}]}
 
@@ -30,7 +31,8 @@ def test_each_workflow_says_what_it_did_with_the_record(app, clock, client, auth
     page = client.get(f"/records/deal/{deal.id}").get_data(as_text=True)
     assert sorted(rows(page)) == [("filtered", "skipped"), ("paused", "paused"), ("run", "done"), ("run", "failed")]
     assert "skipped &#39;Welcome mail&#39;:" in page
-    assert "at &#39;Copy amount&#39;: " in page and "filter not met: stage is &#39;new&#39;, not &#39;qualified&#39;" in page
+    assert "at &#39;Copy amount&#39;: " in page
+    assert "filter not met: stage is &#39;new&#39;, not &#39;qualified&#39;" in page
     assert "this workflow starts no runs until it is activated again" in page
     for workflow in (done, failed):
         assert f'href="/runs/{only_run(workflow).id}"' in page
