@@ -28,8 +28,8 @@ def describe(record_ids) -> dict:
                      "url": f"/records/{row.object}/{row.id}"} for row in rows}
 
 
-def tasks_about(record_id: int) -> list[Record]:
-    """The task records about a record, open ones first, newest first."""
+def tasks_about(record_id: int, limit: int = 100) -> list[Record]:
+    """The newest task records about a record, open ones first."""
     found = db.session.scalars(select(Record).where(Record.object == "task", Record.related_id == record_id)
-                               .order_by(Record.id.desc())).all()
+                               .order_by(Record.id.desc()).limit(limit)).all()
     return sorted(found, key=lambda r: (r.fields or {}).get("status") == "Done")

@@ -63,7 +63,8 @@ def test_records_api_returns_and_takes_the_related_link(api, both):
     assert bad.status_code == 422 and "related_id" in bad.get_json()["error"]["details"]
     itself = api.patch(f"/api/records/task/{made.id}", as_="editor", json={"related_id": made.id})
     assert itself.status_code == 422 and "related_id" in itself.get_json()["error"]["details"]
-    by_hand = api.post("/api/records/task", as_="editor", json={"fields": {"title": "Send deck"}, "related_id": deal.id})
+    by_hand = api.post("/api/records/task", as_="editor",
+                       json={"fields": {"title": "Send deck"}, "related_id": deal.id})
     assert by_hand.status_code == 201 and by_hand.get_json()["related"]["name"] == "Acme"
 
 
