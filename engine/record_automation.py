@@ -47,6 +47,18 @@ def _refusal_row(refusal: EnrollmentRefusal) -> dict:
             "run_id": None, "at": refusal.created_at}
 
 
+def _repeats_folded(rows: list[dict]) -> list[dict]:
+    """Refusals in a row for the same reason (a filter saying no to every update) as one row with a count."""
+    folded = []
+    for row in rows:
+        last = folded[-1] if folded else None
+        if last and row["kind"] != "run" and (last["kind"], last["detail"]) == (row["kind"], row["detail"]):
+            last["times"] += 1
+        else:
+            folded.append({**row, "times": 1})
+    return folded
+
+
 def _object_of(graph: dict) -> str | None:
     trigger = trigger_of(graph) or {}
     return (trigger.get("config") or {}).get("object")
@@ -72,6 +84,7 @@ def activity(record) -> list[dict]:
     groups = []
     for workflow_id, rows in rows_of.items():
         rows.sort(key=lambda row: row["at"], reverse=True)
+        rows = _repeats_folded(rows)
         groups.append({"workflow": workflows[workflow_id], "rows": rows[:PER_WORKFLOW],
                        "more": max(0, len(rows) - PER_WORKFLOW)})
     groups.sort(key=lambda group: group["rows"][0]["at"], reverse=True)
@@ -83,7 +96,7 @@ def activity(record) -> list[dict]:
         if _object_of(version.graph) == record.object:
             groups.append({"workflow": workflow, "more": 0, "rows": [{
                 "kind": "paused", "status": "paused", "label": "Paused", "notes": [], "run_id": None, "at": None,
-                "detail": "this workflow starts no runs until it is activated again"}]})
+                "times": 1, "detail": "this workflow starts no runs until it is activated again"}]})
     return groups
 
 

@@ -98,3 +98,14 @@ def test_the_task_links_its_deal_and_the_deal_lists_its_tasks(app, clock, client
     assert f'<a href="/records/task/{task_id}">Call Acme</a>' in page
     task_page = client.get(f"/records/task/{task_id}").get_data(as_text=True)
     assert f'About deal: <a href="/records/deal/{deal.id}">Acme</a>' in task_page
+
+
+def test_a_filter_saying_no_to_every_update_is_one_row_with_a_count(app, clock, client, auth):
+    publish(trigger("record_updated", filter=BIG_DEALS), node("tag", "update_record", add_tags=["big"]), chain=True)
+    deal = create(fields={"name": "Acme"}, stage="new")
+    for amount in (1, 2, 3):
+        change(deal, fields={"amount": amount})
+    drain(clock)
+    auth.login("vic")
+    page = client.get(f"/records/deal/{deal.id}").get_data(as_text=True)
+    assert rows(page) == [("filtered", "skipped")] and "3 times, last" in page
