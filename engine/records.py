@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 
-from builder.db import db, run_sql, utcnow
+from builder.db import MAX_ID, db, run_sql, utcnow
 from builder.objects import coerce_value
 from engine.kinds import kind as kind_of
 from engine.models import Event, ObjectType, Record, User
@@ -136,7 +136,7 @@ def _resolve_related(record, related_id, new, errors) -> None:
     if related_id is None:
         new["related_id"] = None
         return
-    if isinstance(related_id, bool) or not isinstance(related_id, int):
+    if isinstance(related_id, bool) or not isinstance(related_id, int) or not 1 <= related_id <= MAX_ID:
         errors["related_id"] = "must be a record id"
     elif record is not None and related_id == record.id:
         errors["related_id"] = "a record cannot be about itself"

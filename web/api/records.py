@@ -8,8 +8,7 @@ from marshmallow import fields as mf
 from builder.db import db
 from engine import records, related
 from engine.models import Record, User
-from web.api.tasks import RelatedOut
-from web.api.schemas import PageArgs, page_of, paginate
+from web.api.schemas import Id, PageArgs, RelatedOut, page_of, paginate
 from web.auth import actor_name, requires
 
 blp = Blueprint("records", __name__, url_prefix="/api/records", description="CRM records")
@@ -38,7 +37,7 @@ class RecordIn(ma.Schema):
     pipeline = mf.String(allow_none=True)
     stage = mf.String(allow_none=True)
     external_id = mf.String(allow_none=True)
-    related_id = mf.Integer(allow_none=True, metadata={"description": "the record this one is about (tasks)"})
+    related_id = Id(allow_none=True, metadata={"description": "the record this one is about (tasks)"})
 
 
 class RecordQuery(PageArgs):

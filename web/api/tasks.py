@@ -9,6 +9,7 @@ from builder.db import db
 from engine import related, task_records, tasks
 from engine.context import current_clock
 from engine.people import find_user
+from web.api.schemas import RelatedOut
 from web.auth import actor_name, requires
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks (approvals, calls, reviews)")
@@ -17,13 +18,6 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human t
 class TaskQuery(ma.Schema):
     assignee = fields.String(load_default="me", metadata={"description": "me, or a username (admins)"})
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "done", "cancelled", "all")))
-
-
-class RelatedOut(ma.Schema):
-    id = fields.Integer()
-    object = fields.String()
-    name = fields.String()
-    url = fields.String(metadata={"description": "the record's page"})
 
 
 class TaskOut(ma.Schema):
