@@ -4,7 +4,7 @@ A task record names the record it is about (records.related_id); an enrollment r
 the workflow refused the record or its trigger's filter left it out (enrollment_refusals.kind).
 
 Revision ID: b3e1f0a7c2d4
-Revises: 16c8bfdfb076
+Revises: b7e1c2d3f4a5
 Create Date: 2026-12-04 15:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'b3e1f0a7c2d4'
-down_revision = '16c8bfdfb076'
+down_revision = 'b7e1c2d3f4a5'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,8 @@ NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.temp
 
 def register(app) -> None:
     from web.pages import (apidocs, auth, editor, home, outbox, record_panels, records, runs,  # noqa: F401
-                           settings, tasks, templates)  # (routes attach to bp on import)
+                           settings, settings_pipelines, stage_rules, tasks,  # (routes attach to bp on import)
+                           templates)
 
     app.register_blueprint(bp)
 
