@@ -102,9 +102,14 @@ def _enroll(event, listeners, clock) -> int | None:
             lifecycle.cancel(run, why, clock)
     if event.event == "deleted":
         trigger["record"] = event.snapshot
+    approval_task = (bool(listeners) and event.object == "task" and event.event != "deleted"
+                     and tasks.belongs_to_human_task(event.record_id))
     for workflow_id, version_id in listeners:
         spec = spec_of(version_id)
-        if not triggers.matches(spec.trigger, event, fields, now):
+        starts, why_not = triggers.check(spec.trigger, event, fields, now, approval_task=approval_task)
+        if why_not:
+            lifecycle.refuse(spec, why_not, record_id=event.record_id, event_id=event.id, kind="filtered")
+        if not starts:
             continue
         if overruns.paused_now(workflow_id):  # paused during this pass, after its trigger index was read
             lifecycle.refuse(spec, "the workflow was paused: its runs kept exceeding their CPU budget",

@@ -108,11 +108,16 @@ class Message(db.Model):
 
 
 class EnrollmentRefusal(db.Model):
-    """A workflow that an event (or a manual or webhook start) did not start, and why."""
+    """A workflow that an event (or a manual or webhook start) did not start, and why.
+
+    `kind` is ``refused`` (an enrollment rule said no) or ``filtered`` (the trigger's filter left the record out).
+    """
 
     __tablename__ = "enrollment_refusals"
+    __table_args__ = (Index("ix_enrollment_refusals_record_id", "record_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="refused", server_default="refused")
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column()
     record_id: Mapped[int | None] = mapped_column()
@@ -121,4 +126,5 @@ class EnrollmentRefusal(db.Model):
 
     def as_dict(self) -> dict:
         return {"id": self.id, "workflow_id": self.workflow_id, "event_id": self.event_id,
-                "record_id": self.record_id, "reason": self.reason, "created_at": self.created_at}
+                "record_id": self.record_id, "kind": self.kind, "reason": self.reason,
+                "created_at": self.created_at}
