@@ -9,7 +9,6 @@ pass each other.
 """
 import math
 import random
-from bisect import bisect_right, insort
 from itertools import groupby
 
 from builder.layout.budget import Budget
@@ -27,9 +26,13 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
     The first is found as dot finds it; the others start from breadth-first orders that visit
     neighbours in a shuffled (seeded) order, since the sweeps settle in whichever valley they start in.
     """
-    first = None
+    first, starts = None, []
     for downward in (True, False):
-        order = _Order(g, _breadth_first(g, downward), budget)
+        start = _breadth_first(g, downward)
+        if start in starts:  # a chain-like graph is met in the same order from both ends
+            continue
+        starts.append(start)
+        order = _Order(g, start, budget)
         order.transpose()
         order.improve(FIRST_ROUNDS)
         if first is None or order.best_count < first.best_count:
@@ -101,13 +104,9 @@ class _Order:
             self.pos[v] = slot
 
     def crossings(self) -> int:
-        total = 0
-        for upper in self.layers[:-1]:
-            seen = []
-            for v in upper:
-                for end in sorted(self.pos[w] for w in self.g.down[v]):
-                    total += len(seen) - bisect_right(seen, end)  # earlier edges ending further right cross
-                    insort(seen, end)
+        total, pos, down = 0, self.pos, self.g.down
+        for upper, lower in zip(self.layers, self.layers[1:]):
+            total += count_inversions([end for v in upper for end in sorted(pos[w] for w in down[v])], len(lower))
         return total
 
     def improve(self, rounds) -> None:
@@ -152,17 +151,22 @@ class _Order:
             return (keys[middle - 1] + keys[middle]) / 2
         return (keys[middle - 1] * right_span + keys[middle] * left_span) / (left_span + right_span)
 
-    def _pair_crossings(self, v, w) -> tuple:
-        """Crossings between the edges of v and those of w: with v left of w, and with w left of v."""
-        pos, v_left, w_left = self.pos, 0, 0
-        for side in (self.g.up, self.g.down):
-            ends = [pos[b] for b in side[w]]
-            self.budget.spend(len(ends) * len(side[v]) + PAIR_COST)
-            for a in side[v]:
-                a = pos[a]
-                for b in ends:
+    def _ends(self, layer) -> dict:
+        """Where the edges of each node of `layer` end in the layers above and below (which stay put while
+        this one is reordered)."""
+        pos, up, down = self.pos, self.g.up, self.g.down
+        return {v: ([pos[u] for u in up[v]], [pos[w] for w in down[v]]) for v in layer}
+
+    def _pair_crossings(self, v_ends, w_ends) -> tuple:
+        """Crossings between the edges of v and those of w (given by their `_ends`): with v left of w,
+        and with w left of v."""
+        v_left = w_left = 0
+        for mine, theirs in zip(v_ends, w_ends):
+            for a in mine:
+                for b in theirs:
                     v_left += a > b
                     w_left += a < b
+        self.budget.spend(len(v_ends[0]) * len(w_ends[0]) + len(v_ends[1]) * len(w_ends[1]) + 2 * PAIR_COST)
         return v_left, w_left
 
     def transpose(self, ties=False) -> None:
@@ -170,27 +174,32 @@ class _Order:
 
         With `ties`, swaps that change nothing are made too, to move along plateaus.
         """
-        dirty = set(range(len(self.layers)))
+        up, down, left_of = self.g.up, self.g.down, self.left_of
+        dirty = None  # the nodes whose pairs may cross differently since they were looked at; None: all
         for _ in range(TRANSPOSE_ROUNDS):
             if self.budget.spent:
                 return
             changed = set()
-            for i in sorted(dirty):
-                layer = self.layers[i]
+            for layer in self.layers:
+                if dirty is not None and dirty.isdisjoint(layer):
+                    continue
+                ends = self._ends(layer)
                 for j in range(len(layer) - 1):
                     v, w = layer[j], layer[j + 1]
-                    if w in self.left_of.get(v, ()):
+                    if dirty is not None and v not in dirty and w not in dirty or w in left_of.get(v, ()):
                         continue
-                    now, swapped = self._pair_crossings(v, w)
+                    now, swapped = self._pair_crossings(ends[v], ends[w])
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
                         self.pos[v], self.pos[w] = j + 1, j
                         if swapped < now:
-                            changed.add(i)
+                            changed.update((v, w))
+                            if dirty is not None:
+                                dirty.update((v, w))  # and so the pairs they now form in this layer
             if not changed:
                 return
-            # A swap changes the crossings only of the layers next to it.
-            dirty = {k for i in changed for k in (i - 1, i, i + 1) if 0 <= k < len(self.layers)}
+            # A swap changes the crossings of the pairs the two form and of the pairs of their neighbours.
+            dirty = changed | {u for v in changed for u in up[v] + down[v]}
 
     def sift(self) -> None:
         """Move each node to its best place in its layer, between the held siblings it must stay between."""
@@ -222,8 +231,9 @@ class _Order:
         highest = min((i for i, w in enumerate(others) if w in self.left_of.get(v, ())), default=len(others))
         # change: the crossings with v at place i + 1, less those with v at place `lowest`
         best_place, best_change, change, current = lowest, 0, 0, 0
+        ends = self._ends(others[lowest:highest] + [v])
         for i in range(lowest, highest):
-            v_left, w_left = self._pair_crossings(v, others[i])
+            v_left, w_left = self._pair_crossings(ends[v], ends[others[i]])
             change += w_left - v_left
             if i + 1 == start:
                 current = change
@@ -245,3 +255,26 @@ def _crossed_from_left(edges) -> list:
         crossed += [furthest > bottom for bottom in bottoms]
         furthest = max(furthest, *bottoms)
     return crossed
+
+
+def count_inversions(ends, size) -> int:
+    """How many pairs of `ends` (each in range(size)) are out of order, a larger one before a smaller:
+    the crossings between two layers, with the edges listed by their upper end, left to right.
+
+    Barth, Jünger and Mutzel's accumulator tree: each end is added at its leaf, and on the way up counts
+    the ends already in the right sibling of every left child it passes; O(E log V).
+    """
+    first = 1
+    while first < size:
+        first *= 2
+    tree = [0] * (2 * first - 1)
+    total, first = 0, first - 1
+    for end in ends:
+        index = end + first
+        tree[index] += 1
+        while index:
+            if index % 2:  # a left child: the ends in its right sibling lie further right
+                total += tree[index + 1]
+            index = (index - 1) // 2
+            tree[index] += 1
+    return total
