@@ -14,7 +14,7 @@ from itertools import groupby
 from builder.layout.budget import Budget
 from builder.layout.layering import LayeredGraph
 
-FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 24, 8
+FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 12, 4
 TRANSPOSE_ROUNDS, SIFT_ROUNDS = 8, 4
 PAIR_COST = 12  # budget units (an edge pair compared) that one look at two neighbours costs besides its pairs
 
@@ -106,7 +106,14 @@ class _Order:
     def crossings(self) -> int:
         total, pos, down = 0, self.pos, self.g.down
         for upper, lower in zip(self.layers, self.layers[1:]):
-            total += count_inversions([end for v in upper for end in sorted(pos[w] for w in down[v])], len(lower))
+            ends = []
+            for v in upper:
+                below = down[v]
+                if len(below) == 1:  # most nodes, and every dummy
+                    ends.append(pos[below[0]])
+                else:
+                    ends += sorted(pos[w] for w in below)
+            total += count_inversions(ends, len(lower))
         return total
 
     def improve(self, rounds) -> None:
@@ -140,6 +147,8 @@ class _Order:
 
     def _median(self, neighbours) -> float:
         """dot's weighted median: with an even count, leaning to the side whose positions lie closer."""
+        if len(neighbours) == 1:
+            return self.pos[neighbours[0]]
         keys = sorted(self.pos[u] for u in neighbours)
         count, middle = len(keys), len(keys) // 2
         if count % 2:
@@ -160,13 +169,17 @@ class _Order:
     def _pair_crossings(self, v_ends, w_ends) -> tuple:
         """Crossings between the edges of v and those of w (given by their `_ends`): with v left of w,
         and with w left of v."""
+        (v_up, v_down), (w_up, w_down) = v_ends, w_ends
+        if len(v_up) == len(v_down) == len(w_up) == len(w_down) == 1:  # dummies, and chains
+            self.budget.spend(2 + 2 * PAIR_COST)
+            return (v_up[0] > w_up[0]) + (v_down[0] > w_down[0]), (v_up[0] < w_up[0]) + (v_down[0] < w_down[0])
         v_left = w_left = 0
         for mine, theirs in zip(v_ends, w_ends):
             for a in mine:
                 for b in theirs:
                     v_left += a > b
                     w_left += a < b
-        self.budget.spend(len(v_ends[0]) * len(w_ends[0]) + len(v_ends[1]) * len(w_ends[1]) + 2 * PAIR_COST)
+        self.budget.spend(len(v_up) * len(w_up) + len(v_down) * len(w_down) + 2 * PAIR_COST)
         return v_left, w_left
 
     def transpose(self, ties=False) -> None:
@@ -183,7 +196,7 @@ class _Order:
             for layer in self.layers:
                 if dirty is not None and dirty.isdisjoint(layer):
                     continue
-                ends = self._ends(layer)
+                ends = self._ends(layer) if dirty is None else _Lazy(self._ends)
                 for j in range(len(layer) - 1):
                     v, w = layer[j], layer[j + 1]
                     if dirty is not None and v not in dirty and w not in dirty or w in left_of.get(v, ()):
@@ -209,8 +222,9 @@ class _Order:
             for layer in self.layers:
                 if self.budget.spent:
                     return
+                ends = self._ends(layer)
                 for v in [v for v in layer if v in crossing]:
-                    improved |= self._sift_one(layer, v)
+                    improved |= self._sift_one(layer, v, ends)
             if not improved:
                 return
 
@@ -224,14 +238,13 @@ class _Order:
             found.update(node for edge, (left, right) in zip(edges, crossed) if left or right for node in edge[2:])
         return found
 
-    def _sift_one(self, layer, v) -> bool:
+    def _sift_one(self, layer, v, ends) -> bool:
         start = self.pos[v]
         others = layer[:start] + layer[start + 1:]
         lowest = max((i + 1 for i, w in enumerate(others) if v in self.left_of.get(w, ())), default=0)
         highest = min((i for i, w in enumerate(others) if w in self.left_of.get(v, ())), default=len(others))
         # change: the crossings with v at place i + 1, less those with v at place `lowest`
         best_place, best_change, change, current = lowest, 0, 0, 0
-        ends = self._ends(others[lowest:highest] + [v])
         for i in range(lowest, highest):
             v_left, w_left = self._pair_crossings(ends[v], ends[others[i]])
             change += w_left - v_left
@@ -245,6 +258,18 @@ class _Order:
         layer[:] = others
         self._place(layer)
         return True
+
+
+class _Lazy(dict):
+    """`ends[v]` worked out for the nodes asked about only."""
+
+    def __init__(self, ends):
+        super().__init__()
+        self.ends = ends
+
+    def __missing__(self, v):
+        self[v] = found = self.ends([v])[v]
+        return found
 
 
 def _crossed_from_left(edges) -> list:
