@@ -72,12 +72,25 @@ class Drawing:
             total += _cross(*point[s], *point[t], *point[u], *point[v])
         return total
 
-    def crossings_of(self, v, pairs, places) -> list:
-        """How many of `pairs` (an edge of v's first, an edge of neither second) cross with v at each of
-        `places` on its row: what stays put is looked up once."""
-        self.budget.spend(len(pairs) * len(places))
-        point, ay = self.point, self.point[v][1]
-        fixed = [(*point[t if s == v else s], *point[c], *point[d]) for (s, t), (c, d) in pairs]
+    def around(self, v, low, high) -> list:
+        """For each edge of v and each edge near it that may cross it while v stays between x = `low` and
+        `high`: the far end of v's edge and the two ends of the other, as coordinates (they stay put)."""
+        point, found = self.point, []
+        for edge in self.incident[v]:
+            near = self.near[edge]
+            self.budget.spend(len(near))
+            bx, by = point[edge[1] if edge[0] == v else edge[0]]
+            left, right = min(low, bx), max(high, bx)
+            for c, d in near:
+                (cx, cy), (dx, dy) = point[c], point[d]
+                if not (cx < left and dx < left or cx > right and dx > right):
+                    found.append((bx, by, cx, cy, dx, dy))
+        return found
+
+    def crossings_of(self, v, fixed, places) -> list:
+        """How many of the edges `around` v cross with v at each of `places` on its row."""
+        self.budget.spend(len(fixed) * len(places))
+        ay = self.point[v][1]
         counts = []
         for ax in places:
             total = 0
@@ -143,10 +156,10 @@ def _best_place(drawing, row, j) -> bool:
     start = best = drawing.x(v)
     wanted = {min(max(drawing.x(w), low), high) for edge in drawing.incident[v] for w in edge}
     wanted = sorted(wanted | {start, low, high} - {-math.inf, math.inf})
-    pairs = drawing.rivals(drawing.incident[v], wanted[0], wanted[-1])
-    best_count = drawing.crossings_of(v, pairs, [start])[0]
+    around = drawing.around(v, wanted[0], wanted[-1])
+    best_count = drawing.crossings_of(v, around, [start])[0]
     if best_count:
-        for candidate, count in zip(wanted, drawing.crossings_of(v, pairs, wanted)):
+        for candidate, count in zip(wanted, drawing.crossings_of(v, around, wanted)):
             if count < best_count:
                 best, best_count = candidate, count
     drawing.move(v, best)
