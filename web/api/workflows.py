@@ -10,10 +10,12 @@ from marshmallow import fields, validate
 from builder import versions
 from builder.db import db, utcnow
 from builder.graph import read_graph
+from builder.validate import problems as find_problems
 from builder.models import Workflow
 from engine.models import ObjectType, Run
 from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
+from web.api.workflow_manage import DeleteArgs, delete_workflow, free_name
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
@@ -55,6 +57,15 @@ class WorkflowOut(ma.Schema):
                                                           "(editors only: it holds the secret)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class ValidateIn(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # the whole workflow document may be posted; only these parts are checked
+
+    graph = fields.Dict(metadata={"description": "check this graph instead of the saved draft (nothing is saved)"})
+    timezone = fields.String(validate=validate.Length(min=1, max=64))
+    settings = fields.Dict()
 
 
 class Problems(ma.Schema):
@@ -141,6 +152,7 @@ class Workflows(MethodView):
         """Create a draft from a graph, or from a template (`{"name", "template"}`)."""
         workflow = Workflow(name=data["name"], owner_id=current_user.id)
         if data.get("template"):
+            data["name"] = free_name(data["name"])  # the same template used twice gives "Name", "Name (2)"
             template = get_template(data["template"])
             if template is None:
                 abort(422, message="Unknown template.", details={"template": f"no template '{data['template']}'"})
@@ -177,19 +189,27 @@ class WorkflowOne(MethodView):
         return with_etag(workflow)
 
     @requires("editor")
+    @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
-    def delete(self, workflow_id):
-        db.session.delete(get_workflow(workflow_id))
-        db.session.commit()
+    @blp.alt_response(409, description="Runs are still going and `cancel_runs` was not given")
+    def delete(self, args, workflow_id):
+        """Delete the workflow, its versions and runs. Refused while runs are live unless `cancel_runs=1`."""
+        delete_workflow(get_workflow(workflow_id), args["cancel_runs"])
 
 
 @blp.route("/<int:workflow_id>/validate")
 class Validate(MethodView):
     @requires("viewer")
+    @blp.arguments(ValidateIn(partial=True))
     @blp.response(200, Problems)
-    def post(self, workflow_id):
-        """The draft's problems: errors stop publishing, warnings do not."""
-        return {"problems": versions.draft_problems(get_workflow(workflow_id), objects())}
+    def post(self, data, workflow_id):
+        """The draft's problems: errors stop publishing, warnings do not. A posted `graph` (and `timezone`,
+        `settings`) is checked in place of the saved ones without being saved, so an editor can show the
+        problems of what is on screen."""
+        workflow = get_workflow(workflow_id)
+        return {"problems": find_problems(data.get("graph", workflow.graph), objects=objects(),
+                                          timezone=data.get("timezone", workflow.timezone),
+                                          settings=data.get("settings", workflow.settings))}
 
 
 @blp.route("/<int:workflow_id>/publish")
