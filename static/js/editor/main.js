@@ -12,6 +12,7 @@ import { Model, commands } from "./model.js";
 import { Notes } from "./notes.js";
 import { DRAG_TYPE, palette } from "./palette.js";
 import { GRID, H, W } from "./shapes.js";
+import { autoLabel } from "./summaries.js";
 import { TestRun } from "./testrun.js";
 
 const root = document.getElementById("editor");
@@ -113,6 +114,7 @@ async function start() {
   const addNode = (type, at, edge = null) => {
     const node = { id: model.newId(type.type.replace(/_/g, "-")), kind: type.kind, type: type.type, label: type.label,
       config: structuredClone(type.defaults ?? {}), position: { x: snap(at.x), y: snap(at.y) } };
+    node.label = autoLabel(node) ?? type.label;
     if (edge && type.kind === "trigger") say("A trigger starts a workflow; it cannot go in between steps.", "error");
     if (edge && type.kind !== "trigger") {
       const onward = { id: model.newId("e"), source: node.id, target: edge.target, port: model.ports(node)[0] };
