@@ -23,7 +23,7 @@ export class Clipboard {
   }
 
   onCopy(e) {
-    if (typing(e) || !this.canvas.selected.size) return;
+    if (typing(e) || !this.canvas.selected.size || !getSelection().isCollapsed) return; // selected page text copies as text
     const { nodes, edges, notes } = this.chosen();
     if (!nodes.length && !notes.length) return;
     const doc = { format: FORMAT, workflow_id: Number(this.workflowId), object: this.model.trigger()?.config?.object ?? null, nodes, edges, notes };
