@@ -10,7 +10,7 @@ from builder.db import db, utcnow
 from builder.graph import read_graph
 from builder.layout import arrange
 from builder.models import Workflow
-from web.api.workflow_manage import MAX_NAME, free_name
+from builder.names import MAX_NAME, free_name
 from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
                                get_workflow, with_etag)
 from web.auth import requires

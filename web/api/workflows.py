@@ -10,12 +10,14 @@ from marshmallow import fields, validate
 from builder import versions
 from builder.db import db, utcnow
 from builder.graph import read_graph
-from builder.validate import problems as find_problems
 from builder.models import Workflow
+from builder.names import free_name
+from builder.validate import problems as find_problems
+from engine import lifecycle
+from engine.context import current_clock
 from engine.models import ObjectType, Run
 from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
-from web.api.workflow_manage import DeleteArgs, delete_workflow, free_name
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
@@ -57,6 +59,12 @@ class WorkflowOut(ma.Schema):
                                                           "(editors only: it holds the secret)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class DeleteArgs(ma.Schema):
+    cancel_runs = fields.Boolean(load_default=False, metadata={
+        "description": "cancel the workflow's running and waiting runs first; without it a workflow with live runs "
+                       "is not deleted (409)"})
 
 
 class ValidateIn(ma.Schema):
@@ -194,7 +202,20 @@ class WorkflowOne(MethodView):
     @blp.alt_response(409, description="Runs are still going and `cancel_runs` was not given")
     def delete(self, args, workflow_id):
         """Delete the workflow, its versions and runs. Refused while runs are live unless `cancel_runs=1`."""
-        delete_workflow(get_workflow(workflow_id), args["cancel_runs"])
+        workflow = get_workflow(workflow_id)
+        live = lifecycle.live_run_ids(workflow.id)
+        if live and not args["cancel_runs"]:
+            abort(409, message=f"{len(live)} run(s) of '{workflow.name}' are still going. Cancel them to delete it "
+                               f"(cancel_runs=1), or wait until they end.",
+                  details={"cancel_runs": "must be true while runs are live", "live_runs": len(live)})
+        try:
+            lifecycle.cancel_workflow_runs(workflow.id, f"the workflow was deleted by {current_user.username}",
+                                           current_clock())
+        except lifecycle.RunRefused as error:
+            db.session.rollback()
+            abort(409, message=f"Nothing deleted: {error.message}")
+        db.session.delete(workflow)
+        db.session.commit()
 
 
 @blp.route("/<int:workflow_id>/validate")

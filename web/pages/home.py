@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 
 from builder.db import db
 from builder.models import Workflow
+from builder.names import free_name
 from engine.models import Run
-from web.api.workflow_manage import free_name
 from web.pages import bp
 
 

@@ -5,9 +5,9 @@ from markupsafe import Markup
 
 from builder.db import db
 from builder.models import Workflow
+from builder.names import free_name
 from builder.preview import preview_svg
 from templates_library import categories, get_template, list_templates, start_draft
-from web.api.workflow_manage import free_name
 from web.pages import bp
 
 
