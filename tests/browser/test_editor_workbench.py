@@ -131,3 +131,17 @@ def test_one_toolbar_line_at_1280_and_only_the_status_button_that_applies(page, 
     expect(pause).to_be_hidden()
     activate.click()
     expect(pause).to_be_visible()
+
+
+def test_duplicate_keeps_the_connection_between_the_copied_steps(page, sign_in, api):
+    workflow = create_workflow(api, [TRIGGER, CHECK, MAIL], [
+        {"id": "e1", "source": "start", "target": "big", "port": "next"},
+        {"id": "e2", "source": "big", "target": "mail", "port": "true"}])
+    open_editor(page, sign_in, workflow)
+    page.locator('[data-node-id="big"] .box').click()
+    page.locator('[data-node-id="mail"] .box').click(modifiers=["Shift"])
+    page.keyboard.press("Control+d")
+    expect(page.locator("[data-node-id]")).to_have_count(5)
+    expect(page.locator("[data-edge-id]")).to_have_count(3)
+    page.keyboard.press("Control+z")
+    expect(page.locator("[data-edge-id]")).to_have_count(2)

@@ -99,3 +99,11 @@ def test_delete_asks_and_keeps_live_runs_unless_told_to_cancel_them(quiet_editor
     expect(row(page, workflow.id)).to_have_count(0)
     assert names() == []
     assert db.session.scalar(db.select(db.func.count(Run.id))) == 0
+
+
+def test_a_viewer_sees_no_management_buttons(quiet_editor, sign_in, welcome):
+    page = quiet_editor
+    sign_in("vic")
+    expect(row(page, welcome["id"]).get_by_role("link", name="Welcome")).to_be_visible()
+    expect(page.get_by_role("button", name="Delete Welcome")).to_have_count(0)
+    expect(page.get_by_label("Import from file")).to_have_count(0)
