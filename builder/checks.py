@@ -110,7 +110,7 @@ def _field_problems(name, meta, value, config, scope, add) -> None:
             found = template_problem(text)
             if found is not None:
                 add("error", where, f"{title}: the template {found}")
-            elif scope.object:
+            elif scope.object or scope.has_record is False:
                 _variable_problems(text, where, title, scope, add)
     if widget == "duration":
         _duration_problems(value, meta, path, title, add)
@@ -133,8 +133,14 @@ def _field_problems(name, meta, value, config, scope, add) -> None:
 
 def _variable_problems(text, where, title, scope, add) -> None:
     """``record.fields.<name>`` must name a field of the trigger's object, or the text renders empty there."""
-    known = (scope.objects[scope.object].get("fields") or {})
-    for name in record_field_names(text):
+    names = record_field_names(text)
+    if names and scope.has_record is False:
+        add("error" if scope.publishing else "warning", where,
+            f"{title}: this workflow's trigger starts runs without a record, so record.fields.{names[0]} is always "
+            "empty (use payload.<key>)")
+        return
+    known = (scope.objects[scope.object].get("fields") or {}) if scope.object else {}
+    for name in names:
         if name in known:
             continue
         close = difflib.get_close_matches(name, list(known), n=1)

@@ -283,3 +283,9 @@ def test_moving_the_trigger_to_another_object_flags_fields_that_object_lacks():
 def test_variables_inside_mappings_name_their_key():
     step = node("u", "update_record", fields={"title": "{{ record.fields.titel }}"})
     assert "did you mean title?" in only(errors(task_flow(step), publishing=True), "u", "config.fields.title")["message"]
+
+
+def test_record_fields_under_a_recordless_trigger():
+    graph = chain(node("start", "webhook"), node("mail", "send_email", to="{{ payload.email }}", subject="Hi",
+                                                  body="{{ record.fields.name }}"))
+    assert "without a record" in only(errors(graph, publishing=True), "mail", "config.body")["message"]
