@@ -59,7 +59,8 @@ async function start() {
   const refreshProblems = async () => {
     clearTimeout(timer);
     const mine = ++checking;
-    const { data } = await api("POST", `/api/workflows/${id}/validate`, { graph: model.graph });
+    const { timezone, settings } = model.workflow;
+    const { data } = await api("POST", `/api/workflows/${id}/validate`, { graph: model.graph, timezone, settings });
     if (mine === checking) showProblems(data.problems);
     return data.problems;
   };
