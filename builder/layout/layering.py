@@ -14,6 +14,10 @@ import math
 from dataclasses import dataclass
 
 from builder.catalog import ports_of
+from builder.layout.budget import Budget
+
+# Budget units per node a move looks at: a node moved costs about three edge pairs compared.
+MOVE_COST = 3
 
 
 @dataclass
@@ -37,8 +41,9 @@ def is_dummy(v) -> bool:
     return isinstance(v, tuple)
 
 
-def layered_graph(graph: dict) -> LayeredGraph:
-    """The layered graph of a normal-form `graph` (see :func:`builder.graph.read_graph`)."""
+def layered_graph(graph: dict, budget: Budget | None = None) -> LayeredGraph:
+    """The layered graph of a normal-form `graph` (see :func:`builder.graph.read_graph`); edges are shortened
+    until `budget` is spent."""
     ids = [node["id"] for node in graph["nodes"]]
     nodes = {node["id"]: node for node in graph["nodes"]}
     ports = {v: ports_of(nodes[v]) for v in ids}
@@ -54,7 +59,7 @@ def layered_graph(graph: dict) -> LayeredGraph:
         preds[v].append(u)
         succs[u].append(v)
     layer_of = _longest_path_layers(ids, preds, succs)
-    _shorten_edges(ids, preds, succs, layer_of, pinned={v for v in ids if nodes[v]["kind"] == "trigger"})
+    _shorten_edges(ids, preds, succs, layer_of, {v for v in ids if nodes[v]["kind"] == "trigger"}, budget or Budget())
     up, down = {v: [] for v in ids}, {v: [] for v in ids}
     for u, v in sorted(dag, key=lambda edge: dag[edge][0]):
         chain = [u] + [("dummy", u, v, k) for k in range(layer_of[u] + 1, layer_of[v])] + [v]
@@ -120,17 +125,20 @@ def _longest_path_layers(ids, preds, succs) -> dict:
     return layer_of
 
 
-def _shorten_edges(ids, preds, succs, layer_of, pinned) -> None:
+def _shorten_edges(ids, preds, succs, layer_of, pinned, budget: Budget) -> None:
     """Move nodes down, with whatever they push ahead of them, while that shortens the edges in total.
 
     Longest paths put every node as high as it can go, which leaves a long edge from a short branch
     into a join; sliding the branch down next to the join shortens it (Nikolov et al.'s promotion,
-    downwards). Fewer layers crossed means fewer dummies and fewer crossings.
+    downwards). Fewer layers crossed means fewer dummies and fewer crossings. A move pushes a whole cone
+    ahead of it, so each costs the budget the nodes it looked at; once it is spent the layers stay as they are.
     """
     improved = True
     while improved:
         improved = False
         for v in ids:
+            if budget.spent:
+                return
             if v in pinned or not succs[v]:
                 continue
             moved, change, stack = {}, 0, [v]
@@ -142,6 +150,7 @@ def _shorten_edges(ids, preds, succs, layer_of, pinned) -> None:
                 layer_of[w] += 1
                 change += len(preds[w]) - len(succs[w])
                 stack += [x for x in succs[w] if x not in moved and layer_of[x] == layer_of[w]]
+            budget.spend(MOVE_COST * len(moved))
             if change < 0:
                 improved = True
             else:
