@@ -57,9 +57,9 @@ def dump(record: Record, linked: dict | None = None) -> dict:
 
 
 def get_record(object_name: str, record_id: int) -> Record:
-    records.object_type(object_name)
     record = db.session.get(Record, record_id)
     if record is None or record.object != object_name:
+        records.object_type(object_name)  # an unknown object type is a 404 of its own
         abort(404, description=f"No {object_name} with id {record_id}.")
     return record
 
@@ -92,8 +92,9 @@ class RecordList(MethodView):
     def post(self, data, object_name):
         """Create a record (event `created`)."""
         record = records.create(object_name, data, records.Cause(actor=actor_name()))
+        created = dump(record)  # as flushed: after the commit the ORM would read it back
         db.session.commit()
-        return dump(record)
+        return created
 
 
 @blp.route("/<object_name>/<int:record_id>")
