@@ -8,6 +8,7 @@ from builder.models import Workflow
 from builder.preview import preview_svg
 from templates_library import categories, get_template, list_templates, start_draft
 from web.pages import bp
+from web.pages.zone import browser_zone
 
 
 @bp.route("/templates")
@@ -29,7 +30,7 @@ def use_template(template_id):
     template = get_template(template_id)
     if template is None:
         abort(404)
-    workflow = Workflow(name=template["name"], owner_id=current_user.id)
+    workflow = Workflow(name=template["name"], owner_id=current_user.id, timezone=browser_zone())
     start_draft(workflow, template)
     db.session.add(workflow)
     db.session.commit()
