@@ -6,7 +6,7 @@ graph holds are checked.
 """
 import pytest
 
-from tests.browser.editor_steps import TRIGGER, create_workflow, open_editor, saved_graph
+from tests.browser.editor_steps import TRIGGER, create_workflow, open_editor, saved_graph, select_step, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -35,21 +35,6 @@ def flow(api):
 @pytest.fixture
 def editor(page, sign_in, flow):
     return open_editor(page, sign_in, flow)
-
-
-def select_step(page, node_id):
-    page.locator(f'[data-node-id="{node_id}"] .box').click()
-    page.locator(".inspector h2").first.wait_for()
-
-
-def type_into(locator, text, clear=False):
-    """Click into the field and type, as a person does: the keys go wherever the focus is."""
-    locator.click()
-    keyboard = locator.page.keyboard
-    if clear:
-        keyboard.press("Control+a")
-        keyboard.press("Backspace")
-    keyboard.type(text)
 
 
 def save_and_read(page, flow, button="Save"):
