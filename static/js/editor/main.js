@@ -153,7 +153,12 @@ async function start() {
   document.addEventListener("keyup", (e) => { if (e.key === " ") canvas.spaceHeld = false; });
   document.addEventListener("keydown", (e) => {
     const mod = e.ctrlKey || e.metaKey, key = e.key.toLowerCase(), typing = e.target.closest("input, textarea, select");
-    if (mod && key === "s") { e.preventDefault(); save(); return; } // the form holds nothing the model lacks
+    if (mod && key === "s") { // the side form is in the model as typed; a note's box keeps its text when left
+      e.preventDefault();
+      if (typing && !form.contains(typing)) typing.blur();
+      save();
+      return;
+    }
     if (typing) return;
     if (e.key === " " && !e.target.closest("button, a")) { e.preventDefault(); canvas.spaceHeld = true; return; } // space + drag pans
     if (mod && key === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }

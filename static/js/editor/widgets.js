@@ -16,9 +16,9 @@ export function labelled(title, control, description, ...more) {
 }
 
 // A text-like control that commits what it holds on every input.
-export function typed(el, path, commit, read = (e) => e.value) {
+export function typed(el, path, commit) {
   el.dataset.path = path;
-  el.addEventListener("input", () => commit(read(el), true));
+  el.addEventListener("input", () => commit(el.value, true));
   return el;
 }
 
@@ -34,7 +34,7 @@ export function textArea(path, value, commit, attrs = {}) {
 
 export function select(path, options, current, commit, attrs = {}) {
   const known = options.some(([v]) => v === current);
-  const all = known || current === undefined || current === null ? options : [...options, [current, `${current} (not found)`]];
+  const all = known || current === undefined || current === null ? options : [...options, [current, current === "" ? "—" : `${current} (not found)`]];
   const el = h("select", { ...attrs, "data-path": path, onchange: (e) => commit(all[e.target.selectedIndex][0]) },
     all.map(([v, text]) => h("option", { value: String(v), text })));
   el.selectedIndex = Math.max(0, all.findIndex(([v]) => v === current));
