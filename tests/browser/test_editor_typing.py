@@ -68,8 +68,10 @@ KINDS = {
     "text rule value": ("check", lambda p: type_into(p.get_by_label("Value", exact=True).nth(1), "Acme"),
                         lambda n: n["check"]["config"]["rules"][1]["value"] == "Acme"),
     "key-value": ("set", lambda p: (type_into(p.get_by_label("Fields name", exact=True), "name"),
-                                    type_into(p.get_by_label("Fields value", exact=True), "{{ record.fields.email }}")),
-                  lambda n: n["set"]["config"]["fields"] == {"name": "{{ record.fields.email }}"}),
+                                    type_into(p.get_by_label("Fields value", exact=True).first, "{{ record.fields.email }}"),
+                                    type_into(p.get_by_label("Fields name", exact=True).nth(1), "amount"),
+                                    type_into(p.get_by_label("Fields value", exact=True).nth(1), "5")),
+                  lambda n: n["set"]["config"]["fields"] == {"name": "{{ record.fields.email }}", "amount": "5"}),
 }
 
 

@@ -78,8 +78,10 @@ export class Inspector {
   ruleEnv() {
     const tags = new Set();
     for (const n of this.model.graph.nodes) [...(n.config?.add_tags ?? []), ...(n.config?.remove_tags ?? [])].forEach((t) => tags.add(t));
-    return { fields: this.context.objects.get(this.triggerObject())?.fields ?? {}, stages: this.stages(),
-      users: this.context.users, tags: [...tags] };
+    const fields = this.context.objects.get(this.triggerObject())?.fields ?? {};
+    const changes = this.model.trigger()?.type === "record_updated" // the value before and after the change that started the run
+      ? Object.keys(fields).flatMap((f) => [`trigger.changes.${f}.old`, `trigger.changes.${f}.new`]) : [];
+    return { fields, stages: this.stages(), users: this.context.users, tags: [...tags], changes };
   }
 
   rules(title, path, group, edit, options) { return new RuleEditor(this.ruleEnv(), edit).render(title, group, path, options); }

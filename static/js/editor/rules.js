@@ -13,6 +13,8 @@ const isGroup = (rule) => rule && typeof rule === "object" && Array.isArray(rule
 
 // What a field holds, for choosing its value control: {type, options: [[value, text]]}.
 function kindOf(field, env) {
+  const changed = /^trigger\.changes\.(.+)\.(old|new)$/.exec(field);
+  if (changed) return kindOf(changed[1], env);
   if (field === "stage") return { type: "choice", options: env.stages.map((s) => [s, s]) };
   if (field === "owner") return { type: "choice", options: env.users.map((u) => [u.username, u.username]) };
   if (field === "tags") return { type: "tag" };
@@ -66,7 +68,7 @@ export class RuleEditor {
 
   rule(rule, path, base) {
     const where = `${base}.${path.join(".")}`;
-    const fields = ["stage", "owner", "tags", ...Object.keys(this.env.fields)];
+    const fields = [...new Set(["stage", "owner", "tags", ...Object.keys(this.env.fields), ...this.env.changes, ...(rule.field ? [rule.field] : [])])];
     const remove = () => this.edit((root) => { this.at(root, path.slice(0, -1)).rules.splice(path.at(-1), 1); });
     return h("div", { class: "rule", "data-rule": path.join(".") },
       labelled("Field", select(`${where}.field`, fields.map((f) => [f, f]), rule.field, (v) => this.change(path, (r) => { r.field = v; r.value = LISTS.includes(r.op) ? [] : ""; refit(r); }))),
@@ -83,7 +85,7 @@ export class RuleEditor {
     if (kind.type === "choice") return labelled("Value", select(`${where}.value`, [["", "Choose…"], ...kind.options], rule.value, set));
     if (kind.type === "tag") return labelled("Value", this.input(`${where}.value`, rule.value, set, { list: this.tagList().id }), null, this.tagList());
     if (kind.type === "number") return labelled("Value", this.input(`${where}.value`, rule.value, set, { type: "number", step: "any" }, Number));
-    if (kind.type === "date" || kind.type === "datetime") return labelled("Value", this.input(`${where}.value`, rule.value, set, { type: "date" }), "a date, or today / today+3d");
+    if (kind.type === "date" || kind.type === "datetime") return labelled("Value", this.input(`${where}.value`, rule.value, set, { type: "date" }));
     return labelled("Value", this.input(`${where}.value`, rule.value, set));
   }
 

@@ -89,10 +89,10 @@ export function namesInput(path, value, commit) {
   return typed(el, path, (text, typing) => commit(text.split(",").map((v) => v.trim()).filter(Boolean), typing));
 }
 
-// Name -> value pairs, each row editable in place; typing into the last, empty row adds a pair. Every edit starts
-// from the pairs as they are now (`edit` hands them over), as rows typed into are not rebuilt while typing.
+// Name -> value pairs, each row editable in place; typing into the last, empty row adds a pair (and a new empty row).
+// Every edit starts from the pairs as they are now (`edit` hands them over), as rows typed into are not rebuilt.
 export function keyValues(title, path, value, edit, names = []) {
-  const count = Object.keys(value ?? {}).length;
+  let last = Object.keys(value ?? {}).length; // the index of the empty row at the end
   const list = h("datalist", { id: newId() }, names.map((n) => h("option", { value: n })));
   const write = (i, part, text, el) => edit((now) => {
     const rows = Object.entries(now ?? {});
@@ -105,12 +105,18 @@ export function keyValues(title, path, value, edit, names = []) {
   const row = (i, [k, v]) => {
     const key = h("input", { type: "text", value: k, "aria-label": `${title} name`, list: list.id, placeholder: "name", "data-path": `${path}.${i}.name` });
     const val = h("input", { type: "text", value: v ?? "", "aria-label": `${title} value`, placeholder: "value or {{ template }}", "data-path": `${path}.${i}.value` });
-    key.addEventListener("input", () => write(i, 0, key.value, key));
-    val.addEventListener("input", () => write(i, 1, val.value, val));
-    return h("div", { class: "kv" }, key, val, i < count
+    const typedIn = (part, el) => () => {
+      write(i, part, el.value, el);
+      if (i === last) fieldset.append(row(last += 1, ["", ""]));
+    };
+    key.addEventListener("input", typedIn(0, key));
+    val.addEventListener("input", typedIn(1, val));
+    return h("div", { class: "kv" }, key, val, i < last
       ? h("button", { type: "button", text: "Remove", "aria-label": `Remove ${k}`, onclick: () => edit((now) => Object.fromEntries(Object.entries(now ?? {}).filter((_, j) => j !== i))) })
       : null);
   };
-  return h("fieldset", { class: "field" }, h("legend", { text: title }), list,
-    ...Object.entries(value ?? {}).map((e, i) => row(i, e)), row(count, ["", ""]));
+  const fieldset = h("fieldset", { class: "field" }, h("legend", { text: title }), list,
+    ...Object.entries(value ?? {}).map((e, i) => row(i, e)));
+  fieldset.append(row(last, ["", ""]));
+  return fieldset;
 }
