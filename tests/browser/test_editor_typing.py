@@ -75,12 +75,16 @@ KINDS = {
 }
 
 
+@pytest.mark.parametrize("then", ["save", "click the canvas, then save"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_kind_of_field_keeps_what_was_typed_through_save(editor, flow, kind):
+def test_each_kind_of_field_keeps_what_was_typed(editor, flow, kind, then):
     page = editor
     node_id, act, holds = KINDS[kind]
     select_step(page, node_id)
     act(page)
+    if then != "save":
+        page.locator("[data-canvas]").click(position={"x": 700, "y": 30})
+        page.get_by_role("heading", name="Workflow settings").wait_for()
     nodes = save_and_read(page, flow)
     assert holds(nodes), nodes[node_id]
 
