@@ -37,8 +37,8 @@ def test_settings_are_edited_in_the_panel_and_saved_with_the_draft(page, sign_in
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved (revision").wait_for()
     saved = api.get(f"/api/workflows/{flow['id']}").get_json()
-    assert (saved["name"], saved["description"], saved["timezone"]) == ("Chase big deals", "Calls owners of deals over 10k",
-                                                                      "Asia/Jakarta")
+    assert (saved["name"], saved["description"], saved["timezone"]) == (
+        "Chase big deals", "Calls owners of deals over 10k", "Asia/Jakarta")
     assert saved["settings"] == {"reenroll": True, "exit_when": {"match": "all", "rules": [
         {"field": "stage", "op": "eq", "value": "won"}]}}
     page.get_by_role("button", name="Undo").click()  # the exit rule's value
@@ -85,7 +85,8 @@ def test_a_workflow_made_in_the_browser_starts_in_the_browsers_zone(jakarta_page
 
 def test_a_made_up_zone_from_the_create_form_is_refused(client, auth):
     auth.login()
-    answer = client.post("/workflows", data={"name": "X", "timezone": "Mars/Olympus", "csrf_token": auth.csrf_token("/")})
+    form = {"name": "X", "timezone": "Mars/Olympus", "csrf_token": auth.csrf_token("/")}
+    answer = client.post("/workflows", data=form)
     assert answer.status_code == 400
     assert db.session.execute(db.select(Workflow)).first() is None
 
