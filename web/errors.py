@@ -4,6 +4,7 @@ from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 
 from builder.errors import InvalidWorkflow
+from engine.pipelines import InUse
 from engine.records import RecordInvalid, UnknownObject
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -53,6 +54,10 @@ def handle_http(error: HTTPException):
 
 def handle_record_invalid(error: RecordInvalid):
     return error_response(422, error.message, error.details)
+
+
+def handle_in_use(error: InUse):
+    return error_response(409, error.message, error.details)
 
 
 def handle_invalid_workflow(error: InvalidWorkflow):
@@ -111,6 +116,7 @@ def register_errorhandlers(app) -> None:
     app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(RecordInvalid, handle_record_invalid)
+    app.register_error_handler(InUse, handle_in_use)
     app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
     app.register_error_handler(UnknownObject, handle_unknown_object)
     app.register_error_handler(Exception, handle_unexpected)

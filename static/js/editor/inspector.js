@@ -70,9 +70,10 @@ export class Inspector {
   timezone() { return this.model.meta.timezone || "UTC"; }
   users(...first) { return [...first, ...this.context.users.map((u) => [u.username, u.username])]; }
 
-  stages() {
-    const object = this.context.objects.get(this.triggerObject());
-    return Object.values(object?.pipelines ?? {}).flat();
+  // The stages of the node's chosen pipeline, or of every pipeline when it names none.
+  stages(pipeline) {
+    const pipelines = this.context.objects.get(this.triggerObject())?.pipelines ?? {};
+    return pipeline && pipelines[pipeline] ? pipelines[pipeline] : [...new Set(Object.values(pipelines).flat())];
   }
 
   ruleEnv() {
@@ -107,7 +108,7 @@ export class Inspector {
       case "object": return pick([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])]);
       case "field": return pick([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])]);
       case "pipeline": return pick([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])]);
-      case "stage": return pick([["", key === "stage" && node.type === "update_record" ? "Unchanged" : "—"], ...this.stages().map((st) => [st, st])]);
+      case "stage": return pick([["", key === "stage" && node.type === "update_record" ? "Unchanged" : "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])]);
       case "user": return pick(this.userOptions(node, key));
       case "role": return pick(ROLES);
       case "assignee": return this.assignee(title, path, value ?? {}, set);
