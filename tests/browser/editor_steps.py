@@ -56,3 +56,18 @@ def transforms(page) -> dict:
     """Where each step and note is drawn: id -> its SVG transform."""
     return page.evaluate("() => Object.fromEntries([...document.querySelectorAll('[data-node-id], [data-note-id]')]"
                          ".map((el) => [el.dataset.nodeId ?? el.dataset.noteId, el.getAttribute('transform')]))")
+
+
+def select_step(page, node_id):
+    page.locator(f'[data-node-id="{node_id}"] .box').click()
+    page.locator(".inspector h2").first.wait_for()
+
+
+def type_into(locator, text, clear=False):
+    """Click into the field and type, as a person does: the keys go wherever the focus is."""
+    locator.click()
+    keyboard = locator.page.keyboard
+    if clear:
+        keyboard.press("Control+a")
+        keyboard.press("Backspace")
+    keyboard.type(text)

@@ -120,6 +120,9 @@ def test_gallery_escapes_template_text_and_the_search(client, auth, hostile_temp
     auth.login()
     html = client.get("/templates?q=%3Cscript%3E").get_data(as_text=True)
     assert card_ids(html) == ["hostile"]
+    own = '<script type="module" src="/static/js/zone.js"></script>'  # an editor's page sends the browser's zone
+    assert html.count(own) == 1
+    html = html.replace(own, "")
     assert "<script" not in html and "<img" not in html and "<b>Evil" not in html and "<i>tag" not in html
     assert "&lt;script&gt;alert(&#x27;label&#x27;)" in html and "&lt;script&gt;alert(&#39;name&#39;)" in html
     assert 'value="&lt;script&gt;"' in html

@@ -7,6 +7,7 @@ from builder.models import Workflow
 from builder.names import free_name
 from engine.models import Run
 from web.pages import bp
+from web.pages.zone import browser_zone
 
 
 @bp.route("/")
@@ -24,7 +25,7 @@ def new_workflow():
     if not current_user.has_role("editor"):
         abort(403)
     name = (request.form.get("name") or "").strip()[:200] or "Untitled workflow"
-    workflow = Workflow(name=free_name(name), owner_id=current_user.id)
+    workflow = Workflow(name=free_name(name), owner_id=current_user.id, timezone=browser_zone())
     db.session.add(workflow)
     db.session.commit()
     return redirect(url_for("pages.editor", workflow_id=workflow.id))

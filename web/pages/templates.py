@@ -9,6 +9,7 @@ from builder.names import free_name
 from builder.preview import preview_svg
 from templates_library import categories, get_template, list_templates, start_draft
 from web.pages import bp
+from web.pages.zone import browser_zone
 
 
 @bp.route("/templates")
@@ -30,7 +31,7 @@ def use_template(template_id):
     template = get_template(template_id)
     if template is None:
         abort(404)
-    workflow = Workflow(name=free_name(template["name"]), owner_id=current_user.id)
+    workflow = Workflow(name=free_name(template["name"]), owner_id=current_user.id, timezone=browser_zone())
     start_draft(workflow, template)
     db.session.add(workflow)
     db.session.commit()

@@ -1,75 +1,74 @@
-// The side form of the selected node, rendered from its type's JSON Schema alone.
+// The side form: the selected step's settings, rendered from its type's JSON Schema, or the workflow's own settings
+// when no step is selected. What is typed is in the model at once (one undo step per visit to a field), so Save,
+// Publish, a click elsewhere or leaving the page never meet text the model does not have.
 import { h } from "../lib/dom.js";
 import { commands } from "./model.js";
+import { RuleEditor } from "./rules.js";
+import { settingsPanel } from "./settings.js";
+import { checkList, duration, keyValues, labelled, namesInput, select, templateField, textInput } from "./widgets.js";
 
-const OPERATORS = ["eq", "ne", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt", "lte", "is_empty",
-  "is_not_empty", "changed", "has_tag"];
-const UNITS = [["M", "minutes", "T"], ["H", "hours", "T"], ["D", "days", ""], ["W", "weeks", ""], ["M", "months", ""],
-  ["S", "seconds", "T"]];
-let uid = 0;
+const VARIABLES = ["record.owner.name", "record.owner.email", "record.stage", "record.tags", "workflow.name", "now"];
+const ROLES = [["", "—"], ["viewer", "viewer"], ["editor", "editor"], ["admin", "admin"]];
 
 export class Inspector {
   constructor(el, model, context) {
     Object.assign(this, { el, model, context }); // context: {objects: Map name -> object, users}
     this.nodeId = null;
-    model.onChange(() => this.render());
+    this.session = 0; // a new visit to a field starts a new undo step
+    el.addEventListener("focusin", () => { this.session += 1; });
+    model.onChange(() => { if (!this.quiet) this.render(); });
   }
 
   show(nodeId) { this.nodeId = nodeId; this.render(); }
 
   render() {
     const node = this.nodeId && this.model.node(this.nodeId);
-    if (!node) { this.el.replaceChildren(h("p", { class: "muted", text: "Select a step to configure it." })); return; }
+    const shown = node ? node.id : "workflow";
+    const active = this.el.contains(document.activeElement) && this.shown === shown ? document.activeElement : null;
+    const keep = active?.dataset.path && { path: active.dataset.path, start: active.selectionStart, end: active.selectionEnd };
+    this.el.replaceChildren(...(node ? this.nodeForm(node) : settingsPanel(this)));
+    this.shown = shown;
+    const again = keep && this.el.querySelector(`[data-path="${CSS.escape(keep.path)}"]`);
+    if (again) { // the same control, rebuilt: focus and caret stay where they were
+      again.focus();
+      try { again.setSelectionRange(keep.start, keep.end); } catch { /* not a text control */ }
+    }
+  }
+
+  nodeForm(node) {
     const type = this.model.typeOf(node), props = type?.config_schema?.properties ?? {};
-    const label = this.field("Label", h("input", { value: node.label ?? "", onchange: (e) =>
-      this.model.execute(commands.setLabel(node, node.label, e.target.value)) }));
-    this.el.replaceChildren(h("h2", { text: type?.label ?? node.type }), h("p", { class: "muted", text: type?.help ?? "" }),
-      label, ...Object.entries(props).map(([key, schema]) => this.control(node, key, schema)));
+    const label = labelled("Label", textInput("label", node.label, (v, typing) => {
+      if (v !== node.label) this.write(commands.setLabel(node, node.label, v, this.coalesce(typing, `${node.id}.label`)), typing);
+    }));
+    return [h("h2", { text: type?.label ?? node.type }), h("p", { class: "muted", text: type?.help ?? "" }),
+      label, ...Object.entries(props).map(([key, schema]) => this.control(node, key, schema))];
   }
 
-  field(title, control, description) {
-    const id = control.id || `f${++uid}`;
-    control.id = id;
-    return h("div", { class: "field" }, h("label", { for: id, text: title }), control,
-      description ? h("small", { class: "muted", text: description }) : null);
+  // Every change goes through the command stack; typing does not rebuild the form under the caret.
+  write(command, typing) {
+    this.quiet = !!typing;
+    try { this.model.execute(command); } finally { this.quiet = false; }
   }
 
-  set(node, key, value) {
-    const before = node.config[key];
-    if (JSON.stringify(before) !== JSON.stringify(value)) this.model.execute(commands.setConfig(node, key, before, value));
+  coalesce(typing, what) { return typing ? `${what}#${this.session}` : undefined; }
+
+  setter(node, key) {
+    return (value, typing) => {
+      const before = node.config[key];
+      if (JSON.stringify(before) === JSON.stringify(value)) return;
+      this.write(commands.setConfig(node, key, before, value, this.coalesce(typing, `${node.id}.${key}`)), typing);
+    };
+  }
+
+  // `fn` gets a copy of the value as it is now and changes it in place, or returns the new value.
+  editor(read, set) {
+    return (fn, typing) => { const copy = structuredClone(read()); const out = fn(copy); set(out === undefined ? copy : out, typing); };
   }
 
   fieldsOf(object) { return Object.keys(this.context.objects.get(object)?.fields ?? {}); }
   triggerObject() { return this.model.trigger()?.config?.object; }
-
-  control(node, key, schema) {
-    const value = node.config[key], title = schema.title ?? key, widget = schema["x-widget"] ?? schema.format;
-    const set = (v) => this.set(node, key, v);
-    const select = (options, current) => h("select", { onchange: (e) => set(e.target.value) },
-      options.map(([v, text]) => h("option", { value: v, text, selected: v === current })));
-    if (schema.enum) return this.field(title, select(schema.enum.map((v) => [v, v]), value), schema.description);
-    if (schema.type === "boolean") return this.field(title, h("input", { type: "checkbox", checked: !!value,
-      onchange: (e) => set(e.target.checked) }), schema.description);
-    switch (widget) {
-      case "template-multiline": return this.templateArea(title, value, set, schema.description);
-      case "duration": return this.duration(title, value, set, schema.description);
-      case "time": return this.field(title, h("input", { type: "time", value: value ?? "", onchange: (e) => set(e.target.value) }));
-      case "weekdays": return this.weekdays(title, value ?? [], set, schema.items?.enum ?? []);
-      case "object": return this.field(title, select([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])], value));
-      case "field": return this.field(title, select([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])], value), schema.description);
-      case "pipeline": return this.field(title, select([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])], value), schema.description);
-      case "stage": return this.field(title, select([["", "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])], value), schema.description);
-      case "user": return this.field(title, select([["", "—"], ...this.context.users.map((u) => [u.username, u.username])], value), schema.description);
-      case "assignee": return this.assignee(title, value ?? {}, set);
-      case "condition-rules": return this.rules(title, value ?? [], set);
-      case "condition-group": return this.rules(title, value?.rules ?? [], (rules) => set(rules.length ? { match: value?.match ?? "all", rules } : null));
-      case "key-value": return this.keyValues(title, value ?? {}, set);
-      default:
-        if (schema.type === "array") return this.field(title, h("input", { value: (value ?? []).join(", "),
-          placeholder: "comma, separated", onchange: (e) => set(e.target.value.split(",").map((v) => v.trim()).filter(Boolean)) }), schema.description);
-        return this.field(title, h("input", { value: value ?? "", onchange: (e) => set(e.target.value) }), schema.description);
-    }
-  }
+  timezone() { return this.model.meta.timezone || "UTC"; }
+  users(...first) { return [...first, ...this.context.users.map((u) => [u.username, u.username])]; }
 
   // The stages of the node's chosen pipeline, or of every pipeline when it names none.
   stages(pipeline) {
@@ -77,82 +76,67 @@ export class Inspector {
     return pipeline && pipelines[pipeline] ? pipelines[pipeline] : [...new Set(Object.values(pipelines).flat())];
   }
 
-  templateArea(title, value, set, description) {
-    const area = h("textarea", { rows: 4, onchange: (e) => set(e.target.value) });
-    area.value = value ?? "";
-    const picker = h("select", { "aria-label": `Insert a variable into ${title}`, onchange: (e) => {
-      if (!e.target.value) return;
-      const at = area.selectionStart ?? area.value.length;
-      area.value = `${area.value.slice(0, at)}{{ ${e.target.value} }}${area.value.slice(at)}`;
-      e.target.value = "";
-      set(area.value);
-    } }, h("option", { value: "", text: "Insert variable…" }),
-      ...this.fieldsOf(this.triggerObject()).map((f) => h("option", { value: `record.fields.${f}`, text: `record.fields.${f}` })),
-      ...["record.owner.name", "record.owner.email", "record.stage", "workflow.name", "now"].map((v) => h("option", { value: v, text: v })));
-    const field = this.field(title, area, description);
-    field.append(picker);
-    return field;
+  ruleEnv() {
+    const tags = new Set();
+    for (const n of this.model.graph.nodes) [...(n.config?.add_tags ?? []), ...(n.config?.remove_tags ?? [])].forEach((t) => tags.add(t));
+    const fields = this.context.objects.get(this.triggerObject())?.fields ?? {};
+    const changes = this.model.trigger()?.type === "record_updated" // the value before and after the change that started the run
+      ? Object.keys(fields).flatMap((f) => [`trigger.changes.${f}.old`, `trigger.changes.${f}.new`]) : [];
+    return { fields, stages: this.stages(), users: this.context.users, tags: [...tags], changes };
   }
 
-  duration(title, value, set, description) {
-    const match = /^P(?:T)?(\d+)([MHDWS])$/.exec(value ?? "");
-    const amount = h("input", { type: "number", min: 0, value: match ? match[1] : "" });
-    const isTime = (value ?? "").includes("T");
-    const unitIndex = match ? UNITS.findIndex(([u, , t]) => u === match[2] && (t === "T") === isTime) : 2;
-    const unit = h("select", { "aria-label": `${title} unit` }, UNITS.map(([, name], i) => h("option", { value: i, text: name, selected: i === unitIndex })));
-    const update = () => {
-      if (amount.value === "") return set("");
-      const [u, , t] = UNITS[Number(unit.value)];
-      set(`P${t}${Math.max(0, Number(amount.value))}${u}`);
-    };
-    amount.addEventListener("change", update);
-    unit.addEventListener("change", update);
-    const field = this.field(title, amount, description ?? (value && !match ? `currently ${value}` : null));
-    field.append(unit);
-    return field;
+  rules(title, path, group, edit, options) { return new RuleEditor(this.ruleEnv(), edit).render(title, group, path, options); }
+
+  control(node, key, schema) {
+    const value = node.config[key], title = schema.title ?? key, widget = schema["x-widget"] ?? schema.format;
+    const set = this.setter(node, key), edit = this.editor(() => node.config[key], set), path = `config.${key}`;
+    const pick = (options) => labelled(title, select(path, options, value, set), schema.description);
+    if (schema.enum) return pick(schema.enum.map((v) => [v, v]));
+    if (schema.type === "boolean") return labelled(title, h("input", { type: "checkbox", checked: !!value, "data-path": path,
+      onchange: (e) => set(e.target.checked) }), schema.description);
+    const zone = `In ${this.timezone()} (the workflow's time zone)`;
+    switch (widget) {
+      case "template-multiline": case "template":
+        return templateField(title, path, value, set, [...this.fieldsOf(this.triggerObject()).map((f) => `record.fields.${f}`), ...VARIABLES],
+          { multiline: widget === "template-multiline", description: schema.description });
+      case "duration": return duration(title, path, value, set, schema.description);
+      case "time": return labelled(title, textInput(path, value, set, { type: "time" }), zone);
+      case "cron": return labelled(title, textInput(path, value, set), `${schema.description ?? ""} · ${zone}`);
+      case "weekdays": return checkList(title, path, (schema.items?.enum ?? []).map((d) => [d, d]), value, edit, schema.description);
+      case "fields": return checkList(title, path, ["stage", ...this.fieldsOf(this.triggerObject())].map((f) => [f, f]), value, edit, schema.description);
+      case "stages": return checkList(title, path, this.stages().map((st) => [st, st]), value, edit, schema.description);
+      case "object": return pick([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])]);
+      case "field": return pick([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])]);
+      case "pipeline": return pick([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])]);
+      case "stage": return pick([["", key === "stage" && node.type === "update_record" ? "Unchanged" : "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])]);
+      case "user": return pick(this.userOptions(node, key));
+      case "role": return pick(ROLES);
+      case "assignee": return this.assignee(title, path, value ?? {}, set);
+      case "condition-rules": return this.rules(title, path, { match: node.config.match ?? "all", rules: value ?? [] },
+        this.editor(() => ({ match: node.config.match, rules: node.config[key] ?? [] }), (g, typing) => set(g.rules, typing)), { withMatch: false });
+      case "condition-group": return this.rules(title, path, value ?? { match: "all", rules: [] },
+        this.editor(() => node.config[key] ?? { match: "all", rules: [] }, (g, typing) => set(g.rules.length ? g : null, typing)));
+      case "key-value": return keyValues(title, path, value, edit, node.type === "update_record" ? this.fieldsOf(this.triggerObject()) : []);
+      default:
+        if (schema.type === "array") return labelled(title, namesInput(path, value, set), schema.description);
+        return labelled(title, textInput(path, value, set), schema.description);
+    }
   }
 
-  weekdays(title, value, set, days) {
-    return h("fieldset", { class: "field" }, h("legend", { text: title }), ...days.map((day) => {
-      const id = `f${++uid}`;
-      return h("span", { class: "day" }, h("input", { type: "checkbox", id, checked: value.includes(day), onchange: (e) =>
-        set(e.target.checked ? [...value, day] : value.filter((d) => d !== day)) }), h("label", { for: id, text: day }));
-    }));
+  // Who: a create_task owner may be the record's owner (the default); elsewhere an empty pick means none / unchanged.
+  userOptions(node, key) {
+    if (node.type === "create_task") return this.users(["record_owner", "Record owner"]);
+    if (node.type === "update_record") return this.users(["", "Unchanged"]);
+    return this.users(["", node.type === "notify_user" ? "Nobody by name" : "—"]);
   }
 
-  assignee(title, value, set) {
-    const current = value.owner ? "owner:" : value.user ? `user:${value.user}` : value.role ? `role:${value.role}` : "owner:";
+  assignee(title, path, value, set) {
+    const current = value.user ? `user:${value.user}` : value.role ? `role:${value.role}` : "owner:";
     const options = [["owner:", "Record owner"], ...this.context.users.map((u) => [`user:${u.username}`, u.username]),
       ...["viewer", "editor", "admin"].map((r) => [`role:${r}`, `anyone with role ${r}`])];
-    return this.field(title, h("select", { onchange: (e) => {
-      const [kind, name] = e.target.value.split(":");
+    return labelled(title, select(path, options, current, (v) => {
+      const [kind, name] = v.split(":");
       set(kind === "owner" ? { owner: true } : { [kind]: name });
-    } }, options.map(([v, text]) => h("option", { value: v, text, selected: v === current }))));
-  }
-
-  rules(title, rules, set) {
-    const fields = ["stage", "owner", "tags", ...this.fieldsOf(this.triggerObject())];
-    const row = (rule, i) => {
-      const change = (patch) => set(rules.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-      return h("div", { class: "rule" },
-        this.field("Field", h("select", { onchange: (e) => change({ field: e.target.value }) },
-          fields.map((f) => h("option", { value: f, text: f, selected: f === rule.field })))),
-        this.field("Operator", h("select", { onchange: (e) => change({ op: e.target.value }) },
-          OPERATORS.map((o) => h("option", { value: o, text: o, selected: o === rule.op })))),
-        this.field("Value", h("input", { value: rule.value ?? "", onchange: (e) => change({ value: e.target.value }) })),
-        h("button", { type: "button", text: "Remove rule", onclick: () => set(rules.filter((_, j) => j !== i)) }));
-    };
-    return h("fieldset", { class: "field rules" }, h("legend", { text: title }), ...rules.map(row),
-      h("button", { type: "button", text: "Add rule", onclick: () => set([...rules, { field: fields[3] ?? "stage", op: "eq", value: "" }]) }));
-  }
-
-  keyValues(title, value, set) {
-    const entries = Object.entries(value);
-    const key = h("input", { placeholder: "field" }), val = h("input", { placeholder: "value or {{ template }}" });
-    return h("fieldset", { class: "field" }, h("legend", { text: title }),
-      ...entries.map(([k, v]) => h("div", { class: "kv" }, h("code", { text: k }), h("span", { text: ` = ${v}` }),
-        h("button", { type: "button", text: "Remove", onclick: () => { const copy = { ...value }; delete copy[k]; set(copy); } }))),
-      this.field("New field name", key), this.field("New field value", val),
-      h("button", { type: "button", text: "Add", onclick: () => key.value && set({ ...value, [key.value]: val.value }) }));
+    }));
   }
 }

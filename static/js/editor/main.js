@@ -37,6 +37,10 @@ async function start() {
   const notes = new Notes(stage, canvas, model);
   const minimap = new Minimap(canvas, model);
   stage.append(minimap.el);
+  const name = h("strong", { class: "wf-name" }), zone = h("span", { class: "wf-zone", title: "The workflow's time zone" });
+  const showMeta = () => { name.textContent = name.title = model.meta.name; zone.textContent = model.meta.timezone; };
+  model.onChange(showMeta);
+  showMeta();
   const badge = h("span", { class: `badge badge-${workflow.status}`, text: workflow.status });
   const pause = h("button", { type: "button", text: "Pause", onclick: () => setStatus("pause") });
   const activate = h("button", { type: "button", text: "Activate", onclick: () => setStatus("activate") });
@@ -70,7 +74,8 @@ async function start() {
   const save = async () => {
     model.settle(); // an arrangement still gliding is saved where it lands
     try {
-      const body = { graph: model.graph, name: model.workflow.name };
+      const { name, description, timezone, settings } = model.meta;
+      const body = { graph: model.graph, name, description, timezone, settings };
       const { data, etag: next } = await api("PUT", `/api/workflows/${id}`, body, { "If-Match": state.etag });
       state.etag = next; model.workflow = data; model.dirty = false;
       say(`Saved (revision ${data.revision}).`);
@@ -83,7 +88,8 @@ async function start() {
   };
 
   const history = new History({ workflowId: id, say, onRestored: (data, next) => {
-    model.execute(commands.replaceGraph(model.graph, data.graph));
+    model.execute(commands.all([commands.replaceGraph(model.graph, data.graph),
+      ...["name", "description", "timezone", "settings"].map((key) => commands.setMeta(model.meta, key, model.meta[key], data[key]))]));
     state.etag = next; model.workflow = data; model.dirty = false;
     canvas.fit();
   } });
@@ -150,7 +156,8 @@ async function start() {
 
   const button = (text, onclick, extra = {}) => h("button", { type: "button", text, onclick, ...extra });
   const toolbar = h("header", { class: "editor-toolbar" },
-    h("a", { href: "/", text: "← Workflows" }), h("strong", { class: "wf-name", text: workflow.name, title: workflow.name }), badge,
+    h("a", { href: "/", text: "← Workflows" }), name, zone, badge,
+    button("Settings", () => { canvas.selected = new Set(); canvas.select(); }),
     button("Undo", () => model.undo()), button("Redo", () => model.redo()),
     button("Zoom in", () => canvas.zoomAtCenter(1.2)), button("Zoom out", () => canvas.zoomAtCenter(1 / 1.2)),
     button("Fit", () => canvas.fit()), button("Add note", () => notes.add()),
@@ -165,7 +172,12 @@ async function start() {
   document.addEventListener("keyup", (e) => { if (e.key === " ") canvas.spaceHeld = false; });
   document.addEventListener("keydown", (e) => {
     const mod = e.ctrlKey || e.metaKey, key = e.key.toLowerCase(), typing = e.target.closest("input, textarea, select");
-    if (mod && key === "s") { e.preventDefault(); typing?.blur(); save(); return; } // leaving a field keeps what was typed
+    if (mod && key === "s") { // the side form is in the model as typed; a note's box keeps its text when left
+      e.preventDefault();
+      if (typing && !form.contains(typing)) typing.blur();
+      save();
+      return;
+    }
     if (typing) return;
     if (e.key === " " && !e.target.closest("button, a")) { e.preventDefault(); canvas.spaceHeld = true; return; } // space + drag pans
     if (mod && key === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }

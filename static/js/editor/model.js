@@ -5,6 +5,9 @@ export class Model {
   constructor(workflow, types) {
     this.workflow = workflow;
     this.graph = structuredClone(workflow.graph);
+    // The workflow's own settings, edited through commands like the graph and saved with it.
+    this.meta = structuredClone({ name: workflow.name, description: workflow.description ?? "",
+      timezone: workflow.timezone, settings: { reenroll: false, exit_when: null, ...workflow.settings } });
     this.graph.notes ??= [];
     this.types = types; // "kind/type" -> catalog entry
     this.done = [];
@@ -40,11 +43,15 @@ export class Model {
     land?.();
   }
 
-  // A command is {apply(graph), revert(graph)}; both mutate the graph in place.
+  // A command is {apply(graph), revert(graph)}; both mutate the graph in place. Commands that share a
+  // `coalesce` key with the last one (keystrokes in one field) become one undo step that reverts to before the first.
   execute(command) {
     this.settle();
     command.apply(this.graph);
-    this.done.push(command);
+    const last = this.done.at(-1);
+    if (command.coalesce && last?.coalesce === command.coalesce && !this.undone.length) {
+      this.done[this.done.length - 1] = { ...command, revert: last.revert };
+    } else this.done.push(command);
     this.undone = [];
     this.changed();
   }
@@ -116,9 +123,10 @@ export const commands = {
     apply: () => { note.size = { ...to }; },
     revert: () => { note.size = { ...from }; },
   }),
-  setConfig: (node, key, before, after) => { // a label never edited by hand follows the settings ("Wait 5 minutes")
+  setConfig: (node, key, before, after, coalesce) => { // a label never edited by hand follows the settings
     const labelBefore = node.label, followed = autoLabel(node) !== null && autoLabel(node) === node.label;
     return {
+      coalesce,
       apply: () => {
         node.config[key] = structuredClone(after);
         if (followed) node.label = autoLabel(node) ?? labelBefore;
@@ -126,9 +134,15 @@ export const commands = {
       revert: () => { node.config[key] = structuredClone(before); node.label = labelBefore; },
     };
   },
-  setLabel: (node, before, after) => ({
+  setLabel: (node, before, after, coalesce) => ({
+    coalesce,
     apply: () => { node.label = after; },
     revert: () => { node.label = before; },
+  }),
+  setMeta: (meta, key, before, after, coalesce) => ({ // name, description, timezone or settings of the workflow
+    coalesce,
+    apply: () => { meta[key] = structuredClone(after); },
+    revert: () => { meta[key] = structuredClone(before); },
   }),
   setText: (note, before, after) => ({
     apply: () => { note.text = after; },

@@ -29,7 +29,7 @@ export function nodeShape(node, type, ports, { selected, status, when }) {
   s("rect", { width: 6, height: H, rx: 3, fill: colour }),
   s("g", { color: colour }, iconAt(type?.icon, 15, 14, 18)),
   s("text", { x: 39, y: 28, class: "label", text: clip(node.label || type?.label || node.type, 30) }),
-  s("text", { x: 15, y: 53, class: "summary", text: clip(summary(node), 36) }),
+  s("text", { x: 15, y: 53, class: "summary", text: clip(summary(node), 36) }, s("title", { text: summary(node) })),
   s("circle", { cx: W / 2, cy: 0, r: 5, class: "inport" }),
   when ? s("text", { x: W / 2 + 12, y: -6, class: "when", text: when.short }, s("title", { text: when.long })) : null);
   for (const port of ports) {

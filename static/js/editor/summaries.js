@@ -27,7 +27,37 @@ export function autoLabel(node) {
   return null;
 }
 
+export const OPERATORS = [["eq", "is"], ["ne", "is not"], ["in", "is any of"], ["not_in", "is none of"], ["contains", "contains"],
+  ["not_contains", "does not contain"], ["gt", "is greater than"], ["gte", "is at least"], ["lt", "is less than"],
+  ["lte", "is at most"], ["is_empty", "is empty"], ["is_not_empty", "is not empty"], ["changed", "changed"],
+  ["has_tag", "has the tag"]];
+export const VALUELESS = ["is_empty", "is_not_empty", "changed"];
+const WORDS = Object.fromEntries(OPERATORS);
+const isGroup = (rule) => rule && typeof rule === "object" && Array.isArray(rule.rules);
+const show = (v) => (typeof v === "string" ? `"${v}"` : String(v));
+
+// The group in words: "stage is any of "won", "lost" and (owner is not "maria" or amount is greater than 10000)".
+export function describe(group, nested = false) {
+  const rules = group?.rules ?? [];
+  if (!rules.length) return "always";
+  const parts = rules.map((r) => (isGroup(r) ? describe(r, true) : describeRule(r)));
+  const text = parts.join(group.match === "any" ? " or " : " and ");
+  return nested && parts.length > 1 ? `(${text})` : text;
+}
+
+function describeRule(rule) {
+  if (rule.op === "has_tag") return `has the tag ${show(rule.value ?? "")}`;
+  if (VALUELESS.includes(rule.op)) return `${rule.field} ${WORDS[rule.op] ?? rule.op}`;
+  const value = Array.isArray(rule.value) ? rule.value.map(show).join(", ") || "(nothing)" : show(rule.value ?? "");
+  return `${rule.field} ${WORDS[rule.op] ?? rule.op} ${value}`;
+}
+
 export function summary(node) {
+  const text = what(node), filter = node.config?.filter?.rules?.length ? ` if ${describe(node.config.filter)}` : "";
+  return node.kind === "trigger" ? `${text}${filter}` : text;
+}
+
+function what(node) {
   const c = node.config ?? {};
   switch (node.type) {
     case "record_created": return `when a ${c.object || "record"} is created`;
@@ -37,7 +67,7 @@ export function summary(node) {
     case "date_reached": return `${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""} at ${c.at || "?"}`;
     case "inactive_for": return `no change for ${humanDuration(c.duration)}`;
     case "schedule": return `cron ${c.cron}`;
-    case "condition": return `${(c.rules ?? []).length} rule(s), match ${c.match}`;
+    case "condition": return (c.rules ?? []).length ? `if ${describe({ match: c.match, rules: c.rules })}` : "no rules: always true";
     case "delay": return c.days_field ? `wait ${c.days_field} days` : `wait ${humanDuration(c.duration)}`;
     case "until_date": return `until ${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""}`;
     case "until_time": return `until ${c.time}${(c.days ?? []).length ? " on " + c.days.join(", ") : ""}`;
