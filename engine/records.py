@@ -7,7 +7,7 @@ Changes are written with Core statements, as the engine makes one per run on its
 hand is either an ORM ``Record`` (the web side; expired after a change, so it reloads) or the plain
 :func:`load`-ed state the engine works with (kept up to date in place).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
@@ -16,6 +16,7 @@ from builder.db import db, run_sql, utcnow
 from builder.objects import coerce_value
 from engine.kinds import kind as kind_of
 from engine.models import Event, ObjectType, Record, User
+from engine.task_rights import check_record_change
 
 EVENTS = ("created", "updated", "deleted", "stage_changed")
 
@@ -41,6 +42,8 @@ class Cause:
     run_id: int | None = None
     workflow_id: int | None = None
     depth: int = 0
+    # The signed-in person behind a change made through a door (API, page, event); None for the engine.
+    user: User | None = field(default=None, compare=False, repr=False)
 
 
 def object_type(name: str) -> ObjectType:
@@ -199,6 +202,8 @@ def update(record, data: dict, cause: Cause) -> dict:
             changes[attr] = {"old": getattr(record, attr), "new": new[attr]}
     if not changes:
         return {}
+    if kind.name == "task" and cause.run_id is None:
+        check_record_change(record.id, set(changes), cause.user)
     values = {attr: new[attr] for attr in ("fields", "tags", "pipeline", "stage", "external_id") if attr in new}
     if "owner" in new:
         values["owner_id"] = new["owner"].id if new["owner"] else None

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from builder.db import db, utcnow
 from engine.models import ApiToken, User
+from engine.records import Cause
 from engine.models.people import hash_token
 from web.extensions import csrf, login_manager
 
@@ -85,3 +86,9 @@ def actor_name() -> str:
     """How a change is attributed in its event: the user, and whether it came through a token."""
     suffix = " (token)" if g.get("token_auth") else ""
     return f"{current_user.username}{suffix}" if current_user.is_authenticated else "anonymous"
+
+
+def cause() -> Cause:
+    """The cause of a change made through a door: who, for the event, and the user, for the rules that ask."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return Cause(actor=actor_name(), user=user)

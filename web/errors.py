@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from builder.errors import InvalidWorkflow
 from engine.records import RecordInvalid, UnknownObject
+from engine.task_rights import TaskRefused
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
@@ -53,6 +54,10 @@ def handle_http(error: HTTPException):
 
 def handle_record_invalid(error: RecordInvalid):
     return error_response(422, error.message, error.details)
+
+
+def handle_task_refused(error: TaskRefused):
+    return error_response(error.status, error.message, error.details)
 
 
 def handle_invalid_workflow(error: InvalidWorkflow):
@@ -111,6 +116,7 @@ def register_errorhandlers(app) -> None:
     app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(RecordInvalid, handle_record_invalid)
+    app.register_error_handler(TaskRefused, handle_task_refused)
     app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
     app.register_error_handler(UnknownObject, handle_unknown_object)
     app.register_error_handler(Exception, handle_unexpected)

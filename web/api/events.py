@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from builder.db import db
 from engine import records
 from web.api.records import RecordOut
-from web.auth import actor_name, requires
+from web.auth import cause, requires
 
 blp = Blueprint("events", __name__, url_prefix="/api/events", description="Inbound change events")
 
@@ -31,7 +31,7 @@ class Events(MethodView):
     def post(self, data):
         try:
             record, result = records.apply_outside_event(data["object"], data["event"], data["record"],
-                                                         records.Cause(actor=actor_name()))
+                                                         cause())
         except records.UnknownObject:
             # Named in the body, not the URL: a field of this request is wrong, nothing is missing.
             abort(422, message=f"No object type named '{data['object']}'.", details={"object": "unknown object type"})

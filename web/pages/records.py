@@ -8,6 +8,8 @@ from engine import records
 from builder.models import WorkflowVersion
 from builder.preview import preview_svg
 from engine.models import ObjectType, Record, Run, User
+from engine.task_rights import TaskRefused
+from web.auth import cause
 from web.pages import bp
 
 PAGE_SIZE = 50
@@ -67,7 +69,7 @@ def record_detail(object_name, record_id):
     record = db.session.get(Record, record_id)
     if record is None or record.object != object_name:
         abort(404)
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
         if not current_user.has_role("editor"):
             abort(403)
@@ -76,7 +78,7 @@ def record_detail(object_name, record_id):
         if kind.pipelines and request.form.get("stage"):
             data["stage"] = request.form["stage"]
         try:
-            changes = records.update(record, data, records.Cause(actor=current_user.username))
+            changes = records.update(record, data, cause())
             db.session.commit()
             flash("Saved." if changes else "Nothing changed.", "info")
             return redirect(url_for("pages.record_detail", object_name=object_name, record_id=record_id))
@@ -84,9 +86,14 @@ def record_detail(object_name, record_id):
             db.session.rollback()
             errors = error.details
             record = db.session.get(Record, record_id)
+        except TaskRefused as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            errors, status = error.details, error.status
+            record = db.session.get(Record, record_id)
     users = db.session.execute(db.select(User).order_by(User.username)).scalars().all()
     return render_template("records/detail.html", kind=kind, record=record, users=users, errors=errors,
-                           automation=automation_of(record.id))
+                           automation=automation_of(record.id)), status
 
 
 def automation_of(record_id: int) -> list[dict]:
