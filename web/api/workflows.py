@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from builder import versions
-from builder.db import db, utcnow
+from builder.db import db
 from builder.graph import read_graph
 from builder.models import Workflow
 from engine.models import ObjectType, Run
@@ -166,13 +166,14 @@ class WorkflowOne(MethodView):
         """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
         workflow = get_workflow(workflow_id)
         based_on = expected_revision(data)
-        if based_on is not None and based_on != workflow.revision:
+        values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
+        if "graph" in data:
+            values["graph"] = read_graph(data["graph"])
+        if not versions.save_draft(workflow, values, based_on):
+            db.session.rollback()
             abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
                                f"it is now at revision {workflow.revision}. Reload to see their changes.",
                   details={"revision": workflow.revision})
-        apply_changes(workflow, data)
-        workflow.revision += 1
-        workflow.updated_at = utcnow()
         db.session.commit()
         return with_etag(workflow)
 
