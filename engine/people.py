@@ -6,6 +6,7 @@ from engine.models import ROLES, ApiToken, User
 from engine.records import RecordInvalid
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
+MAX_PASSWORD = 1_000
 
 
 def find_user(username: str) -> User | None:
@@ -21,8 +22,8 @@ def create_user(username: str, role: str, password: str | None = None, email: st
         errors["username"] = f"'{username}' is taken"
     if role not in ROLES:
         errors["role"] = f"must be one of {', '.join(ROLES)}"
-    if password is not None and len(password) < 8:
-        errors["password"] = "at least 8 characters"
+    if password is not None and not 8 <= len(password) <= MAX_PASSWORD:
+        errors["password"] = f"8 to {MAX_PASSWORD:,} characters"
     if email and ("@" not in email or len(email) > 254):
         errors["email"] = "not an email address"
     if name and len(name) > 200:

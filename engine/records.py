@@ -19,6 +19,7 @@ from engine.models import Event, ObjectType, Record, User
 from engine.task_rights import check_record_change
 
 EVENTS = ("created", "updated", "deleted", "stage_changed")
+MAX_TAGS, MAX_TAG = 100, 100
 
 
 class RecordInvalid(Exception):
@@ -116,6 +117,8 @@ def _resolve(kind, record, data: dict) -> dict:
         tags = data["tags"]
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
             errors["tags"] = "must be a list of non-empty strings"
+        elif len(tags) > MAX_TAGS or any(len(t.strip()) > MAX_TAG for t in tags):
+            errors["tags"] = f"at most {MAX_TAGS} tags of at most {MAX_TAG} characters each"
         else:
             new["tags"] = sorted({t.strip() for t in tags})
     _resolve_stage(kind, record, data, new, errors)
@@ -243,8 +246,11 @@ def apply_outside_event(kind_name: str, event: str, payload: dict, cause: Cause)
         raise RecordInvalid({"event": f"must be one of {', '.join(EVENTS)}"})
     if not isinstance(payload, dict) or not payload.get("external_id"):
         raise RecordInvalid({"record.external_id": "an outside record needs an external_id"})
+    external_id = payload["external_id"]
+    if isinstance(external_id, bool) or not isinstance(external_id, (str, int)):
+        raise RecordInvalid({"record.external_id": "must be text or a whole number"})
     kind = _kind(kind_name)
-    external_id = str(payload["external_id"])
+    external_id = str(external_id)
     record = db.session.execute(
         db.select(Record).filter_by(object=kind.name, external_id=external_id)).scalar_one_or_none()
     if event == "deleted":

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from builder import versions
-from builder.db import db
+from builder.db import MAX_ID, db
 from builder.graph import read_graph
 from builder.models import Workflow
 from engine.models import ObjectType, Run
@@ -32,7 +32,8 @@ class WorkflowUpdate(ma.Schema):
     timezone = fields.String(validate=validate.Length(min=1, max=64))
     settings = fields.Nested(Settings)
     graph = fields.Dict(metadata={"description": "{nodes, edges, notes}; see the contract"})
-    revision = fields.Integer(metadata={"description": "the revision this edit is based on (or send If-Match)"})
+    revision = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "the revision this edit is based on (or send If-Match)"})
 
 
 class WorkflowCreate(WorkflowUpdate):
@@ -113,8 +114,9 @@ def with_etag(workflow: Workflow, status: int = 200):
 def expected_revision(data: dict) -> int | None:
     header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
     if header and header != "*":
-        if not header.isdigit():
-            abort(400, description="If-Match must name a revision, e.g. If-Match: \"3\".")
+        if not header.isdigit() or len(header) > len(str(MAX_ID)) or int(header) > MAX_ID:
+            abort(400, message="If-Match must name a revision, e.g. If-Match: \"3\".",
+                  details={"If-Match": "not a revision"})
         return int(header)
     return data.get("revision")
 
