@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from builder.db import db, run_sql, utcnow
 from builder.objects import coerce_value
 from engine.kinds import kind as kind_of
+from engine.locks import lock_record, on_postgresql
 from engine.models import Event, ObjectType, Record, User
 from engine.task_rights import check_record_change
 
@@ -251,8 +253,9 @@ def apply_outside_event(kind_name: str, event: str, payload: dict, cause: Cause)
         raise RecordInvalid({"record.external_id": "must be text or a whole number"})
     kind = _kind(kind_name)
     external_id = str(external_id)
-    record = db.session.execute(
-        db.select(Record).filter_by(object=kind.name, external_id=external_id)).scalar_one_or_none()
+    if len(external_id) > 200:
+        raise RecordInvalid({"external_id": "at most 200 characters"})
+    record = _outside_record(kind, external_id)
     if event == "deleted":
         if record is None:
             return None, "unchanged"
@@ -261,5 +264,34 @@ def apply_outside_event(kind_name: str, event: str, payload: dict, cause: Cause)
     data = {k: payload[k] for k in SPECIAL_KEYS if k in payload}
     data["fields"] = {k: v for k, v in payload.items() if k not in SPECIAL_KEYS and k != "external_id"}
     if record is None:
-        return create(kind.name, {**data, "external_id": external_id}, cause), "created"
+        record = _create_unless_taken(kind, data, external_id, cause)
+        if record is not None:
+            return record, "created"
+        record = _outside_record(kind, external_id)  # another request created it since: update that one
     return record, ("updated" if update(record, data, cause) else "unchanged")
+
+
+def _outside_record(kind, external_id: str) -> Record | None:
+    record = db.session.execute(
+        db.select(Record).filter_by(object=kind.name, external_id=external_id)).scalar_one_or_none()
+    if record is not None and lock_record(record.id):  # PostgreSQL: concurrent updates merge in turn
+        db.session.refresh(record)
+    return record
+
+
+def _create_unless_taken(kind, data: dict, external_id: str, cause: Cause) -> Record | None:
+    """Insert the outside record in one statement that yields to a concurrent insert of the same external_id
+    (INSERT ... ON CONFLICT DO NOTHING): the new record, or None when another request holds the id."""
+    new = _resolve(kind, None, {"fields": {}, **data})
+    owner, now = new.get("owner"), utcnow()
+    dialect = postgresql if on_postgresql() else sqlite
+    statement = dialect.insert(RECORDS).values(
+        object=kind.name, fields=new["fields"], owner_id=owner.id if owner else None, tags=new.get("tags", []),
+        pipeline=new.get("pipeline"), stage=new.get("stage"), external_id=external_id, created_at=now,
+        updated_at=now).on_conflict_do_nothing(index_elements=["object", "external_id"]).returning(RECORDS.c.id)
+    record_id = run_sql(statement).scalar()
+    if record_id is None:
+        return None
+    record = db.session.get(Record, record_id)
+    _emit(_event(record.id, kind.name, "created", {}, snapshot(record), cause))
+    return record

@@ -16,3 +16,18 @@ def test_two_saves_on_the_same_revision_one_wins_one_gets_409(api, live_server):
         saved = send("GET", url, token)[1]
         winner = next(body for status, body in answers if status == 200)
         assert saved["revision"] == revision + 1 and saved["name"] == winner["name"]
+
+
+def test_concurrent_upserts_of_one_external_id_make_one_record_and_each_call_an_insert_or_update(api, live_server):
+    token = api.tokens["editor"]
+    for attempt in range(5):
+        external_id = f"crm-{attempt}"
+        answers = at_once(*[lambda n=n: send("POST", f"{live_server}/api/events", token, {
+            "object": "deal", "event": "updated", "record": {"external_id": external_id, "name": f"Acme {n}"}})
+            for n in range(6)])
+        assert [status for status, _ in answers] == [200] * 6, (attempt, answers)
+        results = sorted(body["result"] for _, body in answers)
+        assert results.count("created") == 1 and set(results) <= {"created", "updated", "unchanged"}, results
+        assert len({body["record"]["id"] for _, body in answers}) == 1
+        status, page = send("GET", f"{live_server}/api/records/deal?per_page=200", token)
+        assert [r["external_id"] for r in page["items"]].count(external_id) == 1
