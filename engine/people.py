@@ -1,5 +1,9 @@
 """Creating users and tokens: shared by the CLI and the admin API."""
+import functools
 import re
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from builder.db import db
 from engine.models import ROLES, ApiToken, User
@@ -11,6 +15,23 @@ MAX_PASSWORD = 1_000
 
 def find_user(username: str) -> User | None:
     return db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None.
+
+    An unknown or inactive user costs the same password-hash check as a known one, so how long sign-in
+    takes does not tell whether a username exists.
+    """
+    user = find_user(username)
+    known = user is not None and user.active and bool(user.password_hash)
+    matches = check_password_hash(user.password_hash if known else _stand_in_hash(), password)
+    return user if known and matches else None
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def create_user(username: str, role: str, password: str | None = None, email: str | None = None,

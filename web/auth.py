@@ -6,7 +6,7 @@ from flask import g, redirect, request, url_for
 from flask_smorest import abort
 from flask_login import current_user
 
-from builder.db import db, utcnow
+from builder.db import MAX_ID, db, utcnow
 from engine.models import ApiToken, User
 from engine.records import Cause
 from engine.models.people import hash_token
@@ -24,10 +24,12 @@ def has_bearer(req) -> bool:
 @login_manager.user_loader
 def load_user(user_id: str):
     # A request that names a token is judged by that token alone, never by a session cookie beside it.
-    if has_bearer(request) or not user_id.isdigit():
+    # The id is "<user id>:<session epoch>": a cookie from before the user's last sign-out names an old epoch.
+    number, _, epoch = user_id.partition(":")
+    if has_bearer(request) or not number.isdigit() or not epoch.isdigit() or int(number) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    user = db.session.get(User, int(number))
+    return user if user and user.active and user.session_epoch == int(epoch) else None
 
 
 @login_manager.request_loader
