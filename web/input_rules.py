@@ -30,7 +30,7 @@ def check_request_input():
 
 
 def _json_body():
-    if not request.is_json or not request.content_length:
+    if not request.is_json:
         return None
     try:
         body = request.get_json(silent=True)

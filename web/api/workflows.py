@@ -173,6 +173,7 @@ class WorkflowOne(MethodView):
             values["graph"] = read_graph(data["graph"])
         if not versions.save_draft(workflow, values, based_on):
             db.session.rollback()
+            workflow = get_workflow(workflow_id)  # 404 when it was deleted in between
             abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
                                f"it is now at revision {workflow.revision}. Reload to see their changes.",
                   details={"revision": workflow.revision})
