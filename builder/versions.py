@@ -73,8 +73,5 @@ def set_status(workflow: Workflow, status: str) -> None:
 
 def restore(workflow: Workflow, version: WorkflowVersion) -> None:
     """Copy a published version back into the draft; the version itself is untouched."""
-    workflow.graph = version.graph
-    workflow.settings = dict(version.settings)
-    workflow.timezone = version.timezone
-    workflow.revision += 1
-    workflow.updated_at = utcnow()
+    save_draft(workflow, {"graph": version.graph, "settings": dict(version.settings), "timezone": version.timezone},
+               None)
