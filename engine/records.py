@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from builder.db import db, run_sql, utcnow
 from builder.objects import coerce_value
 from engine.kinds import kind as kind_of
-from engine.locks import lock_record, on_postgresql
+from engine.locks import on_postgresql
 from engine.models import Event, ObjectType, Record, User
 from engine.task_rights import check_record_change
 
@@ -236,50 +236,7 @@ def delete(record: Record, cause: Cause) -> None:
     db.session.flush()
 
 
-SPECIAL_KEYS = ("owner", "tags", "pipeline", "stage")
-
-
-def apply_outside_event(kind_name: str, event: str, payload: dict, cause: Cause) -> tuple[Record | None, str]:
-    """Upsert (or delete) a record reported by an outside system, keyed by its `external_id`.
-
-    Returns the record (None once deleted) and what happened: created, updated, unchanged or deleted.
-    """
-    if event not in EVENTS:
-        raise RecordInvalid({"event": f"must be one of {', '.join(EVENTS)}"})
-    if not isinstance(payload, dict) or not payload.get("external_id"):
-        raise RecordInvalid({"record.external_id": "an outside record needs an external_id"})
-    external_id = payload["external_id"]
-    if isinstance(external_id, bool) or not isinstance(external_id, (str, int)):
-        raise RecordInvalid({"record.external_id": "must be text or a whole number"})
-    kind = _kind(kind_name)
-    external_id = str(external_id)
-    if len(external_id) > 200:
-        raise RecordInvalid({"external_id": "at most 200 characters"})
-    record = _outside_record(kind, external_id)
-    if event == "deleted":
-        if record is None:
-            return None, "unchanged"
-        delete(record, cause)
-        return None, "deleted"
-    data = {k: payload[k] for k in SPECIAL_KEYS if k in payload}
-    data["fields"] = {k: v for k, v in payload.items() if k not in SPECIAL_KEYS and k != "external_id"}
-    if record is None:
-        record = _create_unless_taken(kind, data, external_id, cause)
-        if record is not None:
-            return record, "created"
-        record = _outside_record(kind, external_id)  # another request created it since: update that one
-    return record, ("updated" if update(record, data, cause) else "unchanged")
-
-
-def _outside_record(kind, external_id: str) -> Record | None:
-    record = db.session.execute(
-        db.select(Record).filter_by(object=kind.name, external_id=external_id)).scalar_one_or_none()
-    if record is not None and lock_record(record.id):  # PostgreSQL: concurrent updates merge in turn
-        db.session.refresh(record)
-    return record
-
-
-def _create_unless_taken(kind, data: dict, external_id: str, cause: Cause) -> Record | None:
+def create_unless_taken(kind, data: dict, external_id: str, cause: Cause) -> Record | None:
     """Insert the outside record in one statement that yields to a concurrent insert of the same external_id
     (INSERT ... ON CONFLICT DO NOTHING): the new record, or None when another request holds the id."""
     new = _resolve(kind, None, {"fields": {}, **data})

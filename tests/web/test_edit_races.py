@@ -31,3 +31,19 @@ def test_concurrent_upserts_of_one_external_id_make_one_record_and_each_call_an_
         assert len({body["record"]["id"] for _, body in answers}) == 1
         status, page = send("GET", f"{live_server}/api/records/deal?per_page=200", token)
         assert [r["external_id"] for r in page["items"]].count(external_id) == 1
+
+
+def test_concurrent_events_changing_different_fields_of_one_record_all_land(api, live_server):
+    token = api.tokens["editor"]
+    values = {"name": "Acme", "amount": 5, "email": "a@example.com", "phone": "+1 555", "close_date": "2026-12-31"}
+    for attempt in range(3):
+        external_id = f"crm-merge-{attempt}"
+        assert send("POST", f"{live_server}/api/events", token, {
+            "object": "deal", "event": "created", "record": {"external_id": external_id}})[0] == 200
+        answers = at_once(*[lambda field=field, value=value: send("POST", f"{live_server}/api/events", token, {
+            "object": "deal", "event": "updated", "record": {"external_id": external_id, field: value}})
+            for field, value in values.items()])
+        assert [status for status, _ in answers] == [200] * len(values), answers
+        record_id = answers[0][1]["record"]["id"]
+        stored = send("GET", f"{live_server}/api/records/deal/{record_id}", token)[1]["fields"]
+        assert {name: stored.get(name) for name in values} == values, (attempt, stored)

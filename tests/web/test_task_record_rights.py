@@ -5,8 +5,8 @@ import pytest
 from builder.db import db
 from engine.models import HumanTask, Record
 from engine.people import create_user, issue_token
-from tests.engine.flows import clock, drain, edge, node, only_run, publish, trigger  # noqa: F401
 from tests.conftest import PASSWORD
+from tests.engine.flows import clock, create, drain, edge, node, only_run, publish, trigger  # noqa: F401
 
 
 @pytest.fixture
@@ -20,7 +20,6 @@ def waiting(app, clock):
     create_user("erin", "editor", PASSWORD)
     _, token = issue_token("erin", "tests")
     db.session.commit()
-    from tests.engine.flows import create
     create("deal", fields={"name": "Acme"})
     drain(clock)
     task = db.session.scalars(db.select(HumanTask)).one()
