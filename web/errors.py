@@ -3,6 +3,7 @@ from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from builder.errors import InvalidWorkflow
+from engine.pipelines import InUse
 from engine.records import RecordInvalid, UnknownObject
 from engine.task_rights import TaskRefused
 from web.input_rules import check_request_input
@@ -60,6 +61,10 @@ def handle_task_refused(error: TaskRefused):
     return error_response(error.status, error.message, error.details)
 
 
+def handle_in_use(error: InUse):
+    return error_response(409, error.message, error.details)
+
+
 def handle_invalid_workflow(error: InvalidWorkflow):
     return error_response(422, error.message, error.details)
 
@@ -90,6 +95,7 @@ def register_errorhandlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(RecordInvalid, handle_record_invalid)
     app.register_error_handler(TaskRefused, handle_task_refused)
+    app.register_error_handler(InUse, handle_in_use)
     app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
     app.register_error_handler(UnknownObject, handle_unknown_object)
     app.register_error_handler(Exception, handle_unexpected)

@@ -18,7 +18,8 @@ def matches(node: dict, event, object_fields: dict, now) -> bool:
             return False
     if node["type"] == "stage_entered":
         snapshot = event.snapshot or {}
-        entered = "stage" in changes or event.event == "created"
+        # Moving to another pipeline's stage of the same name enters it too.
+        entered = "stage" in changes or "pipeline" in changes or event.event == "created"
         if snapshot.get("stage") != config.get("stage") or not entered:
             return False
         if config.get("pipeline") and snapshot.get("pipeline") != config["pipeline"]:

@@ -15,6 +15,8 @@ class ObjectType(db.Model):
     label: Mapped[str] = mapped_column(String(100))
     fields: Mapped[dict] = mapped_column(JSON, default=dict)
     pipelines: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Labels and archived stages per pipeline (engine.pipelines); `pipelines` keeps only the live stages.
+    pipeline_meta: Mapped[dict | None] = mapped_column(JSON, default=dict)
 
     def spec(self) -> dict:
         return {"label": self.label, "fields": self.fields, "pipelines": self.pipelines}

@@ -1,7 +1,7 @@
 """Enrollment: events become runs through the trigger index, under the contract's rules (CONTRACT.md §5)."""
 from builder import versions
 from builder.db import db
-from engine import enrollment, records
+from engine import enrollment, pipelines, records
 from engine.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import (change, create, drain, node, only_run, publish, refusals_of, runs_of, steps_of,
@@ -76,6 +76,15 @@ def test_a_record_created_in_the_stage_has_entered_it_and_other_changes_do_not_e
     drain(clock)
     assert [run.record_id for run in runs_of(workflow)] == [born_won.id]
     assert born_new.stage != "won"
+
+
+def test_moving_to_a_same_named_stage_of_another_pipeline_enters_it(app, clock):
+    pipelines.add_pipeline("deal", "Partners", ["New", "Signed"])
+    workflow = publish(trigger("stage_entered", pipeline="partners", stage="new"), tagger("partner"), chain=True)
+    record = create(fields={"name": "a"})  # sales / new
+    change(record, pipeline="partners", stage="new")
+    drain(clock)
+    assert [run.record_id for run in runs_of(workflow)] == [record.id]
 
 
 def test_paused_workflows_do_not_enroll(app, clock):

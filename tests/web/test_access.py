@@ -35,6 +35,20 @@ LEAST_ROLE = {
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",
     "POST /api/objects/<object_name>/fields": "admin",
+    "GET /api/objects/<object_name>/pipelines": "viewer",
+    "POST /api/objects/<object_name>/pipelines": "admin",
+    "PATCH /api/objects/<object_name>/pipelines/<pipeline>": "admin",
+    "POST /api/objects/<object_name>/pipelines/<pipeline>/archive": "admin",
+    "POST /api/objects/<object_name>/pipelines/<pipeline>/restore": "admin",
+    "POST /api/objects/<object_name>/pipelines/<pipeline>/stages": "admin",
+    "PATCH /api/objects/<object_name>/pipelines/<pipeline>/stages/<stage>": "admin",
+    "POST /api/objects/<object_name>/pipelines/<pipeline>/stages/<stage>/archive": "admin",
+    "POST /api/objects/<object_name>/pipelines/<pipeline>/stages/<stage>/restore": "admin",
+    "GET /api/pipelines/<object_name>/<pipeline>/rules": "viewer",
+    "POST /api/workflows/copy-to-stage": "editor",
+    "POST /api/workflows/move-to-stage": "editor",
+    "GET /pipelines/<object_name>/<pipeline>/rules": "viewer",
+    "POST /pipelines/<object_name>/<pipeline>/rules": "editor",
     "GET /api/records/<object_name>": "viewer",
     "POST /api/records/<object_name>": "editor",
     "GET /api/records/<object_name>/<int:record_id>": "viewer",
@@ -88,12 +102,15 @@ LEAST_ROLE = {
     "GET /records": "viewer",
     "GET /records/<object_name>": "viewer",
     "GET /records/<object_name>/<int:record_id>": "viewer",
+    "GET /records/<object_name>/new": "editor",
+    "POST /records/<object_name>/new": "editor",
     "POST /records/<object_name>/<int:record_id>": "editor",
     "GET /settings": "admin",
     "POST /settings/users": "admin",
     "POST /settings/tokens": "admin",
     "POST /settings/tokens/<int:token_id>/revoke": "admin",
     "POST /settings/fields": "admin",
+    "POST /settings/pipelines": "admin",
 }
 
 
@@ -127,7 +144,7 @@ def world(app, api, make_record):
     return {"object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
             "run_id": run.get_json()["id"], "token_id": token["id"], "template_id": list_templates()[0]["id"],
             "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg",
-            "task_id": 1, "action": "claim"}
+            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new"}
 
 
 class Visitor:

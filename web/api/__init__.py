@@ -1,9 +1,9 @@
 """The JSON API: one flask-smorest blueprint per resource."""
-from web.api import (catalog, events, health, messages, notifications, objects, records, runs, stats,  # noqa: F401
-                     tasks, tokens, users, workflow_versions, workflows)
+from web.api import (catalog, events, health, messages, notifications, objects, pipelines,  # noqa: F401
+                     records, runs, stage_rules, stats, tasks, tokens, users, workflow_versions, workflows)
 
-BLUEPRINTS = (objects.blp, records.blp, events.blp, tokens.blp, users.blp, workflows.blp, catalog.blp, runs.blp,
-              messages.blp, notifications.blp, health.blp, tasks.blp, stats.blp)
+BLUEPRINTS = (objects.blp, pipelines.blp, records.blp, events.blp, tokens.blp, users.blp, stage_rules.blp,
+              workflows.blp, catalog.blp, runs.blp, messages.blp, notifications.blp, health.blp, tasks.blp, stats.blp)
 
 
 def register(api) -> None:

@@ -8,6 +8,7 @@ from builder.db import db
 from builder.objects import FIELD_TYPES
 from engine.models import ObjectType
 from engine.objects_admin import add_field
+from engine.pipelines import pipeline_details
 from engine.records import object_type
 from web.auth import requires
 
@@ -19,6 +20,8 @@ class ObjectTypeOut(ma.Schema):
     label = mf.String()
     fields = mf.Dict(metadata={"description": "field name -> {type, label, options}"})
     pipelines = mf.Dict(metadata={"description": "pipeline name -> ordered stages"})
+    pipeline_details = mf.List(mf.Dict(), metadata={
+        "description": "each pipeline with its label and stages ({name, label, archived}), archived ones too"})
 
 
 class FieldIn(ma.Schema):
@@ -28,12 +31,16 @@ class FieldIn(ma.Schema):
     options = mf.List(mf.String(), metadata={"description": "choices, for type 'choice'"})
 
 
+def dump_kind(kind) -> dict:
+    return {**kind.as_dict(), "pipeline_details": pipeline_details(kind)}
+
+
 @blp.route("")
 class ObjectList(MethodView):
     @requires("viewer")
     @blp.response(200, ObjectTypeOut(many=True))
     def get(self):
-        return [o.as_dict() for o in db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars()]
+        return [dump_kind(o) for o in db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars()]
 
 
 @blp.route("/<object_name>")
@@ -41,7 +48,7 @@ class ObjectOne(MethodView):
     @requires("viewer")
     @blp.response(200, ObjectTypeOut)
     def get(self, object_name):
-        return object_type(object_name).as_dict()
+        return dump_kind(object_type(object_name))
 
 
 @blp.route("/<object_name>/fields")
@@ -54,4 +61,4 @@ class ObjectFields(MethodView):
         object_type(object_name)  # 404 for an unknown type, before validating the body
         kind = add_field(object_name, field["name"], field["type"], field.get("label"), field.get("options"))
         db.session.commit()
-        return kind.as_dict()
+        return dump_kind(kind)

@@ -1,4 +1,4 @@
-"""Record list and detail pages, with a form to edit fields and move the stage."""
+"""Record list, new-record and detail pages: edit fields, owner and tags, choose pipeline and stage."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -8,6 +8,7 @@ from engine import records
 from builder.models import WorkflowVersion
 from builder.preview import preview_svg
 from engine.models import ObjectType, Record, Run, User
+from engine.pipelines import pipeline_details, stage_label
 from engine.task_rights import TaskRefused
 from web.auth import cause
 from web.pages import bp
@@ -42,6 +43,28 @@ def form_value(spec: dict, raw: str | None):
     return raw
 
 
+def form_data(kind: ObjectType, form) -> dict:
+    """A record form's inputs as a record API body: typed fields, owner, tags (kept, removed, added), stage."""
+    data = {"fields": {name: form_value(spec, form.get(name)) for name, spec in kind.fields.items()},
+            "owner": form.get("owner") or None}
+    removed, added = form.get("remove_tag"), [t.strip() for t in form.get("add_tags", "").split(",") if t.strip()]
+    if "tags" in form or added or removed:
+        data["tags"] = [t for t in form.getlist("tags") if t != removed] + added
+    pipeline = form.get("pipeline")
+    if kind.pipelines and pipeline:
+        data["pipeline"] = pipeline
+        # Moving to another pipeline without a stage of it lands in that pipeline's first stage.
+        data["stage"] = form.get("stage") if form.get("stage") in (kind.pipelines.get(pipeline) or []) else None
+    elif kind.pipelines and form.get("stage"):
+        data["stage"] = form["stage"]
+    return data
+
+
+def _form_context(kind: ObjectType) -> dict:
+    return {"users": db.session.execute(db.select(User).order_by(User.username)).scalars().all(),
+            "pipelines": pipeline_details(kind)}
+
+
 @bp.route("/records")
 @login_required
 def records_index():
@@ -59,7 +82,33 @@ def records_list(object_name):
         query = query.filter(db.cast(Record.fields, db.String).ilike(f"%{request.args['q']}%"))
     rows = db.session.execute(query.limit(PAGE_SIZE)).scalars().all()
     kinds = db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars().all()
-    return render_template("records/list.html", kind=kind, kinds=kinds, rows=rows)
+    return render_template("records/list.html", kind=kind, kinds=kinds, rows=rows,
+                           pipelines=[p for p in pipeline_details(kind) if not p["archived"]],
+                           stage_label=lambda r: stage_label(kind, r.pipeline, r.stage))
+
+
+@bp.route("/records/<object_name>/new", methods=["GET", "POST"])
+@login_required
+def record_new(object_name):
+    kind = _kind_or_404(object_name)
+    if not current_user.has_role("editor"):
+        abort(403)
+    errors, data = {}, {"fields": {}, "owner": current_user.username, "tags": []}
+    if request.method == "POST":
+        data = form_data(kind, request.form)
+        try:
+            record = records.create(object_name, data, cause())
+            db.session.commit()
+            flash(f"{kind.label} #{record.id} created.", "info")
+            return redirect(url_for("pages.record_detail", object_name=object_name, record_id=record.id))
+        except records.RecordInvalid as error:
+            db.session.rollback()
+            errors = error.details
+    owner = next((u for u in _form_context(kind)["users"] if u.username == data.get("owner")), None)
+    draft = {"fields": data["fields"], "owner": owner, "tags": data.get("tags", []),
+             "pipeline": data.get("pipeline"), "stage": data.get("stage")}
+    return render_template("records/new.html", kind=kind, record=draft, errors=errors,
+                           **_form_context(kind)), 422 if errors else 200
 
 
 @bp.route("/records/<object_name>/<int:record_id>", methods=["GET", "POST"])
@@ -73,10 +122,7 @@ def record_detail(object_name, record_id):
     if request.method == "POST":
         if not current_user.has_role("editor"):
             abort(403)
-        data = {"fields": {name: form_value(spec, request.form.get(name)) for name, spec in kind.fields.items()},
-                "owner": request.form.get("owner") or None}
-        if kind.pipelines and request.form.get("stage"):
-            data["stage"] = request.form["stage"]
+        data = form_data(kind, request.form)
         try:
             changes = records.update(record, data, cause())
             db.session.commit()
@@ -91,9 +137,8 @@ def record_detail(object_name, record_id):
             flash(error.message, "error")
             errors, status = error.details, error.status
             record = db.session.get(Record, record_id)
-    users = db.session.execute(db.select(User).order_by(User.username)).scalars().all()
-    return render_template("records/detail.html", kind=kind, record=record, users=users, errors=errors,
-                           automation=automation_of(record.id)), status
+    return render_template("records/detail.html", kind=kind, record=record, errors=errors,
+                           automation=automation_of(record.id), **_form_context(kind)), status
 
 
 def automation_of(record_id: int) -> list[dict]:

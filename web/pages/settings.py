@@ -1,4 +1,4 @@
-"""/settings (admin): users, API tokens, object-type fields and the running configuration."""
+"""/settings (admin): users, API tokens, object-type fields, pipelines and the running configuration."""
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from builder.db import db
 from engine.models import ROLES, ApiToken, ObjectType, User
 from engine.objects_admin import add_field
+from engine.pipelines import pipeline_details
 from engine.people import create_user, issue_token
 from engine.records import RecordInvalid
 from web.pages import bp
@@ -35,11 +36,12 @@ def settings():
     config = current_app.config
     channels = {"Email (SMTP)": config.get("SMTP_URL"), "SMS provider": config.get("SMS_PROVIDER_URL"),
                 "WhatsApp provider": config.get("WHATSAPP_PROVIDER_URL")}
+    kinds = db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars().all()
     return render_template(
         "settings.html", roles=ROLES, channels=channels, config=config,
         users=db.session.execute(db.select(User).order_by(User.username)).scalars().all(),
         tokens=db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars().all(),
-        kinds=db.session.execute(db.select(ObjectType).order_by(ObjectType.name)).scalars().all())
+        kinds=kinds, pipelines={k.name: pipeline_details(k) for k in kinds})
 
 
 @bp.route("/settings/users", methods=["POST"])

@@ -58,7 +58,7 @@ export class Inspector {
       case "object": return this.field(title, select([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])], value));
       case "field": return this.field(title, select([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])], value), schema.description);
       case "pipeline": return this.field(title, select([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])], value), schema.description);
-      case "stage": return this.field(title, select([["", "—"], ...this.stages().map((st) => [st, st])], value), schema.description);
+      case "stage": return this.field(title, select([["", "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])], value), schema.description);
       case "user": return this.field(title, select([["", "—"], ...this.context.users.map((u) => [u.username, u.username])], value), schema.description);
       case "assignee": return this.assignee(title, value ?? {}, set);
       case "condition-rules": return this.rules(title, value ?? [], set);
@@ -71,9 +71,10 @@ export class Inspector {
     }
   }
 
-  stages() {
-    const object = this.context.objects.get(this.triggerObject());
-    return Object.values(object?.pipelines ?? {}).flat();
+  // The stages of the node's chosen pipeline, or of every pipeline when it names none.
+  stages(pipeline) {
+    const pipelines = this.context.objects.get(this.triggerObject())?.pipelines ?? {};
+    return pipeline && pipelines[pipeline] ? pipelines[pipeline] : [...new Set(Object.values(pipelines).flat())];
   }
 
   templateArea(title, value, set, description) {
