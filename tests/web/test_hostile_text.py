@@ -77,6 +77,8 @@ def test_json_nested_as_deep_as_a_graph_needs_is_read(api):
     ("/api/events", {"object": "deal", "event": "created", "record": {"external_id": "e1", "amount": 10**400}},
      "fields.amount"),
     ("/api/users", {"username": "sam", "role": "viewer", "password": "x" * 1001}, "password"),
+    ("/api/workflows/copy-to-stage", {"workflow_ids": [10**400], "object": "deal", "pipeline": "sales",
+                                      "stage": "won"}, "workflow_ids.0"),
 ])
 def test_numbers_and_text_past_their_limits_are_422_naming_the_field(api, path, body, field):
     before = counts()
