@@ -49,6 +49,16 @@ def _prepare(url: str) -> str:
         publish(trigger("record_created", "deal"),
                 node("big", "condition", match="all", rules=[{"field": "amount", "op": "gt", "value": 100}]),
                 node("tag", "update_record", add_tags=["big"]), chain=True)
+    return _token(url)
+
+
+def _prepare_token(url: str) -> str:
+    """Object types and the editor eddie on a fresh database `url`; returns a bearer token for eddie."""
+    bench_app(url)
+    return _token(url)
+
+
+def _token(url: str) -> str:
     made = subprocess.run([BIN / "flowdesk", "tokens", "create", "eddie", "--label", "http-load"], env=_env(url),
                           cwd=ROOT, capture_output=True, text=True, check=True)
     return made.stdout.strip().splitlines()[-1]

@@ -7,6 +7,9 @@ by going back to another open port. A few nodes join two branches, mostly the op
 the one being extended (the two sides of a condition meeting again), sometimes any other; a few
 branches loop back to an earlier step through a wait node, as a reminder loop does.
 
+`LONG_JOINS` makes the harder shape: one long main branch, joins from any open port however far back,
+and loops back to any earlier step: long edges spanning many layers both ways.
+
 >>> graph = workflow_graph(40, seed=1)
 >>> len(graph["nodes"]), graph["nodes"][0]["kind"]
 (40, 'trigger')
@@ -26,12 +29,14 @@ JOIN_CHANCE, LOOP_CHANCE = 0.08, 0.05
 NEAR_JOIN_CHANCE = 0.7  # else a join takes any open port: error paths meeting in one handler, say
 ERROR_CHANCE, TIMEOUT_CHANCE = 0.25, 0.5
 LOOP_REACH = 6  # how many steps up the branch a loop may jump back
+LONG_JOINS = {"continue_chance": 0.9, "near_join_chance": 0.0, "loop_reach": 10_000}
 
 
-def workflow_graph(size: int, seed: int) -> dict:
-    """A graph document of `size` nodes (at least 2), the same for the same `size` and `seed`."""
+def workflow_graph(size: int, seed: int, continue_chance=CONTINUE_CHANCE, near_join_chance=NEAR_JOIN_CHANCE,
+                   loop_reach=LOOP_REACH) -> dict:
+    """A graph document of `size` nodes (at least 2), the same for the same arguments."""
     rnd = random.Random(f"{size}-{seed}")
-    builder = _Builder(rnd)
+    builder = _Builder(rnd, continue_chance, near_join_chance, loop_reach)
     builder.open(builder.add("trigger", "record_created", parent=None, object="deal"), ["next"])
     while len(builder.nodes) < size:
         source, port = builder.take_open_port()
@@ -49,8 +54,9 @@ def workflow_graph(size: int, seed: int) -> dict:
 
 
 class _Builder:
-    def __init__(self, rnd):
+    def __init__(self, rnd, continue_chance, near_join_chance, loop_reach):
         self.rnd = rnd
+        self.continue_chance, self.near_join_chance, self.loop_reach = continue_chance, near_join_chance, loop_reach
         self.nodes, self.edges, self.open_ports = [], [], []
         self.parent, self.depth = {}, {}
 
@@ -86,12 +92,12 @@ class _Builder:
         self.open_ports += [(node_id, port) for port in reversed(ports)]
 
     def take_open_port(self) -> tuple:
-        index = -1 if self.rnd.random() < CONTINUE_CHANCE else self.rnd.randrange(len(self.open_ports))
+        index = -1 if self.rnd.random() < self.continue_chance else self.rnd.randrange(len(self.open_ports))
         return self.open_ports.pop(index)
 
     def take_nearby_open_port(self, node_id) -> tuple:
         """Mostly the open port whose node has the deepest common ancestor with `node_id`, else any."""
-        if self.rnd.random() > NEAR_JOIN_CHANCE:
+        if self.rnd.random() > self.near_join_chance:
             return self.open_ports.pop(self.rnd.randrange(len(self.open_ports)))
         index = max(range(len(self.open_ports)),
                     key=lambda i: (self._common_depth(node_id, self.open_ports[i][0]), i))
@@ -110,11 +116,11 @@ class _Builder:
         self.edges.append({"id": f"e{len(self.edges)}", "source": source, "target": target, "port": port})
 
     def loop_back(self, source, port) -> None:
-        """source --port--> a new wait --next--> a node up to LOOP_REACH steps above `source`."""
+        """source --port--> a new wait --next--> a node up to `loop_reach` steps above `source`."""
         wait = self.add("wait", "delay", parent=source)
         self.connect(source, port, wait)
         target = source
-        for _ in range(self.rnd.randint(0, LOOP_REACH - 1)):
+        for _ in range(self.rnd.randint(0, self.loop_reach - 1)):
             if self.parent[self.parent[target]] is None:
                 break  # never back into the trigger
             target = self.parent[target]

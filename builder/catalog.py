@@ -83,6 +83,9 @@ _OBJECT = s.plain("Object", "object", required=True, description="The kind of re
 _FILTER = s.condition_group("Only when", description="Start only for records matching these conditions")
 _CANCEL = s.names("Cancel if changed", "fields",
                   description="Cancel the run if one of these fields changes while it waits here")
+_APPROVAL_TASKS = s.flag("Include tasks made by approvals", description=(
+    "Task records only: also start for the task record each approval (human task) keeps for itself; "
+    "off, they start nothing, so an approval does not also set off every 'task created' rule"))
 _DATE_FIELD = s.plain("Date field", "field", required=True, field_types=("date", "datetime"))
 _ACTION_PORTS = ("next", "error")
 
@@ -101,11 +104,11 @@ def _action(type_, label, icon, help_, **fields_):
 
 _DECLARATIONS = [
     _trigger("record_created", "Record created", "plus-circle", "Starts when a record is created.", "created",
-             object=_OBJECT, filter=_FILTER),
+             object=_OBJECT, filter=_FILTER, include_workflow_tasks=_APPROVAL_TASKS),
     _trigger("record_updated", "Record updated", "edit", "Starts when a record changes.", "updated",
              object=_OBJECT, fields=s.names("Changed fields", "fields",
                                             description="Start only when one of these changed; empty = any"),
-             filter=_FILTER),
+             filter=_FILTER, include_workflow_tasks=_APPROVAL_TASKS),
     _trigger("record_deleted", "Record deleted", "trash", "Starts when a record is deleted.", "deleted",
              object=_OBJECT, filter=_FILTER),
     _trigger("stage_entered", "Stage entered", "flag", "Starts when a record moves into a stage, or is created in it.",

@@ -2,6 +2,7 @@
 import re
 from dataclasses import dataclass
 
+from builder.credentials import credential_problems
 from builder.cron import cron_problem
 from builder.durations import parse_duration
 from builder.objects import coerce_value, field_names, field_type, stages
@@ -53,6 +54,8 @@ def node_problems(node: dict, node_type, scope: Scope) -> list:
         usable = config if not broken else \
             {**node_type.defaults(), **{key: value for key, value in config.items() if key not in broken}}
         extra(usable, scope, add)
+    for severity, field, message in credential_problems(node):
+        add(severity, field, message)
     return found
 
 

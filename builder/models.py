@@ -26,6 +26,8 @@ class Workflow(db.Model):
     graph: Mapped[dict] = mapped_column(JSON, default=empty_graph)
     # Bumped on every saved draft change; the ETag that stops two editors overwriting each other.
     revision: Mapped[int] = mapped_column(default=1)
+    # Advances of its runs that overran their CPU budget since it was last activated (engine/overruns.py).
+    overruns: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[int | None] = mapped_column()
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     webhook_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))

@@ -37,7 +37,9 @@ STATUS_LOOKS = {"done": ("#ebfbee", "#2b8a3e"), "skipped": ("#f8f9fa", "#868e96"
 # status -> icon path in a 20 x 20 box centred on 0,0 (drawn as shapes, so no font can lack the glyph)
 ICONS = {"done": "M-5,0 L-1.5,4 L5,-4", "failed": "M-4.5,-4.5 L4.5,4.5 M4.5,-4.5 L-4.5,4.5",
          "skipped": "M-5,0 L5,0 M1,-4 L5,0 L1,4", "waiting": "M0,-6 A6,6 0 1 1 -0.01,-6 M0,-3.5 L0,0 L3,2",
-         "cancelled": "M-4.5,0 L4.5,0"}
+         "cancelled": "M-4.5,0 L4.5,0", "paused": "M-2.5,-4.5 L-2.5,4.5 M2.5,-4.5 L2.5,4.5"}
+# Looks of what is not a node status but is shown beside them (a record's Automation tab).
+OTHER_LOOKS = {"paused": ("#fff9db", "#e67700"), "running": ("#e7f5ff", "#1971c2")}
 
 
 def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None = None, taken=None,
@@ -242,15 +244,19 @@ def _icon(status: str) -> str:
             f'stroke-linecap="round" stroke-linejoin="round"/>')
 
 
+def status_icon(status: str, size: int = 16) -> str:
+    """The disc and glyph the run diagram marks a node of this status with, as a small inline ``<svg>``."""
+    fill, accent = STATUS_LOOKS.get(status) or OTHER_LOOKS.get(status) or STATUS_LOOKS["not_reached"]
+    disc = (f'<circle r="11" fill="{fill}" stroke="{accent}" stroke-width="2" stroke-dasharray="4 3"/>'
+            if status == "not_reached" else f'<circle r="13" fill="{accent}"/>')
+    return (f'<svg class="status-disc" viewBox="-13 -13 26 26" width="{size}" height="{size}" aria-hidden="true">'
+            f'{disc}{_icon(status)}</svg>')
+
+
 def status_legend() -> str:
     """One small inline ``<svg>`` per run node status, followed by its name, as the run diagram draws them."""
-    items = []
-    for status, (fill, accent) in STATUS_LOOKS.items():
-        disc = (f'<circle r="11" fill="{fill}" stroke="{accent}" stroke-width="2" stroke-dasharray="4 3"/>'
-                if status == "not_reached" else f'<circle r="13" fill="{accent}"/>')
-        items.append(f'<span class="legend-item"><svg viewBox="-13 -13 26 26" width="16" height="16" '
-                     f'aria-hidden="true">{disc}{_icon(status)}</svg>{status.replace("_", " ")}</span>')
-    return "".join(items)
+    return "".join(f'<span class="legend-item">{status_icon(status)}{status.replace("_", " ")}</span>'
+                   for status in STATUS_LOOKS)
 
 
 def _wrap(label: str) -> list:

@@ -7,8 +7,10 @@ The immutable sandbox already refuses underscore attributes and mutation at run 
   calls and filters are intercepted, so a render stops at a deadline and at a size limit even when
   it produces no output (``{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}...``);
   operations that could build a huge value are estimated before they run (:mod:`builder.template_limits`);
-- ``{{ }}`` prints plain data only (text, numbers, dates, lists, mappings), never a function, class or
-  other Python object, so nothing internal leaks into a message.
+- only data flows: a value that is not data (a function, class, module, macro, loop, ``self``, a namespace)
+  becomes an empty string wherever it would turn into text, in ``{{ }}`` and in every filter, operator and
+  call (``{{ range|string }}``, ``{{ '%s'|format(self) }}`` render empty), so nothing internal (``<function
+  … at 0x…>``) leaks into a message; a lazy sequence (a generator, ``map``) is read into a list first.
 
 Missing values render empty (``ChainableUndefined``), and a newline right after a block tag is
 dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages.
@@ -16,11 +18,13 @@ dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages
 >>> render("Hi {{ record.owner.name }}!", {"record": {"owner": None}})
 'Hi !'
 """
+import contextlib
 import datetime
 import decimal
 import functools
 import re
 import time
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
 from jinja2 import ChainableUndefined, TemplateSyntaxError, Undefined, nodes
@@ -41,6 +45,8 @@ _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)  # the
 # Characters no text column (PostgreSQL refuses NUL, SQLite's UTF-8 refuses lone surrogates) or transport takes.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _deadline: ContextVar[float | None] = ContextVar("template_deadline", default=None)
+# A deadline shared by every render inside `deadline()` (the engine's advance), on top of each render's own.
+_shared_deadline: ContextVar[float] = ContextVar("template_shared_deadline", default=float("inf"))
 
 
 class TemplateError(WorkflowError):
@@ -58,6 +64,7 @@ class _Environment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator, left, right):
         _check_deadline()
+        left, right = data(left), data(right)
         if operator == "**":
             limits.check_power(left, right)
         if operator == "*":
@@ -68,6 +75,7 @@ class _Environment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         _check_deadline()
+        args, kwargs = tuple(map(data, args)), {name: data(value) for name, value in kwargs.items()}
         owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
         if isinstance(owner, (str, bytes)):
             args = limits.check_str_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
@@ -88,6 +96,7 @@ class _Environment(ImmutableSandboxedEnvironment):
 
     def guarded_concat(self, parts):
         """``a ~ b ~ c``, measured before it is joined."""
+        parts = [data(part) for part in parts]
         if sum(limits.weight(part) for part in parts) > MAX_VALUE:
             raise SecurityError(f"the text would be longer than {MAX_VALUE} characters")
         return markup_join(parts) if self.autoescape else str_join(parts)
@@ -132,10 +141,14 @@ class _Guards(NodeTransformer):
 
 def _guard_filter(name, func):
     estimate = limits.filter_estimator(name, func)
+    # A filter marked pass_context (or eval_context, environment) gets that object first: it is no data.
+    skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
 
     @functools.wraps(func)
     def guarded(*args, **kwargs):
         _check_deadline()
+        args = args[:skip] + tuple(map(data, args[skip:]))
+        kwargs = {key: data(value) for key, value in kwargs.items()}
         values = (*args, *kwargs.values())
         if name in limits.WIDE_FILTERS and any(isinstance(a, int) and a > MAX_VALUE for a in values):
             raise SecurityError(f"the '{name}' filter was given too large a number")
@@ -148,23 +161,35 @@ def _guard_filter(name, func):
     return guarded
 
 
+def data(value):
+    """`value` as data: every part that is not data (a function, class, module, macro, loop, template reference,
+    namespace) replaced by an empty string, a lazy iterator read into a list. Unchanged parts are not copied.
+
+    >>> data([1, range, {"a": print}])
+    [1, '', {'a': ''}]
+    """
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, dict):
+        pairs = [(data(key), data(item)) for key, item in value.items()]
+        same = all(new[0] is old[0] and new[1] is old[1] for new, old in zip(pairs, value.items()))
+        return value if same else dict(pairs)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [data(item) for item in value]
+        return value if all(new is old for new, old in zip(items, value)) else type(value)(items)
+    if callable(value) or not isinstance(value, Iterable):  # a loop is callable: never read it here
+        return ""
+    if isinstance(value, Iterator):  # a generator or map(): it would print as <generator object … at 0x…>
+        return data(limits.bounded(limits.materialized(value)))
+    return value  # range(), dict views: lazy but printable as what they hold
+
+
 def _printable(value):
-    """What ``{{ }}`` may print: plain data, never a function, class, generator or other Python object.
-    A cleared field (None) prints as nothing, as a missing one does, never as the word "None"."""
+    """What ``{{ }}`` prints: data only (see :func:`data`). A cleared field (None) prints as nothing, as a
+    missing one does, never as the word "None"."""
     if value is None:
         return ""
-    limits.bounded(value)
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item.items())
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            pending.extend(item)
-        elif not isinstance(item, _PLAIN):
-            raise SecurityError("a template prints text, numbers, dates, lists and mappings, not a function "
-                                "or object (add |list to print a sequence)")
-    return value
+    return data(limits.bounded(value))
 
 
 def _build_environment() -> _Environment:
@@ -241,7 +266,7 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     problem = template_problem(text)
     if problem is not None:
         raise TemplateError(f"The template {problem}.")
-    token = _deadline.set(time.monotonic() + timeout_s)
+    token = _deadline.set(min(time.monotonic() + timeout_s, _shared_deadline.get()))
     chunks, size = [], 0
     try:
         for chunk in _compile(text, html).generate(context):
@@ -263,6 +288,16 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     finally:
         _deadline.reset(token)
     return storable("".join(str(chunk) for chunk in chunks))
+
+
+@contextlib.contextmanager
+def deadline(at: float):
+    """Renders inside the block also stop at `at` (a time.monotonic() value), whatever their own limit."""
+    token = _shared_deadline.set(min(at, _shared_deadline.get()))
+    try:
+        yield
+    finally:
+        _shared_deadline.reset(token)
 
 
 def storable(text: str) -> str:

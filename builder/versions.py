@@ -21,7 +21,7 @@ def publish(workflow: Workflow, objects: dict, by: str | None) -> tuple[Workflow
                               published_at=utcnow(), published_by=by)
     db.session.add(version)
     workflow.version = number
-    workflow.status = "active"
+    workflow.status, workflow.overruns = "active", 0
     db.session.flush()
     index_trigger(workflow, version)
     return version, problems
@@ -66,8 +66,10 @@ def index_trigger(workflow: Workflow, version: WorkflowVersion | None) -> None:
 
 
 def set_status(workflow: Workflow, status: str) -> None:
-    """Pause (stop enrolling) or activate (enroll again on the latest version)."""
+    """Pause (stop enrolling) or activate (enroll again on the latest version, with a fresh overrun count)."""
     workflow.status = status
+    if status == "active":
+        workflow.overruns = 0
     index_trigger(workflow, latest_version(workflow))
 
 

@@ -103,8 +103,9 @@ class StepContext:
                 "now": self.now().astimezone(self.zone)}
         return self._templates
 
-    def render(self, text, *, html=False) -> str:
-        """User text rendered in the sandbox; raises builder.templating.TemplateError with a readable message."""
+    def render(self, text, *, html=False, extra=None) -> str:
+        """User text rendered in the sandbox (with `extra` names beside the usual ones); raises
+        builder.templating.TemplateError with a readable message."""
         if not isinstance(text, str) or ("{" not in text):
             return "" if text is None else storable(str(text))
-        return render(text, self.template_context(), html=html)
+        return render(text, {**self.template_context(), **extra} if extra else self.template_context(), html=html)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from builder.db import db, run_sql
 from builder.models import TriggerIndex
-from engine import kinds, lifecycle, records, tasks
+from engine import kinds, lifecycle, overruns, records, tasks
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
@@ -54,11 +54,12 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
                                    .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     held = set()  # records another worker holds: their later events wait too, so each record's stay in order
-    with kinds.batch():
+    with kinds.batch(), overruns.enrollment_pass():
         for event in events:
             if event.id in quiet or event.record_id in held:
                 continue
             taken = enroll_event(event, listeners.get((event.object, event.event), ()), clock)
+            overruns.give_way()
             if taken is None:
                 held.add(event.record_id)
             else:
@@ -101,9 +102,18 @@ def _enroll(event, listeners, clock) -> int | None:
             lifecycle.cancel(run, why, clock)
     if event.event == "deleted":
         trigger["record"] = event.snapshot
+    approval_task = (bool(listeners) and event.object == "task" and event.event != "deleted"
+                     and tasks.belongs_to_human_task(event.record_id))
     for workflow_id, version_id in listeners:
         spec = spec_of(version_id)
-        if not triggers.matches(spec.trigger, event, fields, now):
+        starts, why_not = triggers.check(spec.trigger, event, fields, now, approval_task=approval_task)
+        if why_not:
+            lifecycle.refuse(spec, why_not, record_id=event.record_id, event_id=event.id, kind="filtered")
+        if not starts:
+            continue
+        if overruns.paused_now(workflow_id):  # paused during this pass, after its trigger index was read
+            lifecycle.refuse(spec, "the workflow was paused: its runs kept exceeding their CPU budget",
+                             record_id=event.record_id, event_id=event.id)
             continue
         refused = lifecycle.refusal(spec, origin_workflow_id=event.origin_workflow_id, depth=event.depth,
                                     live_runs=live)

@@ -16,7 +16,7 @@ from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import runstore, tasks as human_tasks
+from engine import overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
@@ -79,7 +79,8 @@ class _Walk:
         self.nodes = dict(run.nodes or {})
         self.todo, self.kept = deque(), []
         self.new_steps, self.ended_steps, self.parked = [], [], []
-        self.failure = None
+        self.failure, self.overran = None, False
+        self.allowance = overruns.Allowance()
 
     def go(self) -> None:
         tokens = list(self.run.tokens or [])
@@ -103,6 +104,9 @@ class _Walk:
                 self.kept.append(token)
         taken = 0
         while self.todo and self.failure is None:
+            if taken and self.allowance.spent():
+                self.overran = True  # stop at this step boundary; the run goes on later (engine/overruns.py)
+                break
             token = self.todo.popleft()
             node = self.graph.node(token["node"])
             taken += 1
@@ -113,7 +117,8 @@ class _Walk:
 
     def execute(self, node):
         try:
-            return execute(node, self.ctx)
+            with overruns.one_step():
+                return execute(node, self.ctx)
         except SQLAlchemyError:
             raise  # the transaction is unusable: roll the whole advance back
         except Exception as exc:  # noqa: BLE001 - a bug in one step fails that step, never the engine
@@ -187,6 +192,13 @@ class _Walk:
                            status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
             notify.run_failed(self.ctx, run.reason)
             return
+        if self.overran:
+            woken = wake_at(self.kept)
+            resume = overruns.resume_at(now)
+            runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo), status="running",
+                           reason=None, wake_at=min(resume, woken) if woken else resume, finished_at=None)
+            overruns.count(self.ctx)
+            return
         waiting = any(t["state"] == "waiting" for t in self.kept)
         runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept,
                        status="waiting" if waiting else "completed", reason=None, wake_at=wake_at(self.kept),
@@ -221,7 +233,7 @@ def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
             return Fail("the message of this step no longer exists")
         if message.status == "sent":
             return Advance(output={"message_id": token["message_id"], **(message.result or {})})
-        if message.status == "failed":
+        if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
         return None
     if "until" in token and datetime.fromisoformat(token["until"]) <= now:

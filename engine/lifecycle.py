@@ -41,9 +41,10 @@ def refusal(spec, *, origin_workflow_id=None, depth=0, live_runs=()) -> str | No
     return None
 
 
-def refuse(spec, reason: str, *, record_id=None, event_id=None) -> None:
+def refuse(spec, reason: str, *, record_id=None, event_id=None, kind="refused") -> None:
+    """Record why `spec`'s workflow did not start: refused by a rule, or `kind="filtered"` out by its trigger."""
     db.session.add(EnrollmentRefusal(workflow_id=spec.workflow_id, event_id=event_id, record_id=record_id,
-                                     reason=reason))
+                                     reason=reason, kind=kind))
 
 
 def live_runs(record_id: int | None) -> list:

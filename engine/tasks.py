@@ -2,7 +2,7 @@
 from sqlalchemy import or_, update
 
 from builder.db import db
-from engine import records
+from engine import records, related, task_records
 from engine.clock import SYSTEM_CLOCK
 from engine.models import HumanTask, Notification, Record, Run, User
 from engine.models.tasks import PRIORITY_ORDER
@@ -17,16 +17,34 @@ def visible_to(user: User):
 
 
 def inbox(user: User, status: str = "open", clock=SYSTEM_CLOCK) -> list[dict]:
+    """Every task for the user: human tasks and task records assigned to them (engine.task_records), soonest
+    due and most urgent first, each with the record it is about as `related`."""
     query = db.select(HumanTask).where(visible_to(user))
     if status in ("open", "done", "cancelled"):
         query = query.where(HumanTask.status == status)
     found = db.session.scalars(query).all()
-    far = clock.now().replace(year=9999)
-    found.sort(key=lambda t: (t.due_at or far, PRIORITY_ORDER.get(t.priority, 9), t.id))
+    now = clock.now()
     # The description lives in the task record's `details`, where people can also edit it.
     details = dict(db.session.execute(db.select(Record.id, Record.fields).where(
         Record.id.in_({t.record_id for t in found if t.record_id}))).all()) if found else {}
-    return [{**t.as_dict(clock.now()), "details": (details.get(t.record_id) or {}).get("details")} for t in found]
+    # A human task is about its run's record (the deal being approved), not its own task record.
+    about = dict(db.session.execute(db.select(Run.id, Run.record_id).where(
+        Run.id.in_({t.run_id for t in found}))).all()) if found else {}
+    rows = [{**t.as_dict(now), "kind": "human_task", "details": (details.get(t.record_id) or {}).get("details"),
+             "related_id": about.get(t.run_id)} for t in found]
+    rows += [task_records.as_inbox_row(record, now) for record in task_records.assigned_to(user, status)]
+    linked = related.describe(row["related_id"] for row in rows)
+    for row in rows:
+        row["related"] = linked.get(row.pop("related_id"))
+    far = now.replace(year=9999)
+    rows.sort(key=lambda r: (r["due_at"] or far, PRIORITY_ORDER.get(r["priority"], 9), r["kind"], r["id"]))
+    return rows
+
+
+def belongs_to_human_task(record_id: int | None) -> bool:
+    """Is this task record the one a human task keeps for itself (its bookkeeping, not a task someone made)?"""
+    return record_id is not None and db.session.execute(
+        db.select(HumanTask.id).where(HumanTask.record_id == record_id).limit(1)).first() is not None
 
 
 def _task(task_id: int) -> HumanTask:

@@ -7,12 +7,13 @@ workers may share a database: events, runs and messages are claimed, never assum
 """
 import logging
 import threading
+import time
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from builder.db import db
-from engine import enrollment, heartbeat, interpreter, kinds, outbox, runstore, time_triggers
+from engine import enrollment, heartbeat, interpreter, kinds, outbox, overruns, runstore, time_triggers
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Run
 from engine.outcomes import internal_error
@@ -26,6 +27,7 @@ ERROR_PAUSE_SECONDS = 1.0
 ALARM_SWEEP_SECONDS = 1.0
 TIME_TRIGGER_SECONDS = 15.0
 RESUME_GROUP = 50
+GROUP_SECONDS = 0.5
 
 
 def ready_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
@@ -60,15 +62,29 @@ def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs, group: in
 
 def _advance_group(ids: list, clock) -> int:
     """One commit for several advances: each stays whole (its own claim, steps and effects), and a crash
-    before the commit leaves them all to be taken again. Any error undoes the group, whose runs are then
+    before the commit leaves them all to be taken again. A group is committed early once it has taken
+    GROUP_SECONDS, so it never holds its transaction (SQLite's write lock) for long, and gives way after an
+    advance that overran its budget (engine.overruns). Any error undoes the group in hand, whose runs are then
     taken one at a time, so that one broken run never holds up the others."""
-    if len(ids) > 1:
+    done = 0
+    while len(ids) > 1:
+        started, taken, moved = time.monotonic(), 0, 0
         try:
-            done = sum(interpreter.advance(run_id, clock, commit=False) for run_id in ids)
+            while taken < len(ids) and (not taken or time.monotonic() - started < GROUP_SECONDS):
+                moved += interpreter.advance(ids[taken], clock, commit=False)
+                taken += 1
             db.session.commit()
-            return done
+            done += moved
         except Exception:  # noqa: BLE001 - retried one by one below, where each error is handled
             db.session.rollback()
+            done += _advance_each(ids[:taken + 1], clock)
+            taken += 1
+        overruns.give_way()
+        ids = ids[taken:]
+    return done + _advance_each(ids, clock)
+
+
+def _advance_each(ids: list, clock) -> int:
     done = 0
     for run_id in ids:
         try:
@@ -80,6 +96,7 @@ def _advance_group(ids: list, clock) -> int:
             db.session.rollback()
             log.exception("advancing run %s", run_id)
             done += fail_broken(run_id, exc, clock)
+        overruns.give_way()
     return done
 
 

@@ -1,5 +1,6 @@
 """The `flowdesk` command: database, users, tokens, demo data and the server."""
 import signal
+import sys
 
 import click
 from flask import current_app
@@ -80,19 +81,29 @@ def demo_load():
         click.echo("demo data already loaded")
 
 
+# Waitress: a production WSGI server that serves from threads of this one process, so the embedded engine
+# runs exactly once (gunicorn would fork workers). Requests mostly wait on the database; 8 threads keep
+# the 2 cores busy without queueing behind one slow request.
+SERVER_THREADS = 8
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def run(host, port):
     """Serve web, engine and scheduler in one process."""
-    from werkzeug.serving import run_simple
+    from waitress.server import create_server
 
     app = current_app._get_current_object()
     engine = start_embedded(app) if app.config["FLOWDESK_EMBEDDED_ENGINE"] else None
+    server = create_server(app, host=host, port=port, threads=SERVER_THREADS, ident="Flowdesk")
+    # waitress ends its loop on SystemExit (SIGTERM here) or KeyboardInterrupt (SIGINT), finishing the
+    # requests in hand; the engine then stops after its work in hand.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Flowdesk on http://{host}:{port}/" + (" (with the engine)" if engine else ""))
     try:
-        run_simple(host, port, app, threaded=True)
+        server.run()
     finally:
         if engine:
             engine.stop()

@@ -1,7 +1,9 @@
 """One error shape for the API: {"error": {"code", "message", "details"}} (CONTRACT.md §2)."""
 from flask import current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from builder.db import db
 from builder.errors import InvalidWorkflow
 from engine.pipelines import InUse
 from engine.records import RecordInvalid, UnknownObject
@@ -10,7 +12,10 @@ from web.input_rules import check_request_input
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-         422: "invalid", 429: "too_many_requests", 500: "internal_error"}
+         422: "invalid", 429: "too_many_requests", 500: "internal_error", 503: "busy"}
+# PostgreSQL: lock_not_available, serialization_failure, deadlock_detected, admin/crash shutdown, cannot connect now.
+_BUSY_SQLSTATES = {"55P03", "40001", "40P01", "57P01", "57P02", "57P03"}
+RETRY_AFTER_SECONDS = 2
 
 
 def error_response(status: int, message: str, details: dict | None = None, code: str | None = None):
@@ -73,6 +78,28 @@ def handle_unknown_object(error: UnknownObject):
     return error_response(404, f"No object type named '{error.args[0]}'.", {"object": "unknown object type"})
 
 
+def is_busy(error: OperationalError) -> bool:
+    """True for a database that is busy or briefly away (SQLite's lock, after its busy timeout; PostgreSQL's
+    lock, serialization and shutdown errors; a lost connection), as opposed to a bug in a statement."""
+    cause = error.orig
+    return (error.connection_invalidated or "database is locked" in str(cause) or "database table is locked" in
+            str(cause) or getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES)
+
+
+def handle_operational(error: OperationalError):
+    """A busy database is not a bug: 503 with Retry-After (SQLite has already waited its busy timeout)."""
+    db.session.rollback()
+    if not is_busy(error):
+        return handle_unexpected(error)
+    current_app.logger.warning("database busy on %s %s: %s", request.method, request.path, error.orig)
+    message = "The database is busy; nothing was saved. Try again in a moment."
+    if wants_json():
+        response, status = error_response(503, message)
+    else:
+        response, status = render_template("error.html", error=ServiceUnavailable(message)), 503
+    return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def handle_unexpected(error: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if not wants_json():
@@ -98,4 +125,5 @@ def register_errorhandlers(app) -> None:
     app.register_error_handler(InUse, handle_in_use)
     app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
     app.register_error_handler(UnknownObject, handle_unknown_object)
+    app.register_error_handler(OperationalError, handle_operational)
     app.register_error_handler(Exception, handle_unexpected)

@@ -43,6 +43,7 @@ class ErrorResponses(BasePlugin):
             statuses.append(422)  # a refused write
         if method in ("post", "put", "patch"):
             statuses += [413, 415]  # body over MAX_CONTENT_LENGTH; a body that is not JSON
+        statuses.append(503)  # the database is busy (web.errors.handle_operational, with Retry-After)
         return statuses
 
 

@@ -8,19 +8,19 @@
    between node centers, which is how a layout is judged (:func:`count_crossings`), cross less.
 
 Steps 2-4 run from a few different first orders (more for small graphs, one for 500 nodes) and the
-drawing with the fewest crossings wins. Positions are the top-left corners of ``NODE_W`` x ``NODE_H``
+drawing with the fewest crossings wins. Steps 1-4 share one work budget and one deadline (:mod:`.budget`). Positions are the top-left corners of ``NODE_W`` x ``NODE_H``
 boxes, with the layout's origin at 0,0.
 """
 from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
-from builder.layout.budget import Budget
+from builder.layout.budget import DEADLINE_SECONDS, Budget
 from builder.layout.geometry import LAYER_GAP, NODE_GAP, NODE_H, NODE_W, count_crossings
 from builder.layout.layering import layered_graph
 from builder.layout.ordering import candidate_orders
 from builder.layout.placement import place
 from builder.layout.straightening import straighten
 
-__all__ = ["LAYER_GAP", "NODE_GAP", "NODE_H", "NODE_W", "arrange", "count_crossings", "grid"]
+__all__ = ["LAYER_GAP", "NODE_GAP", "NODE_H", "NODE_W", "arrange", "arrange_within", "count_crossings", "grid"]
 NOTE_GAP = 24
 ROW_HEIGHT = NODE_H + LAYER_GAP
 # Tries times (nodes + dummies) stays under the budget: the time of small and large graphs alike.
@@ -30,23 +30,33 @@ MAX_TRIES, TRIES_BUDGET = 16, 1200
 MAX_CELLS = 10_000
 
 
-def arrange(graph: dict) -> dict:
+def arrange(graph: dict, seconds: float = DEADLINE_SECONDS) -> dict:
     """Return `graph` (read with :func:`builder.graph.read_graph`) with new node and note positions.
 
-    The same input always gives the same output; nothing but positions changes. Raises LayoutTooLarge
-    for a graph whose edges pass so many layers that arranging it would tie up the server.
+    The same input always gives the same output when it is arranged within the work budget (and `seconds`);
+    nothing but positions changes. Raises LayoutTooLarge for a graph whose edges pass so many layers that
+    arranging it would tie up the server.
     """
+    return arrange_within(graph, seconds)[0]
+
+
+def arrange_within(graph: dict, seconds: float = DEADLINE_SECONDS) -> tuple[dict, bool]:
+    """:func:`arrange`, and whether it finished in time. Past `seconds` (CPU time) it returns the best layout
+    so far, or :func:`grid` when the deadline passed while the layers were being made (or their work left
+    them too tangled to arrange)."""
     graph = read_graph(graph)
     ids = [node["id"] for node in graph["nodes"]]
-    layered = layered_graph(graph)
+    budget = Budget(seconds)
+    layered = layered_graph(graph, budget)
     cells = sum(map(len, layered.layers))
+    if budget.timed_out or (cells > MAX_CELLS and budget.spent):  # the layers alone took all the time there is
+        return grid(graph), False
     if cells > MAX_CELLS:
         raise LayoutTooLarge(
             f"This workflow is too tangled to arrange automatically: its {len(graph['edges'])} connections "
             f"cross {cells - len(ids)} rows of steps in all (at most {MAX_CELLS - len(ids)} here). Arrange it "
             "by hand, or split it into smaller workflows.", {"graph": "too tangled to arrange automatically"})
     tries = max(1, min(MAX_TRIES, TRIES_BUDGET // max(1, sum(map(len, layered.layers)))))
-    budget = Budget()
     drawings = [straighten(layered, layers, place(layered, layers), ROW_HEIGHT, budget)
                 for layers in candidate_orders(layered, tries, budget)]
     best = drawings[0] if len(drawings) == 1 else min(drawings, key=lambda drawing: drawing.crossings())
@@ -56,7 +66,8 @@ def arrange(graph: dict) -> dict:
                  for v in ids}
     nodes = [{**node, "position": positions[node["id"]]} for node in graph["nodes"]]
     right = max((p["x"] + NODE_W for p in positions.values()), default=0)
-    return {"nodes": nodes, "edges": graph["edges"], "notes": _stack_notes(graph["notes"], right + 2 * NODE_GAP)}
+    laid = {"nodes": nodes, "edges": graph["edges"], "notes": _stack_notes(graph["notes"], right + 2 * NODE_GAP)}
+    return laid, not budget.timed_out
 
 
 def grid(graph: dict, columns: int = 10) -> dict:

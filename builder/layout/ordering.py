@@ -9,13 +9,12 @@ pass each other.
 """
 import math
 import random
-from bisect import bisect_right, insort
 from itertools import groupby
 
 from builder.layout.budget import Budget
 from builder.layout.layering import LayeredGraph
 
-FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 24, 8
+FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 12, 4
 TRANSPOSE_ROUNDS, SIFT_ROUNDS = 8, 4
 PAIR_COST = 12  # budget units (an edge pair compared) that one look at two neighbours costs besides its pairs
 
@@ -27,9 +26,13 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
     The first is found as dot finds it; the others start from breadth-first orders that visit
     neighbours in a shuffled (seeded) order, since the sweeps settle in whichever valley they start in.
     """
-    first = None
+    first, starts = None, []
     for downward in (True, False):
-        order = _Order(g, _breadth_first(g, downward), budget)
+        start = _breadth_first(g, downward)
+        if start in starts:  # a chain-like graph is met in the same order from both ends
+            continue
+        starts.append(start)
+        order = _Order(g, start, budget)
         order.transpose()
         order.improve(FIRST_ROUNDS)
         if first is None or order.best_count < first.best_count:
@@ -101,13 +104,16 @@ class _Order:
             self.pos[v] = slot
 
     def crossings(self) -> int:
-        total = 0
-        for upper in self.layers[:-1]:
-            seen = []
+        total, pos, down = 0, self.pos, self.g.down
+        for upper, lower in zip(self.layers, self.layers[1:]):
+            ends = []
             for v in upper:
-                for end in sorted(self.pos[w] for w in self.g.down[v]):
-                    total += len(seen) - bisect_right(seen, end)  # earlier edges ending further right cross
-                    insort(seen, end)
+                below = down[v]
+                if len(below) == 1:  # most nodes, and every dummy
+                    ends.append(pos[below[0]])
+                else:
+                    ends += sorted(pos[w] for w in below)
+            total += count_inversions(ends, len(lower))
         return total
 
     def improve(self, rounds) -> None:
@@ -141,6 +147,8 @@ class _Order:
 
     def _median(self, neighbours) -> float:
         """dot's weighted median: with an even count, leaning to the side whose positions lie closer."""
+        if len(neighbours) == 1:
+            return self.pos[neighbours[0]]
         keys = sorted(self.pos[u] for u in neighbours)
         count, middle = len(keys), len(keys) // 2
         if count % 2:
@@ -152,17 +160,26 @@ class _Order:
             return (keys[middle - 1] + keys[middle]) / 2
         return (keys[middle - 1] * right_span + keys[middle] * left_span) / (left_span + right_span)
 
-    def _pair_crossings(self, v, w) -> tuple:
-        """Crossings between the edges of v and those of w: with v left of w, and with w left of v."""
-        pos, v_left, w_left = self.pos, 0, 0
-        for side in (self.g.up, self.g.down):
-            ends = [pos[b] for b in side[w]]
-            self.budget.spend(len(ends) * len(side[v]) + PAIR_COST)
-            for a in side[v]:
-                a = pos[a]
-                for b in ends:
+    def _ends(self, layer) -> dict:
+        """Where the edges of each node of `layer` end in the layers above and below (which stay put while
+        this one is reordered)."""
+        pos, up, down = self.pos, self.g.up, self.g.down
+        return {v: ([pos[u] for u in up[v]], [pos[w] for w in down[v]]) for v in layer}
+
+    def _pair_crossings(self, v_ends, w_ends) -> tuple:
+        """Crossings between the edges of v and those of w (given by their `_ends`): with v left of w,
+        and with w left of v."""
+        (v_up, v_down), (w_up, w_down) = v_ends, w_ends
+        if len(v_up) == len(v_down) == len(w_up) == len(w_down) == 1:  # dummies, and chains
+            self.budget.spend(2 + 2 * PAIR_COST)
+            return (v_up[0] > w_up[0]) + (v_down[0] > w_down[0]), (v_up[0] < w_up[0]) + (v_down[0] < w_down[0])
+        v_left = w_left = 0
+        for mine, theirs in zip(v_ends, w_ends):
+            for a in mine:
+                for b in theirs:
                     v_left += a > b
                     w_left += a < b
+        self.budget.spend(len(v_up) * len(w_up) + len(v_down) * len(w_down) + 2 * PAIR_COST)
         return v_left, w_left
 
     def transpose(self, ties=False) -> None:
@@ -170,27 +187,32 @@ class _Order:
 
         With `ties`, swaps that change nothing are made too, to move along plateaus.
         """
-        dirty = set(range(len(self.layers)))
+        up, down, left_of = self.g.up, self.g.down, self.left_of
+        dirty = None  # the nodes whose pairs may cross differently since they were looked at; None: all
         for _ in range(TRANSPOSE_ROUNDS):
             if self.budget.spent:
                 return
             changed = set()
-            for i in sorted(dirty):
-                layer = self.layers[i]
+            for layer in self.layers:
+                if dirty is not None and dirty.isdisjoint(layer):
+                    continue
+                ends = self._ends(layer) if dirty is None else _Lazy(self._ends)
                 for j in range(len(layer) - 1):
                     v, w = layer[j], layer[j + 1]
-                    if w in self.left_of.get(v, ()):
+                    if dirty is not None and v not in dirty and w not in dirty or w in left_of.get(v, ()):
                         continue
-                    now, swapped = self._pair_crossings(v, w)
+                    now, swapped = self._pair_crossings(ends[v], ends[w])
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
                         self.pos[v], self.pos[w] = j + 1, j
                         if swapped < now:
-                            changed.add(i)
+                            changed.update((v, w))
+                            if dirty is not None:
+                                dirty.update((v, w))  # and so the pairs they now form in this layer
             if not changed:
                 return
-            # A swap changes the crossings only of the layers next to it.
-            dirty = {k for i in changed for k in (i - 1, i, i + 1) if 0 <= k < len(self.layers)}
+            # A swap changes the crossings of the pairs the two form and of the pairs of their neighbours.
+            dirty = changed | {u for v in changed for u in up[v] + down[v]}
 
     def sift(self) -> None:
         """Move each node to its best place in its layer, between the held siblings it must stay between."""
@@ -200,8 +222,9 @@ class _Order:
             for layer in self.layers:
                 if self.budget.spent:
                     return
+                ends = self._ends(layer)
                 for v in [v for v in layer if v in crossing]:
-                    improved |= self._sift_one(layer, v)
+                    improved |= self._sift_one(layer, v, ends)
             if not improved:
                 return
 
@@ -215,7 +238,7 @@ class _Order:
             found.update(node for edge, (left, right) in zip(edges, crossed) if left or right for node in edge[2:])
         return found
 
-    def _sift_one(self, layer, v) -> bool:
+    def _sift_one(self, layer, v, ends) -> bool:
         start = self.pos[v]
         others = layer[:start] + layer[start + 1:]
         lowest = max((i + 1 for i, w in enumerate(others) if v in self.left_of.get(w, ())), default=0)
@@ -223,7 +246,7 @@ class _Order:
         # change: the crossings with v at place i + 1, less those with v at place `lowest`
         best_place, best_change, change, current = lowest, 0, 0, 0
         for i in range(lowest, highest):
-            v_left, w_left = self._pair_crossings(v, others[i])
+            v_left, w_left = self._pair_crossings(ends[v], ends[others[i]])
             change += w_left - v_left
             if i + 1 == start:
                 current = change
@@ -237,6 +260,18 @@ class _Order:
         return True
 
 
+class _Lazy(dict):
+    """`ends[v]` worked out for the nodes asked about only."""
+
+    def __init__(self, ends):
+        super().__init__()
+        self.ends = ends
+
+    def __missing__(self, v):
+        self[v] = found = self.ends([v])[v]
+        return found
+
+
 def _crossed_from_left(edges) -> list:
     """For each edge (top, bottom), sorted by top: does an edge with a smaller top end below-right of it?"""
     crossed, furthest = [], -math.inf
@@ -245,3 +280,26 @@ def _crossed_from_left(edges) -> list:
         crossed += [furthest > bottom for bottom in bottoms]
         furthest = max(furthest, *bottoms)
     return crossed
+
+
+def count_inversions(ends, size) -> int:
+    """How many pairs of `ends` (each in range(size)) are out of order, a larger one before a smaller:
+    the crossings between two layers, with the edges listed by their upper end, left to right.
+
+    Barth, Jünger and Mutzel's accumulator tree: each end is added at its leaf, and on the way up counts
+    the ends already in the right sibling of every left child it passes; O(E log V).
+    """
+    first = 1
+    while first < size:
+        first *= 2
+    tree = [0] * (2 * first - 1)
+    total, first = 0, first - 1
+    for end in ends:
+        index = end + first
+        tree[index] += 1
+        while index:
+            if index % 2:  # a left child: the ends in its right sibling lie further right
+                total += tree[index + 1]
+            index = (index - 1) // 2
+            tree[index] += 1
+    return total

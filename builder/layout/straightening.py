@@ -69,16 +69,55 @@ class Drawing:
         self.budget.spend(len(pairs))
         total, point = 0, self.point
         for (s, t), (u, v) in pairs:
-            (ax, ay), (bx, by), (cx, cy), (dx, dy) = point[s], point[t], point[u], point[v]
-            if ax < cx and ax < dx and bx < cx and bx < dx or ax > cx and ax > dx and bx > cx and bx > dx:
-                continue  # side by side
-            ab_c = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-            ab_d = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax)
-            if ab_c * ab_d < 0:
-                cd_a = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx)
-                cd_b = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx)
-                total += cd_a * cd_b < 0
+            total += _cross(*point[s], *point[t], *point[u], *point[v])
         return total
+
+    def around(self, v, low, high) -> list:
+        """For each edge of v and each edge near it that may cross it while v stays between x = `low` and
+        `high`: the far end of v's edge and the two ends of the other, as coordinates (they stay put)."""
+        point, found = self.point, []
+        for edge in self.incident[v]:
+            near = self.near[edge]
+            self.budget.spend(len(near))
+            bx, by = point[edge[1] if edge[0] == v else edge[0]]
+            left, right = min(low, bx), max(high, bx)
+            for c, d in near:
+                (cx, cy), (dx, dy) = point[c], point[d]
+                if not (cx < left and dx < left or cx > right and dx > right):
+                    found.append((bx, by, cx, cy, dx, dy))
+        return found
+
+    def crossings_of(self, v, fixed, places) -> list:
+        """How many of the edges `around` v cross with v at each of `places` on its row."""
+        self.budget.spend(len(fixed) * len(places))
+        ay = self.point[v][1]
+        counts = []
+        for ax in places:
+            total = 0
+            for bx, by, cx, cy, dx, dy in fixed:
+                if ax < cx and ax < dx and bx < cx and bx < dx or ax > cx and ax > dx and bx > cx and bx > dx:
+                    continue  # side by side
+                ab_c = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+                ab_d = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax)
+                if ab_c * ab_d < 0:
+                    cd_a = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx)
+                    cd_b = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx)
+                    total += cd_a * cd_b < 0
+            counts.append(total)
+        return counts
+
+
+def _cross(ax, ay, bx, by, cx, cy, dx, dy) -> bool:
+    """Do the segments ab and cd cross (at a point inside both)? As :meth:`Drawing.crossings_of` inlines it."""
+    if ax < cx and ax < dx and bx < cx and bx < dx or ax > cx and ax > dx and bx > cx and bx > dx:
+        return False  # side by side
+    ab_c = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+    ab_d = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax)
+    if ab_c * ab_d >= 0:
+        return False
+    cd_a = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx)
+    cd_b = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx)
+    return cd_a * cd_b < 0
 
 
 def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget: Budget) -> Drawing:
@@ -86,15 +125,26 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
     (until `budget` is spent)."""
     drawing = Drawing(g, layers, x, row_height, budget)
     left_of = {v: set(children[i + 1:]) for children in g.held.values() for i, v in enumerate(children)}
+    wired = {v: {w for edge in edges for w in edge} for v, edges in drawing.incident.items()}
+    looked_at = None  # the nodes to try again: those near a node that moved in the last round (None: all)
     for _ in range(ROUNDS):
-        improved = False
+        moved = set()
         for row in drawing.rows:
             if budget.spent:
                 return drawing
             for j in range(len(row)):
-                improved |= _best_place(drawing, row, j) | _best_swap(drawing, row, j, left_of)
-        if not improved:
+                if looked_at is not None and row[j] not in looked_at:
+                    continue
+                if _best_place(drawing, row, j):
+                    moved.add(row[j])
+                if _best_swap(drawing, row, j, left_of):
+                    moved.update(row[j:j + 2])
+        if not moved:
             break
+        # What a node's best place is depends most on where its row neighbours and wired nodes stand.
+        looked_at = {w for v in moved for w in wired[v]}
+        looked_at |= {row[k] for row in drawing.rows for j, v in enumerate(row) if v in moved
+                      for k in (j - 1, j + 1) if 0 <= k < len(row)}
     return drawing
 
 
@@ -106,13 +156,12 @@ def _best_place(drawing, row, j) -> bool:
     start = best = drawing.x(v)
     wanted = {min(max(drawing.x(w), low), high) for edge in drawing.incident[v] for w in edge}
     wanted = sorted(wanted | {start, low, high} - {-math.inf, math.inf})
-    pairs = drawing.rivals(drawing.incident[v], wanted[0], wanted[-1])
-    best_count = drawing.crossings(pairs)
-    for candidate in wanted if best_count else ():
-        drawing.move(v, candidate)
-        count = drawing.crossings(pairs)
-        if count < best_count:
-            best, best_count = candidate, count
+    around = drawing.around(v, wanted[0], wanted[-1])
+    best_count = drawing.crossings_of(v, around, [start])[0]
+    if best_count:
+        for candidate, count in zip(wanted, drawing.crossings_of(v, around, wanted)):
+            if count < best_count:
+                best, best_count = candidate, count
     drawing.move(v, best)
     return best != start
 

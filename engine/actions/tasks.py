@@ -25,13 +25,18 @@ def execute(node, ctx):
     if ctx.dry:
         return Advance(reason=f"would create the task '{title}' for {owner or 'nobody'}", input=fields)
     try:
-        task = records.create("task", {"fields": fields, "owner": owner}, ctx.cause)
+        task = records.create("task", {"fields": fields, "owner": owner, "related_id": record_about(ctx)}, ctx.cause)
     except records.UnknownObject:
         return Fail("there is no 'task' object type to create tasks in", input=fields)
     except records.RecordInvalid as exc:
         return Fail("the task cannot be created: " + "; ".join(f"{k}: {v}" for k, v in exc.details.items()),
                     input=fields)
     return Advance(reason=note, input=fields, output={"task_id": task.id})
+
+
+def record_about(ctx) -> int | None:
+    """The run's record, which the task is about (None for a record-less run or a deleted record)."""
+    return ctx.record.id if ctx.record is not None else None
 
 
 def _owner(name: str, ctx) -> tuple:

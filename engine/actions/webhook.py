@@ -1,11 +1,14 @@
-"""webhook: an HTTP request through the outbox; targets are checked against SSRF when it is delivered."""
+"""webhook: an HTTP request through the outbox; targets are checked against SSRF when it is delivered.
+
+Credentials never reach what readers see. ``{{ secrets.NAME }}`` renders as a placeholder that only the
+sender resolves (engine.vault); the step input and the message row show the reference, and literal
+credentials (header values, URL passwords) masked. What the transport needs is sealed in the message row.
+"""
 import json
 
-from engine import outbox
+from builder.credentials import header_shown, mask_headers, mask_text
+from engine import outbox, vault
 from engine.outcomes import Advance, Fail
-
-# Step inputs are visible to viewers; these header values are kept out of them.
-SECRET_HEADERS = ("authorization", "cookie", "proxy-authorization", "x-api-key", "api-key")
 
 
 def default_payload(ctx) -> dict:
@@ -16,18 +19,25 @@ def default_payload(ctx) -> dict:
 
 def execute(node, ctx):
     config = node["config"]
-    url, method = ctx.render(config.get("url")).strip(), (config.get("method") or "POST").upper()
-    headers = {str(name): ctx.render(value) for name, value in (config.get("headers") or {}).items()}
-    text = ctx.render(config.get("body"))
-    shown = {"url": url, "method": method, "body": text,
-             "headers": {k: "***" if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}}
+    written = config.get("headers") or {}
+    nonce = vault.new_nonce()
+    refs = {"secrets": vault.placeholders([config.get("url"), config.get("body"), *written.values()], nonce)}
+    url, method = ctx.render(config.get("url"), extra=refs).strip(), (config.get("method") or "POST").upper()
+    headers = {str(name): ctx.render(value, extra=refs) for name, value in written.items()}
+    text = ctx.render(config.get("body"), extra=refs)
+    shown_url, shown_body = mask_text(vault.shown(url, nonce)), mask_text(vault.shown(text, nonce))
+    shown = {"url": shown_url, "method": method, "body": shown_body,
+             "headers": mask_headers(vault.shown(headers, nonce))}
     if not url.lower().startswith(("http://", "https://")):
-        return Fail(f"the URL must start with http:// or https://, not {url[:200]!r}", input=shown)
+        return Fail(f"the URL must start with http:// or https://, not {shown_url[:200]!r}", input=shown)
     try:
         payload = json.loads(text) if text.strip() else default_payload(ctx)
     except ValueError as exc:
         return Fail(f"the body is not JSON ({exc}); use the tojson filter for inserted values", input=shown)
     if ctx.dry:
-        return Advance(reason=f"would call {method} {url}", input=shown)
-    return outbox.queue(ctx, node, "webhook", url, subject=method, body=text, shown=shown,
-                        request={"method": method, "headers": headers, "payload": payload})
+        return Advance(reason=f"would call {method} {shown_url}", input=shown)
+    literal = [str(name) for name, value in written.items() if not header_shown(name, value)]
+    sealed = vault.seal(json.dumps({"url": url, "headers": headers, "payload": payload, "nonce": nonce,
+                                    "literal_headers": literal}, default=str))
+    return outbox.queue(ctx, node, "webhook", shown_url, subject=method, body=shown_body, shown=shown,
+                        request={"method": method, "headers": shown["headers"], "sealed": sealed})

@@ -3,6 +3,7 @@ from builder.db import db
 from builder.durations import parse_duration
 from engine import outbox, records
 from engine.actions.notify import recipients
+from engine.actions.tasks import record_about
 from engine.models import HumanTask, Notification
 from engine.outcomes import Fail, Wait
 
@@ -33,7 +34,7 @@ def execute(node, ctx):
     record = records.create("task", {"fields": {"title": title, "details": description, "status": "To Do",
                                                 "type": "Other", "priority": config.get("priority") or "normal",
                                                 "due_at": due_at.isoformat() if due_at else None, "assignee": user},
-                                     "owner": user}, ctx.cause)
+                                     "owner": user, "related_id": record_about(ctx)}, ctx.cause)
     task = HumanTask(record_id=record.id, run_id=ctx.run_id, node_id=node["id"], title=title, assignee_user=user,
                      assignee_role=role, priority=config.get("priority") or "normal", outcomes=outcomes,
                      due_at=due_at, created_at=ctx.now())

@@ -38,6 +38,8 @@ class Record(db.Model):
     pipeline: Mapped[str | None] = mapped_column(String(50))
     stage: Mapped[str | None] = mapped_column(String(50))
     external_id: Mapped[str | None] = mapped_column(String(200))
+    # The record a task is about (a deal, a contact, ...). No foreign key: the task outlives it.
+    related_id: Mapped[int | None] = mapped_column(index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     updated_at = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -47,7 +49,8 @@ class Record(db.Model):
         return {"id": self.id, "object": self.object, "fields": dict(self.fields or {}),
                 "owner": self.owner.username if self.owner else None, "tags": list(self.tags or []),
                 "pipeline": self.pipeline, "stage": self.stage, "created_at": self.created_at,
-                "updated_at": self.updated_at, "external_id": self.external_id}
+                "updated_at": self.updated_at, "external_id": self.external_id,
+                "related_id": self.related_id}
 
 
 class Event(db.Model):

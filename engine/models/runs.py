@@ -2,10 +2,14 @@
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from builder.credentials import mask_data, mask_text
 from builder.db import UTCDateTime, db, utcnow
 
 LIVE = ("running", "waiting")
 FINISHED = ("completed", "failed", "cancelled")
+# `sending`: an email whose data is going out; `unknown`: it may or may not have been delivered, and is not
+# sent again (engine/outbox.py).
+MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "unknown")
 
 
 class Run(db.Model):
@@ -57,9 +61,10 @@ class Step(db.Model):
     finished_at = mapped_column(UTCDateTime, nullable=True)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "node_id": self.node_id, "status": self.status, "reason": self.reason,
-                "started_at": self.started_at, "finished_at": self.finished_at, "input": self.input,
-                "output": self.output, "error": self.error, "attempt": self.attempt}
+        # Masked again on the way out: steps written before credentials were masked on write still hold them.
+        return {"id": self.id, "node_id": self.node_id, "status": self.status, "reason": mask_text(self.reason),
+                "started_at": self.started_at, "finished_at": self.finished_at, "input": mask_data(self.input),
+                "output": mask_data(self.output), "error": mask_text(self.error), "attempt": self.attempt}
 
 
 class Message(db.Model):
@@ -80,7 +85,8 @@ class Message(db.Model):
     cc: Mapped[str | None] = mapped_column(String(2000))
     subject: Mapped[str | None] = mapped_column(String(1000))
     body: Mapped[str | None] = mapped_column(Text)
-    # Webhooks: {"method", "headers", "payload"}; the URL is `to`.
+    # Webhooks: {"method", "headers" (masked), "sealed": url, headers and payload as sent, encrypted (engine.vault)};
+    # `to` is the URL as readers see it. (Rows from before sealing: {"method", "headers", "payload"}, URL in `to`.)
     request: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     transport: Mapped[str | None] = mapped_column(String(10))
@@ -93,18 +99,25 @@ class Message(db.Model):
     sent_at = mapped_column(UTCDateTime, nullable=True)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "channel": self.channel, "to": self.to, "cc": self.cc, "subject": self.subject,
-                "body": self.body, "status": self.status, "run_id": self.run_id, "node_id": self.node_id,
-                "error": self.error, "attempts": self.attempts, "transport": self.transport,
+        """The message as readers see it (API and outbox page); `request` stays inside."""
+        return {"id": self.id, "channel": self.channel, "to": mask_text(self.to), "cc": self.cc,
+                "subject": self.subject, "body": mask_text(self.body), "status": self.status, "run_id": self.run_id,
+                "node_id": self.node_id, "error": mask_text(self.error), "attempts": self.attempts,
+                "transport": self.transport,
                 "created_at": self.created_at, "sent_at": self.sent_at}
 
 
 class EnrollmentRefusal(db.Model):
-    """A workflow that an event (or a manual or webhook start) did not start, and why."""
+    """A workflow that an event (or a manual or webhook start) did not start, and why.
+
+    `kind` is ``refused`` (an enrollment rule said no) or ``filtered`` (the trigger's filter left the record out).
+    """
 
     __tablename__ = "enrollment_refusals"
+    __table_args__ = (Index("ix_enrollment_refusals_record_id", "record_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="refused", server_default="refused")
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column()
     record_id: Mapped[int | None] = mapped_column()
@@ -113,4 +126,5 @@ class EnrollmentRefusal(db.Model):
 
     def as_dict(self) -> dict:
         return {"id": self.id, "workflow_id": self.workflow_id, "event_id": self.event_id,
-                "record_id": self.record_id, "reason": self.reason, "created_at": self.created_at}
+                "record_id": self.record_id, "kind": self.kind, "reason": self.reason,
+                "created_at": self.created_at}

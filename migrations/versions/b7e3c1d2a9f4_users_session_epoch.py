@@ -1,7 +1,7 @@
 """users.session_epoch: signing out ends every earlier session cookie of the user
 
 Revision ID: b7e3c1d2a9f4
-Revises: b7e1c2d3f4a5
+Revises: b3e1f0a7c2d4
 Create Date: 2026-12-04 15:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c1d2a9f4'
-down_revision = 'b7e1c2d3f4a5'
+down_revision = 'b3e1f0a7c2d4'
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,8 @@ def test_fills_defaults():
                                   {"id": "m", "kind": "action", "type": "send_email"}],
                         "edges": [{"source": "t", "target": "m"}]})
     trigger, mail = graph["nodes"]
-    assert trigger["config"] == {"object": "deal", "filter": None} and trigger["label"] == "Record created"
+    assert trigger["config"] == {"object": "deal", "filter": None, "include_workflow_tasks": False}
+    assert trigger["label"] == "Record created"
     assert mail["position"] == {"x": 0, "y": 0} and mail["config"]["to"] == ""
     assert graph["edges"] == [{"id": "t-next-m", "source": "t", "target": "m", "port": "next"}]
     assert graph["notes"] == []

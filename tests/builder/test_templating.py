@@ -81,3 +81,22 @@ def test_none_renders_empty_and_is_template_detects_markup():
     assert render("To: {{ record.fields.phone }}.", {"record": {"fields": {"phone": None}}}) == "To: ."
     assert is_template("Hi {{ x }}") and is_template("{% if x %}y{% endif %}")
     assert not is_template("plain text") and not is_template(None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{{ range|string }}", ""), ("{{ '%s'|format(range) }}", ""), ("{{ self|string }}", ""),
+    ("[{{ range }}]", "[]"), ("{{ 'x%sx' % range }}", "xx"), ("{{ range ~ '!' }}", "!"),
+    ("{{ '<{}>'.format(cycler) }}", "<>"), ("{{ [range, 1]|join('-') }}", "-1"), ("{{ namespace|string }}", ""),
+    ("{{ joiner()|string }}", ""), ("{{ dict(a=self)|tojson }}", '{"a": ""}'), ("{{ 'a'.upper|string }}", ""),
+    ("{% set ns = namespace(x=1) %}{{ ns|string }}{{ ns.x }}", "1"),
+    ("{% for x in [1] %}{{ loop|string }}{{ loop.index }}{% endfor %}", "1"),
+    ("{% macro m() %}hi{% endmacro %}{{ m|string }}{{ m() }}", "hi")])
+def test_values_that_are_not_data_render_as_empty_even_through_filters(text, expected):
+    assert render(text, RECORD) == expected
+
+
+def test_data_still_flows_through_filters_and_calls():
+    assert render("{{ range(3)|join(',') }} {{ record.tags|string }} {{ '%s!'|format(record.stage) }}", RECORD) \
+        == "0,1,2 ['vip'] new!"
+    assert render("{{ [1, 2, 3]|select('odd')|join }} {{ record.fields.items()|list|length }}", RECORD) == "13 1"
+    assert render("{{ record.missing|default('nobody') }} {{ '{}-{}'.format(1, 'a') }}", RECORD) == "nobody 1-a"

@@ -6,6 +6,7 @@
   headers, json, body), ``.status`` / ``.queue(...)`` to choose its answers, ``.delay`` to make it slow.
 - ``make_smtp_server`` / ``make_http_endpoint``: factories for more of them, or TLS ones (``tls_cert``).
 """
+import asyncio
 import email
 import json
 import shutil
@@ -45,12 +46,13 @@ class SmtpServer:
 
     Knobs: ``reply`` answers DATA with that line instead of accepting (``"451 4.3.0 Try again later"``);
     ``refuse`` maps recipient addresses to the RCPT answer that refuses them; ``users`` maps user names
-    to the passwords that AUTH accepts (AUTH is optional; ``logins`` lists who signed in).
+    to the passwords that AUTH accepts (AUTH is optional; ``logins`` lists who signed in); ``delay`` keeps
+    the message, then waits that many seconds before answering the end of its data (a slow final reply).
     """
 
     def __init__(self, **controller_options):
         self.messages, self.envelopes, self.logins = [], [], []
-        self.reply, self.refuse, self.users = None, {}, {}
+        self.reply, self.refuse, self.users, self.delay = None, {}, {}, 0
         scheme = "smtps" if "ssl_context" in controller_options else "smtp"
         for attempt in range(3):  # the free port may be taken between asking and binding
             port = free_port()
@@ -76,6 +78,8 @@ class SmtpServer:
             return self.reply
         self.envelopes.append(SimpleNamespace(mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos)))
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):

@@ -85,7 +85,7 @@ def test_webhook_sends_method_headers_and_templated_json(app, clock, http_endpoi
     assert request.headers["Authorization"] == "Bearer s3cret" and request.headers["X-Deal"] == str(record.id)
     step = steps_of(only_run(workflow))["hook"]
     assert step.output["status"] == 200 and step.output["body"] == '{"accepted": true}'
-    assert step.input["headers"]["Authorization"] == "***"
+    assert step.input["headers"]["Authorization"] == "••••"
 
 
 def test_webhook_refuses_private_targets_unless_allowed(app, clock, http_endpoint):

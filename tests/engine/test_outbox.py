@@ -29,6 +29,11 @@ def the_message() -> Message:
     return db.session.scalars(db.select(Message)).one()
 
 
+def mail_of(node_id: str) -> Message:
+    db.session.expire_all()
+    return db.session.scalars(db.select(Message).where(Message.node_id == node_id)).one()
+
+
 def test_failed_deliveries_are_retried_with_exponential_backoff(app, clock, provider):
     provider.queue(503, 503)
     workflow = sms_workflow()
@@ -100,19 +105,42 @@ def test_a_leased_message_waits_for_its_lease_to_expire(app, clock, provider):
     assert only_run(workflow).status == "completed"
 
 
-def test_a_crash_after_delivery_redelivers_the_same_message_id(app, clock, smtp_server, monkeypatch):
-    """The receiver can tell a redelivery from a new message: the Message-ID is the outbox row's id."""
-    app.config.update(SMTP_URL=smtp_server.url, OUTBOX_LEASE_SECONDS=30)
+def test_an_email_whose_sender_died_after_handing_it_over_is_unknown_and_never_sent_again(app, clock, smtp_server,
+                                                                                          monkeypatch):
+    """SMTP cannot be asked whether it took a message: once the data went out, a crash leaves the outcome unknown."""
+    app.config.update(SMTP_URL=smtp_server.url, OUTBOX_LEASE_SECONDS=30, SMTP_DATA_TIMEOUT_SECONDS=60)
     workflow = publish(trigger(), node("mail", "send_email", to="a@example.com", subject="s"), chain=True)
     create(fields={"name": "x"})
     real_settle = outbox._settle
     monkeypatch.setattr(outbox, "_settle", lambda *a, **k: None)  # the process dies before recording the delivery
     drain(clock)
     monkeypatch.setattr(outbox, "_settle", real_settle)
+    assert mail_of("mail").status == "sending" and len(smtp_server.wait_for(1)) == 1
+    clock.advance(89)  # the lease covers the server's final answer (DATA timeout) and a margin
+    drain(clock)
+    assert mail_of("mail").status == "sending"
+    clock.advance(2)
+    drain(clock)
+    message = mail_of("mail")
+    assert (message.status, message.attempts) == ("unknown", 1) and "not sent again" in message.error
+    assert [m["Subject"] for m in smtp_server.messages].count("s") == 1
+    run = only_run(workflow)
+    assert run.status == "failed" and "may have been delivered" in run.reason
+
+
+def test_a_provider_call_whose_sender_died_is_sent_again_with_the_same_key(app, clock, provider, monkeypatch):
+    """HTTP providers get an Idempotency-Key, so sending again after a crash is safe for them."""
+    app.config["OUTBOX_LEASE_SECONDS"] = 30
+    workflow = sms_workflow()
+    create(fields={"name": "x"})
+    real_settle = outbox._settle
+    monkeypatch.setattr(outbox, "_settle", lambda *a, **k: None)
+    drain(clock)
+    monkeypatch.setattr(outbox, "_settle", real_settle)
     clock.advance(31)
     drain(clock)
-    first, second = smtp_server.wait_for(2)
-    assert first["Message-ID"] == second["Message-ID"] == f"<{the_message().id}@flowdesk>"
+    keys = [r.headers["Idempotency-Key"] for r in provider.requests]
+    assert keys == [the_message().id] * 2
     assert the_message().status == "sent" and only_run(workflow).status == "completed"
 
 

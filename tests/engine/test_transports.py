@@ -46,7 +46,7 @@ def test_a_subject_template_spanning_lines_becomes_one_line(smtp_server):
 
 def test_smtp_server_down_is_retryable():
     with pytest.raises(DeliveryError) as caught:
-        email(f"smtp://127.0.0.1:{free_port()}", timeout=2)
+        email(f"smtp://127.0.0.1:{free_port()}", command_timeout=2)
     assert caught.value.retryable is True
 
 

@@ -26,6 +26,9 @@ LEAST_ROLE = {
     "POST /api/tasks/<int:task_id>/reassign": "editor",
     "GET /tasks": "viewer",
     "POST /tasks/<int:task_id>/<action>": "editor",
+    "POST /api/tasks/records/<int:record_id>/complete": "editor",
+    "POST /tasks/records/<int:record_id>/done": "editor",
+    "POST /records/<object_name>/<int:record_id>/start": "editor",
     "GET /runs/<int:run_id>": "viewer",
     "GET /runs/<int:run_id>/live": "viewer",
     "GET /workflows/<int:workflow_id>/runs": "viewer",
@@ -60,6 +63,9 @@ LEAST_ROLE = {
     "GET /api/tokens": "admin",
     "POST /api/tokens": "admin",
     "DELETE /api/tokens/<int:token_id>": "admin",
+    "GET /api/secrets": "editor",
+    "POST /api/secrets": "admin",
+    "DELETE /api/secrets/<string:name>": "admin",
     "GET /api/workflows": "viewer",
     "POST /api/workflows": "editor",
     "POST /api/workflows/import": "editor",
@@ -110,6 +116,8 @@ LEAST_ROLE = {
     "POST /settings/tokens": "admin",
     "POST /settings/tokens/<int:token_id>/revoke": "admin",
     "POST /settings/fields": "admin",
+    "POST /settings/secrets": "admin",
+    "POST /settings/secrets/<name>/delete": "admin",
     "POST /settings/pipelines": "admin",
 }
 
@@ -135,13 +143,14 @@ def test_every_route_declares_its_least_role(app):
 
 @pytest.fixture
 def world(app, api, make_record):
-    """Objects for every URL argument: a deal, a published workflow with a run, a spare token."""
+    """Objects for every URL argument: a deal, a published workflow with a run, a spare token and secret."""
     record = make_record("task", fields={"title": "Call"})
     workflow = api.post("/api/workflows", as_="editor", json={"name": "W", "graph": reminder_graph()}).get_json()
     assert api.post(f"/api/workflows/{workflow['id']}/publish", as_="editor").status_code == 200
     run = api.post(f"/api/workflows/{workflow['id']}/runs", as_="editor", json={"record_id": record["id"]})
     token = api.post("/api/tokens", json={"name": "spare", "user": "vic"}).get_json()
-    return {"object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
+    assert api.post("/api/secrets", json={"name": "SPARE", "value": "spare value"}).status_code == 201
+    return {"name": "SPARE", "object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
             "run_id": run.get_json()["id"], "token_id": token["id"], "template_id": list_templates()[0]["id"],
             "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg",
             "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new"}

@@ -59,8 +59,9 @@ def test_record_automation_tab_lists_its_runs(app, clock, client, auth):
     auth.login("vic")
     page = client.get(f"/records/deal/{deal.id}").get_data(as_text=True)
     assert f"<title>Deal #{deal.id} · Flowdesk</title>" in page and page.count('class="automation-run"') == 1
-    assert f'data-run-id="{run.id}" data-status="waiting"' in page
-    assert "Test workflow</strong> · run" in page and "at Cool off" in page and f'href="/runs/{run.id}"' in page
+    assert f'data-status="waiting" data-run-id="{run.id}"' in page
+    assert "<strong>Waiting</strong> · run" in page and "until 2026-11-25 10:00 UTC at &#39;Cool off&#39;" in page
+    assert f'href="/runs/{run.id}"' in page
 
 
 def test_workflow_runs_list_filters_and_failed_count(app, clock, client, auth):

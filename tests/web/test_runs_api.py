@@ -120,6 +120,7 @@ def test_a_live_run_refuses_a_manual_start_and_the_refusal_is_listed(api, clock,
     assert refused.status_code == 409 and "still live on this record" in refused.get_json()["error"]["message"]
     listed = api.get(f"/api/enrollment-refusals?workflow_id={workflow['id']}", as_="viewer").get_json()
     assert listed["total"] == 1 and listed["items"][0]["record_id"] == record["id"]
+    assert listed["items"][0]["kind"] == "refused"
 
 
 def test_the_dry_run_walks_the_draft_and_changes_nothing(api, clock, deals, make_record):

@@ -85,3 +85,12 @@ def test_another_editor_cannot_complete_the_task_through_the_tasks_api(api, wait
     _, task, erin = waiting
     response = api.post(f"/api/tasks/{task.id}/complete", as_=None, headers=erin, json={"outcome": "approved"})
     assert response.status_code == 403 and task_state(task) == ("open", "To Do")
+
+
+def test_another_editor_cannot_complete_the_task_through_the_task_record_done_button(api, waiting, clock):
+    workflow, task, erin = waiting
+    response = api.post(f"/api/tasks/records/{task.record_id}/complete", as_=None, headers=erin, json={})
+    assert response.status_code == 403
+    drain(clock)
+    assert task_state(task) == ("open", "To Do") and only_run(workflow).status == "waiting"
+    assert api.post(f"/api/tasks/records/{task.record_id}/complete", as_="editor", json={}).status_code == 200

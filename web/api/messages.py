@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from builder.db import db
 from engine.models import Message
+from engine.models.runs import MESSAGE_STATUSES
 from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.auth import requires
 
@@ -15,7 +16,7 @@ blp = Blueprint("messages", __name__, url_prefix="/api/messages", description="O
 class MessageQuery(PageArgs):
     run_id = Id()
     channel = fields.String(validate=validate.OneOf(("email", "sms", "whatsapp", "webhook")))
-    status = fields.String(validate=validate.OneOf(("queued", "sent", "failed")))
+    status = fields.String(validate=validate.OneOf(MESSAGE_STATUSES))
 
 
 class MessageOut(ma.Schema):

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields as mf
 
 from builder.db import db
-from engine import records
+from engine import records, related
 from engine.models import Record, User
-from web.api.schemas import PageArgs, page_of, paginate
+from web.api.schemas import Id, PageArgs, RelatedOut, page_of, paginate
 from web.auth import cause, requires
 
 blp = Blueprint("records", __name__, url_prefix="/api/records", description="CRM records")
@@ -25,6 +25,9 @@ class RecordOut(ma.Schema):
     created_at = mf.DateTime()
     updated_at = mf.DateTime()
     external_id = mf.String(allow_none=True)
+    related_id = mf.Integer(allow_none=True, metadata={"description": "the record this one is about (tasks)"})
+    related = mf.Nested(RelatedOut, allow_none=True,
+                        metadata={"description": "that record's object, name and page, or null"})
 
 
 class RecordIn(ma.Schema):
@@ -34,6 +37,7 @@ class RecordIn(ma.Schema):
     pipeline = mf.String(allow_none=True)
     stage = mf.String(allow_none=True)
     external_id = mf.String(allow_none=True)
+    related_id = Id(allow_none=True, metadata={"description": "the record this one is about (tasks)"})
 
 
 class RecordQuery(PageArgs):
@@ -46,14 +50,16 @@ class RecordQuery(PageArgs):
 RecordPage = page_of(RecordOut, "RecordPage")
 
 
-def dump(record: Record) -> dict:
-    return record.as_dict()
+def dump(record: Record, linked: dict | None = None) -> dict:
+    """The record with the record it is about; `linked` is :func:`engine.related.describe` of a page at once."""
+    linked = related.describe([record.related_id]) if linked is None else linked
+    return {**record.as_dict(), "related": linked.get(record.related_id)}
 
 
 def get_record(object_name: str, record_id: int) -> Record:
-    records.object_type(object_name)
     record = db.session.get(Record, record_id)
     if record is None or record.object != object_name:
+        records.object_type(object_name)  # an unknown object type is a 404 of its own
         abort(404, description=f"No {object_name} with id {record_id}.")
     return record
 
@@ -76,7 +82,8 @@ class RecordList(MethodView):
         if args.get("q"):
             query = query.filter(db.cast(Record.fields, db.String).ilike(f"%{args['q']}%"))
         page = paginate(query, args)
-        page["items"] = [dump(r) for r in page["items"]]
+        linked = related.describe(r.related_id for r in page["items"])
+        page["items"] = [dump(r, linked) for r in page["items"]]
         return page
 
     @requires("editor")
@@ -85,8 +92,9 @@ class RecordList(MethodView):
     def post(self, data, object_name):
         """Create a record (event `created`)."""
         record = records.create(object_name, data, cause())
+        created = dump(record)  # as flushed: after the commit the ORM would read it back
         db.session.commit()
-        return dump(record)
+        return created
 
 
 @blp.route("/<object_name>/<int:record_id>")

@@ -83,6 +83,8 @@ class RefusalOut(ma.Schema):
     workflow_id = fields.Integer()
     event_id = fields.Integer(allow_none=True)
     record_id = fields.Integer(allow_none=True)
+    kind = fields.String(metadata={"description": "refused (an enrollment rule said no) or filtered (the trigger's "
+                                                  "filter left the record out)"})
     reason = fields.String()
     created_at = fields.DateTime()
 

@@ -10,6 +10,14 @@ def Id(**kwargs) -> fields.Integer:  # noqa: N802 - used like a field class
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
+class RelatedOut(ma.Schema):
+    """The record another one (a task) is about."""
+    id = fields.Integer()
+    object = fields.String()
+    name = fields.String()
+    url = fields.String(metadata={"description": "the record's page"})
+
+
 class PageArgs(ma.Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID // 200))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

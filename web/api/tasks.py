@@ -6,10 +6,11 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
 from builder.db import db
-from engine import tasks
+from engine import related, task_records, tasks
 from engine.context import current_clock
 from engine.people import find_user
-from web.auth import requires
+from web.api.schemas import RelatedOut
+from web.auth import cause, requires
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks (approvals, calls, reviews)")
 
@@ -20,10 +21,16 @@ class TaskQuery(ma.Schema):
 
 
 class TaskOut(ma.Schema):
+    kind = fields.String(metadata={"description": "human_task (a run waits for its outcome; complete with "
+                                                  "POST /api/tasks/<id>/complete) or task_record (made by a "
+                                                  "Create task step or by hand; id is the task record's id, done "
+                                                  "with POST /api/tasks/records/<id>/complete)"})
     id = fields.Integer()
-    record_id = fields.Integer(allow_none=True)
-    run_id = fields.Integer()
-    node_id = fields.String()
+    record_id = fields.Integer(allow_none=True, metadata={"description": "the task record"})
+    related = fields.Nested(RelatedOut, allow_none=True,
+                            metadata={"description": "the record the task is about (the deal being approved)"})
+    run_id = fields.Integer(allow_none=True)
+    node_id = fields.String(allow_none=True)
     title = fields.String()
     details = fields.String(allow_none=True, metadata={"description": "the description, from the task record"})
     assignee = fields.String(allow_none=True)
@@ -31,7 +38,8 @@ class TaskOut(ma.Schema):
     claimed_by = fields.String(allow_none=True)
     priority = fields.String()
     outcomes = fields.List(fields.String())
-    status = fields.String()
+    status = fields.String(metadata={"description": "open, done or cancelled"})
+    task_status = fields.String(allow_none=True, metadata={"description": "task records: the record's status field"})
     outcome = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
     overdue = fields.Boolean()
@@ -77,6 +85,26 @@ class Complete(MethodView):
             refused(error)
         db.session.commit()
         return task.as_dict(current_clock().now())
+
+
+@blp.route("/records/<int:record_id>/complete")
+class CompleteRecord(MethodView):
+    @requires("editor")
+    @blp.response(200, TaskOut)
+    @blp.alt_response(409, description="The task record is already Done")
+    def post(self, record_id):
+        """Mark a created task (a task record) Done: the same change as PATCH /api/records/task/<id>."""
+        try:
+            record, changed = task_records.mark_done(record_id, cause())
+        except task_records.NotATask:
+            abort(404, message=f"No task record with id {record_id}.")
+        if not changed:
+            db.session.rollback()
+            abort(409, message="This task is already Done.")
+        db.session.commit()
+        row = task_records.as_inbox_row(record, current_clock().now())
+        row["related"] = related.describe([row.pop("related_id")]).get(record.related_id)
+        return row
 
 
 class ReassignIn(ma.Schema):

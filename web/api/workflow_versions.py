@@ -1,18 +1,20 @@
 """Workflow versions, auto-arrange and the portable export format (routes on the workflows blueprint)."""
 import marshmallow as ma
+from flask import current_app
 from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields
 
 from builder import versions
+from builder.credentials import keep_masked, mask_graph
 from builder.db import db, utcnow
-from builder.graph import read_graph
-from builder.layout import arrange
+from builder.layout import arrange_within
 from builder.models import Workflow
 from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
                                get_workflow, with_etag)
 from web.auth import requires
+from web.call_limit import limiter, refuse
 
 
 class VersionOut(ma.Schema):
@@ -32,12 +34,18 @@ def get_version(workflow: Workflow, number: int):
     return version
 
 
+def dump_version(version) -> dict:
+    data = {name: getattr(version, name) for name in ("number", "name", "timezone", "published_at", "published_by",
+                                                       "settings")}
+    return {**data, "graph": mask_graph(version.graph)}
+
+
 @blp.route("/<int:workflow_id>/versions")
 class Versions(MethodView):
     @requires("viewer")
     @blp.response(200, VersionOut(many=True))
     def get(self, workflow_id):
-        return list(reversed(get_workflow(workflow_id).versions))
+        return [dump_version(v) for v in reversed(get_workflow(workflow_id).versions)]
 
 
 @blp.route("/<int:workflow_id>/versions/<int:number>")
@@ -45,7 +53,7 @@ class VersionOne(MethodView):
     @requires("viewer")
     @blp.response(200, VersionOut)
     def get(self, workflow_id, number):
-        return get_version(get_workflow(workflow_id), number)
+        return dump_version(get_version(get_workflow(workflow_id), number))
 
 
 @blp.route("/<int:workflow_id>/versions/<int:number>/restore")
@@ -65,18 +73,32 @@ class Layout(MethodView):
     @requires("viewer")
     @blp.arguments(LayoutIn)
     @blp.response(200, LayoutOut)
+    @blp.alt_response(429, description="Too many auto-arrange calls by this user (see Retry-After)")
     def post(self, data, workflow_id):
-        """Auto-arrange: the graph with new positions; `{"save": true}` also stores it in the draft."""
-        workflow = get_workflow(workflow_id)
-        graph = arrange(read_graph(data["graph"]) if "graph" in data else workflow.graph)
+        """Auto-arrange: the graph with new positions; `{"save": true}` also stores it in the draft.
+
+        Each call gets LAYOUT_SECONDS of CPU time (default 2); past it, `complete` is false and the graph holds the
+        best layout so far (or a grid). Each user may have LAYOUT_CONCURRENT_CALLS calls running (default 1) and
+        start LAYOUT_CALLS_PER_MINUTE a minute (default 20); more are refused with 429 and Retry-After."""
+        if data["save"] and not current_user.has_role("editor"):
+            abort(403, description="Saving a layout needs the 'editor' role.")
+        config = current_app.config
+        calls = limiter("layout", config.get("LAYOUT_CONCURRENT_CALLS", 1), config.get("LAYOUT_CALLS_PER_MINUTE", 20))
+        wait = calls.acquire(current_user.id)
+        if wait:
+            refuse(wait, "auto-arrange")
+        try:
+            workflow = get_workflow(workflow_id)
+            graph = keep_masked(data["graph"], workflow.graph) if "graph" in data else workflow.graph
+            graph, complete = arrange_within(graph, config.get("LAYOUT_SECONDS", 2.0))
+        finally:
+            calls.release(current_user.id)
         if data["save"]:
-            if not current_user.has_role("editor"):
-                abort(403, description="Saving a layout needs the 'editor' role.")
             workflow.graph = graph
             workflow.revision += 1
             workflow.updated_at = utcnow()
             db.session.commit()
-        return {"graph": graph}
+        return {"graph": mask_graph(graph), "complete": complete}
 
 
 @blp.route("/<int:workflow_id>/export")
@@ -86,7 +108,7 @@ class Export(MethodView):
     def get(self, workflow_id):
         workflow = get_workflow(workflow_id)
         return {"format": EXPORT_FORMAT, "name": workflow.name, "description": workflow.description,
-                "timezone": workflow.timezone, "settings": workflow.settings, "graph": workflow.graph}
+                "timezone": workflow.timezone, "settings": workflow.settings, "graph": mask_graph(workflow.graph)}
 
 
 @blp.route("/import")

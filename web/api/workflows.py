@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from builder import versions
+from builder.credentials import keep_masked, mask_graph
 from builder.db import MAX_ID, db
 from builder.graph import read_graph
 from builder.models import Workflow
@@ -75,6 +76,8 @@ class LayoutIn(ma.Schema):
 
 class LayoutOut(ma.Schema):
     graph = fields.Dict()
+    complete = fields.Boolean(metadata={"description": "false when the time limit cut the arrangement short: "
+                                                      "the graph holds the best layout so far, or a grid"})
 
 
 class ExportDoc(ma.Schema):
@@ -101,6 +104,7 @@ def dump(workflow: Workflow) -> dict:
     data = {c: getattr(workflow, c) for c in ("id", "name", "description", "status", "timezone", "settings",
                                                "graph", "version", "revision", "template_id", "created_at",
                                                "updated_at")}
+    data["graph"] = mask_graph(workflow.graph)
     # The path carries the secret that starts runs, and starting runs takes an editor.
     if current_user.has_role("editor"):
         data["webhook_path"] = f"/hooks/{workflow.id}/{workflow.webhook_secret}"
@@ -125,8 +129,8 @@ def apply_changes(workflow: Workflow, data: dict) -> None:
     for key in ("name", "description", "timezone", "settings"):
         if key in data:
             setattr(workflow, key, data[key])
-    if "graph" in data:
-        workflow.graph = read_graph(data["graph"])
+    if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
+        workflow.graph = read_graph(keep_masked(data["graph"], workflow.graph))
 
 
 @blp.route("")
@@ -169,8 +173,8 @@ class WorkflowOne(MethodView):
         workflow = get_workflow(workflow_id)
         based_on = expected_revision(data)
         values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
-        if "graph" in data:
-            values["graph"] = read_graph(data["graph"])
+        if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
+            values["graph"] = read_graph(keep_masked(data["graph"], workflow.graph))
         if not versions.save_draft(workflow, values, based_on):
             db.session.rollback()
             workflow = get_workflow(workflow_id)  # 404 when it was deleted in between

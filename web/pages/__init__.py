@@ -10,8 +10,9 @@ NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.temp
 
 
 def register(app) -> None:
-    from web.pages import (apidocs, auth, editor, home, outbox, records, runs, settings,  # noqa: F401
-                           settings_pipelines, stage_rules, tasks, templates)  # (routes attach to bp on import)
+    from web.pages import (apidocs, auth, editor, home, outbox, record_panels, records, runs,  # noqa: F401
+                           settings, settings_pipelines, stage_rules, tasks,  # (routes attach to bp on import)
+                           templates)
 
     app.register_blueprint(bp)
 

@@ -4,10 +4,10 @@ from flask_login import login_required
 
 from builder.db import db
 from engine.models import Message
+from engine.models.runs import MESSAGE_STATUSES as STATUSES
 from web.pages import bp
 
 CHANNELS = ("email", "sms", "whatsapp", "webhook")
-STATUSES = ("queued", "sent", "failed")
 PAGE_SIZE = 100
 
 
@@ -20,6 +20,6 @@ def outbox():
         query = query.filter(Message.channel == channel)
     if status in STATUSES:
         query = query.filter(Message.status == status)
-    messages = db.session.execute(query.limit(PAGE_SIZE)).scalars().all()
+    messages = [m.as_dict() for m in db.session.execute(query.limit(PAGE_SIZE)).scalars()]
     return render_template("outbox.html", messages=messages, channels=CHANNELS, statuses=STATUSES,
                            channel=channel, status=status)

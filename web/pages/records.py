@@ -1,17 +1,15 @@
 """Record list, new-record and detail pages: edit fields, owner and tags, choose pipeline and stage."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from builder.db import db
 from engine import records
-from builder.models import WorkflowVersion
-from builder.preview import preview_svg
-from engine.models import ObjectType, Record, Run, User
+from engine.models import ObjectType, Record, User
 from engine.pipelines import pipeline_details, stage_label
 from engine.task_rights import TaskRefused
 from web.auth import cause
 from web.pages import bp
+from web.pages.record_panels import record_panels
 
 PAGE_SIZE = 50
 
@@ -138,18 +136,4 @@ def record_detail(object_name, record_id):
             errors, status = error.details, error.status
             record = db.session.get(Record, record_id)
     return render_template("records/detail.html", kind=kind, record=record, errors=errors,
-                           automation=automation_of(record.id), **_form_context(kind)), status
-
-
-def automation_of(record_id: int) -> list[dict]:
-    """Every run on the record, newest first, with the node it stands on and a small diagram."""
-    runs = db.session.scalars(db.select(Run).where(Run.record_id == record_id).order_by(Run.id.desc()).limit(50)).all()
-    shown = []
-    for run in runs:
-        version = db.session.get(WorkflowVersion, run.version_id)
-        labels = {n["id"]: n.get("label") or n["id"] for n in version.graph["nodes"]}
-        current = [labels.get(node_id, node_id) for node_id, entry in (run.nodes or {}).items()
-                   if entry.get("status") in ("waiting", "failed", "cancelled")]
-        shown.append({"run": run, "workflow": version.name, "at": ", ".join(current),
-                      "diagram": Markup(preview_svg(version.graph, title=f"Run {run.id}", statuses=run.nodes or {}))})
-    return shown
+                           **_form_context(kind), **record_panels(record)), status

@@ -1,10 +1,11 @@
-"""/settings (admin): users, API tokens, object-type fields, pipelines and the running configuration."""
+"""/settings (admin): users, API tokens, secrets, object-type fields, pipelines and the running configuration."""
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from builder.db import db
+from engine import vault
 from engine.models import ROLES, ApiToken, ObjectType, User
 from engine.objects_admin import add_field
 from engine.pipelines import pipeline_details
@@ -40,7 +41,7 @@ def settings():
     return render_template(
         "settings.html", roles=ROLES, channels=channels, config=config,
         users=db.session.execute(db.select(User).order_by(User.username)).scalars().all(),
-        tokens=db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars().all(),
+        tokens=db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars().all(), secrets=vault.names(),
         kinds=kinds, pipelines={k.name: pipeline_details(k) for k in kinds})
 
 
@@ -78,6 +79,29 @@ def settings_revoke_token(token_id):
     db.session.commit()
     flash(f"Token '{token.name}' revoked.", "info")
     return redirect(url_for("pages.settings") + "#tokens")
+
+
+@bp.route("/settings/secrets", methods=["POST"])
+@admin_only
+def settings_put_secret():
+    name = request.form.get("name", "").strip()
+    try:
+        created = vault.put(name, request.form.get("value", ""), current_user.username)
+        db.session.commit()
+        flash(f"Secret '{name}' {'added' if created else 'replaced'}; use it as {{{{ secrets.{name} }}}}.", "info")
+    except RecordInvalid as error:
+        _refused(error)
+    return redirect(url_for("pages.settings") + "#secrets")
+
+
+@bp.route("/settings/secrets/<name>/delete", methods=["POST"])
+@admin_only
+def settings_delete_secret(name):
+    if not vault.remove(name):
+        abort(404)
+    db.session.commit()
+    flash(f"Secret '{name}' deleted.", "info")
+    return redirect(url_for("pages.settings") + "#secrets")
 
 
 @bp.route("/settings/fields", methods=["POST"])

@@ -1,11 +1,13 @@
-"""/tasks: the signed-in user's inbox of human tasks, with one button per outcome."""
+"""/tasks: the signed-in user's inbox: human tasks with one button per outcome, created tasks with Done."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from builder.db import db
-from engine import tasks
+from engine import records, task_records, tasks
 from engine.context import current_clock
 from engine.models import User
+from engine.task_rights import TaskRefused
+from web.auth import cause
 from web.pages import bp
 
 
@@ -41,4 +43,23 @@ def task_action(task_id, action):
     except tasks.TaskRefused as error:
         db.session.rollback()
         flash(error.message, "error")
+    return redirect(url_for("pages.tasks_inbox"))
+
+
+@bp.route("/tasks/records/<int:record_id>/done", methods=["POST"])
+@login_required
+def task_record_done(record_id):
+    """The Done button of a created task: the same record write (and role) as the record page's Save."""
+    if not current_user.has_role("editor"):
+        abort(403)
+    try:
+        record, changed = task_records.mark_done(record_id, cause())
+    except task_records.NotATask:
+        abort(404)
+    except (records.RecordInvalid, TaskRefused) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("pages.tasks_inbox"))
+    db.session.commit()
+    flash(f"Done: '{record.fields.get('title')}'." if changed else "This task was already Done.", "info")
     return redirect(url_for("pages.tasks_inbox"))
