@@ -1,4 +1,5 @@
 """Checks of one node's config, driven by the field metadata its catalog schema declares."""
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -7,7 +8,7 @@ from builder.cron import cron_problem
 from builder.durations import parse_duration
 from builder.objects import coerce_value, field_names, field_type, stages
 from builder.schemas import group_errors
-from builder.templating import is_template, template_problem
+from builder.templating import is_template, record_field_names, template_problem
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _MAX_DEPTH = 20
@@ -19,12 +20,14 @@ class Scope:
 
     `has_record` is True for a known object, False when the trigger starts runs without a record,
     and None when that is unknown (no trigger, or an unknown object: reported on the trigger).
+    `publishing` makes a template naming an unknown field an error instead of a warning.
     """
 
     objects: dict
     object: str | None = None
     has_record: bool | None = None
     trigger_type: str | None = None
+    publishing: bool = False
 
     def label(self) -> str:
         return (self.objects.get(self.object) or {}).get("label") or str(self.object)
@@ -110,6 +113,8 @@ def _field_problems(name, meta, value, config, scope, add) -> None:
             found = template_problem(text)
             if found is not None:
                 add("error", where, f"{title}: the template {found}")
+            elif scope.object or scope.has_record is False:
+                _variable_problems(text, where, title, scope, add)
     if widget == "duration":
         _duration_problems(value, meta, path, title, add)
     elif widget == "time" and not _TIME.fullmatch(value or ""):
@@ -127,6 +132,24 @@ def _field_problems(name, meta, value, config, scope, add) -> None:
         _pipeline_problems(widget, value, config, path, title, scope, add)
     elif widget in ("condition-group", "condition-rules"):
         _rule_refs(value, path, scope, add)
+
+
+def _variable_problems(text, where, title, scope, add) -> None:
+    """``record.fields.<name>`` must name a field of the trigger's object, or the text renders empty there."""
+    names = record_field_names(text)
+    if names and scope.has_record is False:
+        add("error" if scope.publishing else "warning", where,
+            f"{title}: this workflow's trigger starts runs without a record, so record.fields.{names[0]} is always "
+            "empty (use payload.<key>)")
+        return
+    known = (scope.objects[scope.object].get("fields") or {}) if scope.object else {}
+    for name in names:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, list(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        add("error" if scope.publishing else "warning", where,
+            f"{title}: {scope.label()} has no field '{name}'{hint}")
 
 
 def _duration_problems(value, meta, path, title, add) -> None:

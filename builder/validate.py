@@ -25,7 +25,7 @@ from builder.graph import read_graph, to_networkx
 _RECORDLESS_TRIGGERS = ("schedule", "webhook")
 
 
-def problems(graph, *, objects, timezone="UTC", settings=None) -> list[dict]:
+def problems(graph, *, objects, timezone="UTC", settings=None, publishing=False) -> list[dict]:
     """The problems of a workflow draft.
 
     Parameters
@@ -38,6 +38,9 @@ def problems(graph, *, objects, timezone="UTC", settings=None) -> list[dict]:
         The workflow's IANA time zone.
     settings : dict, optional
         The workflow settings (``reenroll``, ``exit_when``).
+    publishing : bool
+        Judge for publishing: a template naming a field the object lacks is then an error, not a warning
+        (a draft may name a field that is still to be added).
 
     Returns
     -------
@@ -46,12 +49,12 @@ def problems(graph, *, objects, timezone="UTC", settings=None) -> list[dict]:
         always present, None where they do not apply.
     """
     try:
-        return _problems(graph, objects if isinstance(objects, dict) else {}, timezone, settings)
+        return _problems(graph, objects if isinstance(objects, dict) else {}, timezone, settings, publishing)
     except Exception as exc:  # noqa: BLE001 - validation must answer, never crash the caller
         return [problem("error", f"The workflow could not be checked: {type(exc).__name__}: {exc}")]
 
 
-def _problems(doc, objects, timezone, settings) -> list:
+def _problems(doc, objects, timezone, settings, publishing) -> list:
     try:
         graph = read_graph(doc)
     except InvalidWorkflow as exc:
@@ -59,7 +62,7 @@ def _problems(doc, objects, timezone, settings) -> list:
     found = []
     _timezone_problems(timezone, found)
     triggers = [node for node in graph["nodes"] if node["kind"] == "trigger"]
-    scope = _scope(triggers[0] if triggers else None, objects)
+    scope = _scope(triggers[0] if triggers else None, objects, publishing)
     _trigger_problems(graph, triggers, found)
     _edge_problems(graph, found)
     g = to_networkx(graph)
@@ -67,21 +70,21 @@ def _problems(doc, objects, timezone, settings) -> list:
         _reachability_problems(g, triggers[0], found)
     _cycle_problems(graph, g, found)
     for node in graph["nodes"]:
-        own = _scope(node, objects) if node["kind"] == "trigger" else scope
+        own = _scope(node, objects, publishing) if node["kind"] == "trigger" else scope
         found.extend(node_problems(node, get_type(node["type"], node["kind"]), own))
     _settings_problems(settings, scope, found)
     return found
 
 
-def _scope(trigger, objects) -> Scope:
+def _scope(trigger, objects, publishing) -> Scope:
     if trigger is None:
-        return Scope(objects)
+        return Scope(objects, publishing=publishing)
     name = trigger["config"].get("object")
     if trigger["type"] in _RECORDLESS_TRIGGERS or (trigger["type"] == "manual" and not name):
-        return Scope(objects, has_record=False, trigger_type=trigger["type"])
+        return Scope(objects, has_record=False, trigger_type=trigger["type"], publishing=publishing)
     if isinstance(name, str) and name in objects:
-        return Scope(objects, object=name, has_record=True, trigger_type=trigger["type"])
-    return Scope(objects, trigger_type=trigger["type"])
+        return Scope(objects, object=name, has_record=True, trigger_type=trigger["type"], publishing=publishing)
+    return Scope(objects, trigger_type=trigger["type"], publishing=publishing)
 
 
 def _timezone_problems(timezone, found) -> None:

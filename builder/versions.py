@@ -6,13 +6,14 @@ from builder.models import TriggerIndex, Workflow, WorkflowVersion
 from builder.validate import problems as find_problems
 
 
-def draft_problems(workflow: Workflow, objects: dict) -> list[dict]:
-    return find_problems(workflow.graph, objects=objects, timezone=workflow.timezone, settings=workflow.settings)
+def draft_problems(workflow: Workflow, objects: dict, publishing: bool = False) -> list[dict]:
+    return find_problems(workflow.graph, objects=objects, timezone=workflow.timezone, settings=workflow.settings,
+                         publishing=publishing)
 
 
 def publish(workflow: Workflow, objects: dict, by: str | None) -> tuple[WorkflowVersion | None, list[dict]]:
     """The new version, or None and the problems (errors) that stop it. Warnings never stop it."""
-    problems = draft_problems(workflow, objects)
+    problems = draft_problems(workflow, objects, publishing=True)
     if any(p["severity"] == "error" for p in problems):
         return None, problems
     number = (workflow.version or 0) + 1

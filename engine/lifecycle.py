@@ -120,6 +120,21 @@ def cancel_by_id(run_id: int, reason: str, clock):
     return run
 
 
+def live_run_ids(workflow_id: int) -> list[int]:
+    return list(db.session.scalars(db.select(Run.id).where(Run.workflow_id == workflow_id, Run.status.in_(LIVE))))
+
+
+def cancel_workflow_runs(workflow_id: int, reason: str, clock) -> None:
+    """Cancel every live run of a workflow (before it is deleted). RunRefused when one is being advanced right
+    now; the caller then rolls back, so either all are cancelled or none."""
+    for run_id in live_run_ids(workflow_id):
+        try:
+            cancel_by_id(run_id, reason, clock)
+        except RunRefused:
+            if db.session.get(Run, run_id).status in LIVE:
+                raise
+
+
 def retry(run_id: int, clock):
     """Take a failed run up again at its failed step (a new attempt); its other branches go on with it."""
     run = _claimed(run_id)

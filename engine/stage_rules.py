@@ -141,8 +141,8 @@ def transfer(workflow_ids: list, object_name: str, pipeline: str, stage: str, mo
 
 def _version_problems(version, object_name, pipeline, stage, specs) -> list:
     graph = retarget(version.graph, object_name, pipeline, stage)
-    return [p for p in find_problems(graph, objects=specs, timezone=version.timezone, settings=version.settings)
-            if p["severity"] == "error"]
+    return [p for p in find_problems(graph, objects=specs, timezone=version.timezone, settings=version.settings,
+                                     publishing=True) if p["severity"] == "error"]
 
 
 def _copy(workflow, graph, by) -> Workflow:

@@ -73,7 +73,7 @@ def test_template_is_complete_clean_and_arranged(template):
     assert REQUIRED_KEYS <= set(template)
     assert template["name"].strip() and template["description"].strip() and template["tags"]
     assert read_graph(template["graph"]) == template["graph"], "graph is not in normal form"
-    found = problems(template["graph"], objects=DEMO_OBJECTS, settings=template.get("settings"))
+    found = problems(template["graph"], objects=DEMO_OBJECTS, settings=template.get("settings"), publishing=True)
     assert found == [], found
     assert arrange(template["graph"]) == template["graph"], "positions differ from auto-arrange"
     assert all(node["label"] != get_type(node["type"], node["kind"]).label for node in template["graph"]["nodes"]), \

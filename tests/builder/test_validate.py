@@ -245,3 +245,47 @@ def test_inputs_are_not_modified():
     before = copy.deepcopy(graph)
     check(graph)
     assert graph == before
+
+
+def deal_mail(body, trigger_object="deal"):
+    return chain(node("start", "record_created", object=trigger_object),
+                 node("mail", "send_email", to="{{ record.fields.email }}", subject="Hi", body=body))
+
+
+def test_a_misspelled_variable_is_a_warning_in_a_draft_and_an_error_at_publish():
+    graph = deal_mail("Dear {{ record.fields.nmae }}")
+    warning = only(check(graph), "mail", "config.body", severity="warning")
+    assert "Deal has no field 'nmae'" in warning["message"] and "did you mean name?" in warning["message"]
+    error = only(errors(graph, publishing=True), "mail", "config.body")
+    assert "did you mean name?" in error["message"]
+
+
+@pytest.mark.parametrize("body", ["{{ record['fields']['nmae'] }}", "{% if record.fields.nmae %}x{% endif %}",
+                                  "{{ record.fields.nmae | upper }}"])
+def test_every_way_of_naming_a_field_is_checked(body):
+    only(errors(deal_mail(body), publishing=True), "mail", "config.body")
+
+
+def test_known_fields_pseudo_lookups_and_methods_are_fine():
+    body = ("{{ record.fields.name }} {{ record.owner.email }} {{ record.stage }} "
+            "{% for k, v in record.fields.items() %}{{ k }}{% endfor %} {{ payload.anything }}")
+    assert check(deal_mail(body), publishing=True) == []
+
+
+def test_moving_the_trigger_to_another_object_flags_fields_that_object_lacks():
+    body = "{{ record.fields.name }} closes {{ record.fields.close_date }}"
+    assert check(deal_mail(body), publishing=True) == []
+    found = errors(deal_mail(body, trigger_object="order"), publishing=True)
+    assert {p["message"].split(": ", 1)[1] for p in found} == {"Order has no field 'name' (did you mean number?)",
+                                                               "Order has no field 'close_date'"}
+
+
+def test_variables_inside_mappings_name_their_key():
+    step = node("u", "update_record", fields={"title": "{{ record.fields.titel }}"})
+    assert "did you mean title?" in only(errors(task_flow(step), publishing=True), "u", "config.fields.title")["message"]
+
+
+def test_record_fields_under_a_recordless_trigger():
+    graph = chain(node("start", "webhook"), node("mail", "send_email", to="{{ payload.email }}", subject="Hi",
+                                                  body="{{ record.fields.name }}"))
+    assert "without a record" in only(errors(graph, publishing=True), "mail", "config.body")["message"]

@@ -16,6 +16,7 @@ from sqlalchemy import update
 from builder import versions
 from builder.db import db
 from builder.models import WorkflowVersion
+from engine.overruns import setting
 from tests.builder.test_ssti_payloads import HARMLESS_AT_RUN_TIME, PYTHON_INTERNALS, REFUSED_AT_VALIDATION
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import (create, drain, edge, messages_of, node, only_run, publish, refusals_of, republish,
@@ -74,6 +75,10 @@ def run_hostile(workflow, graph, node_id, field, payload, clock, api, **record):
     before = {run.id for run in runs_of(workflow)}
     started = time.monotonic()
     deal = create(fields={"name": "Ada", **record})
+    drain(clock)
+    # A payload that burns the step's whole render limit also spends the advance's CPU budget: the run parks
+    # at that step boundary and goes on after OVERRUN_PAUSE_SECONDS, as any heavy run does.
+    clock.advance(setting("OVERRUN_PAUSE_SECONDS"))
     drain(clock)
     took = time.monotonic() - started
     found = [run for run in runs_of(workflow) if run.id not in before]

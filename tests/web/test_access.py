@@ -78,6 +78,7 @@ LEAST_ROLE = {
     "POST /api/workflows/<int:workflow_id>/activate": "editor",
     "POST /api/workflows/<int:workflow_id>/layout": "viewer",
     "GET /api/workflows/<int:workflow_id>/export": "viewer",
+    "POST /api/workflows/<int:workflow_id>/duplicate": "editor",
     "GET /api/workflows/<int:workflow_id>/versions": "viewer",
     "GET /api/workflows/<int:workflow_id>/versions/<int:number>": "viewer",
     "POST /api/workflows/<int:workflow_id>/versions/<int:number>/restore": "editor",

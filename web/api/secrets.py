@@ -44,7 +44,7 @@ class Secrets(MethodView):
         return next(s for s in vault.names() if s["name"] == data["name"]), 201 if created else 200
 
 
-@blp.route("/<string:name>")
+@blp.route("/<name>")
 class SecretOne(MethodView):
     @requires("admin")
     @blp.response(204)

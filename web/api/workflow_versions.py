@@ -1,16 +1,17 @@
-"""Workflow versions, auto-arrange and the portable export format (routes on the workflows blueprint)."""
+"""Workflow versions, auto-arrange, duplicates and the portable export format (routes on the workflows blueprint)."""
 import marshmallow as ma
 from flask import current_app
 from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from builder import versions
 from builder.credentials import keep_masked, mask_graph
 from builder.db import db, utcnow
 from builder.layout import arrange_within
 from builder.models import Workflow
+from builder.names import MAX_NAME, free_name
 from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
                                get_workflow, with_etag)
 from web.auth import requires
@@ -25,6 +26,11 @@ class VersionOut(ma.Schema):
     published_by = fields.String(allow_none=True)
     settings = fields.Dict()
     graph = fields.Dict()
+
+
+class DuplicateIn(ma.Schema):
+    name = fields.String(validate=validate.Length(min=1, max=MAX_NAME),
+                         metadata={"description": "the copy's name; default 'Copy of <name>', numbered if taken"})
 
 
 def get_version(workflow: Workflow, number: int):
@@ -118,8 +124,24 @@ class Import(MethodView):
     @blp.response(201, WorkflowOut)
     def post(self, doc):
         """Create a draft from an exported document."""
-        workflow = Workflow(owner_id=current_user.id, name=doc["name"])
+        workflow = Workflow(owner_id=current_user.id, name=free_name(doc["name"]))
         apply_changes(workflow, {k: doc[k] for k in ("description", "timezone", "settings", "graph")})
         db.session.add(workflow)
         db.session.commit()
         return with_etag(workflow, 201)
+
+
+@blp.route("/<int:workflow_id>/duplicate")
+class Duplicate(MethodView):
+    @requires("editor")
+    @blp.arguments(DuplicateIn)
+    @blp.response(201, WorkflowOut)
+    def post(self, data, workflow_id):
+        """A new draft with the same graph, description, time zone and settings (not its versions or runs)."""
+        source = get_workflow(workflow_id)
+        copy = Workflow(name=free_name(data.get("name") or f"Copy of {source.name}"[:MAX_NAME]),
+                        owner_id=current_user.id, description=source.description, timezone=source.timezone,
+                        settings=dict(source.settings or {}), graph=source.graph, template_id=source.template_id)
+        db.session.add(copy)
+        db.session.commit()
+        return with_etag(copy, 201)

@@ -12,6 +12,10 @@ from builder.credentials import keep_masked, mask_graph
 from builder.db import MAX_ID, db
 from builder.graph import read_graph
 from builder.models import Workflow
+from builder.names import free_name
+from builder.validate import problems as find_problems
+from engine import lifecycle
+from engine.context import current_clock
 from engine.models import ObjectType, Run
 from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
@@ -57,6 +61,21 @@ class WorkflowOut(ma.Schema):
                                                           "(editors only: it holds the secret)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class DeleteArgs(ma.Schema):
+    cancel_runs = fields.Boolean(load_default=False, metadata={
+        "description": "cancel the workflow's running and waiting runs first; without it a workflow with live runs "
+                       "is not deleted (409)"})
+
+
+class ValidateIn(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # the whole workflow document may be posted; only these parts are checked
+
+    graph = fields.Dict(metadata={"description": "check this graph instead of the saved draft (nothing is saved)"})
+    timezone = fields.String(validate=validate.Length(min=1, max=64))
+    settings = fields.Dict()
 
 
 class Problems(ma.Schema):
@@ -147,6 +166,7 @@ class Workflows(MethodView):
         """Create a draft from a graph, or from a template (`{"name", "template"}`)."""
         workflow = Workflow(name=data["name"], owner_id=current_user.id)
         if data.get("template"):
+            data["name"] = free_name(data["name"])  # the same template used twice gives "Name", "Name (2)"
             template = get_template(data["template"])
             if template is None:
                 abort(422, message="Unknown template.", details={"template": f"no template '{data['template']}'"})
@@ -185,19 +205,40 @@ class WorkflowOne(MethodView):
         return with_etag(workflow)
 
     @requires("editor")
+    @blp.arguments(DeleteArgs, location="query")
     @blp.response(204)
-    def delete(self, workflow_id):
-        db.session.delete(get_workflow(workflow_id))
+    @blp.alt_response(409, description="Runs are still going and `cancel_runs` was not given")
+    def delete(self, args, workflow_id):
+        """Delete the workflow, its versions and runs. Refused while runs are live unless `cancel_runs=1`."""
+        workflow = get_workflow(workflow_id)
+        live = lifecycle.live_run_ids(workflow.id)
+        if live and not args["cancel_runs"]:
+            abort(409, message=f"{len(live)} run(s) of '{workflow.name}' are still going. Cancel them to delete it "
+                               f"(cancel_runs=1), or wait until they end.",
+                  details={"cancel_runs": "must be true while runs are live", "live_runs": len(live)})
+        try:
+            lifecycle.cancel_workflow_runs(workflow.id, f"the workflow was deleted by {current_user.username}",
+                                           current_clock())
+        except lifecycle.RunRefused as error:
+            db.session.rollback()
+            abort(409, message=f"Nothing deleted: {error.message}")
+        db.session.delete(workflow)
         db.session.commit()
 
 
 @blp.route("/<int:workflow_id>/validate")
 class Validate(MethodView):
     @requires("viewer")
+    @blp.arguments(ValidateIn(partial=True))
     @blp.response(200, Problems)
-    def post(self, workflow_id):
-        """The draft's problems: errors stop publishing, warnings do not."""
-        return {"problems": versions.draft_problems(get_workflow(workflow_id), objects())}
+    def post(self, data, workflow_id):
+        """The draft's problems: errors stop publishing, warnings do not. A posted `graph` (and `timezone`,
+        `settings`) is checked in place of the saved ones without being saved, so an editor can show the
+        problems of what is on screen."""
+        workflow = get_workflow(workflow_id)
+        return {"problems": find_problems(data.get("graph", workflow.graph), objects=objects(),
+                                          timezone=data.get("timezone", workflow.timezone),
+                                          settings=data.get("settings", workflow.settings))}
 
 
 @blp.route("/<int:workflow_id>/publish")

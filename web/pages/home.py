@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from builder.db import db
 from builder.models import Workflow
+from builder.names import free_name
 from engine.models import Run
 from web.pages import bp
 
@@ -23,7 +24,7 @@ def new_workflow():
     if not current_user.has_role("editor"):
         abort(403)
     name = (request.form.get("name") or "").strip()[:200] or "Untitled workflow"
-    workflow = Workflow(name=name, owner_id=current_user.id)
+    workflow = Workflow(name=free_name(name), owner_id=current_user.id)
     db.session.add(workflow)
     db.session.commit()
     return redirect(url_for("pages.editor", workflow_id=workflow.id))

@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from builder.db import db
 from builder.models import Workflow
+from builder.names import free_name
 from builder.preview import preview_svg
 from templates_library import categories, get_template, list_templates, start_draft
 from web.pages import bp
@@ -29,7 +30,7 @@ def use_template(template_id):
     template = get_template(template_id)
     if template is None:
         abort(404)
-    workflow = Workflow(name=template["name"], owner_id=current_user.id)
+    workflow = Workflow(name=free_name(template["name"]), owner_id=current_user.id)
     start_draft(workflow, template)
     db.session.add(workflow)
     db.session.commit()

@@ -1,5 +1,6 @@
-// Auto-arrange: the layout API places the steps and notes, they glide there, and the move is one undoable command.
-// Whatever comes first (Undo, a save, a gesture) lands the glide at once, so it never sees positions half-way.
+// Auto-arrange: the layout API places the steps and notes, they glide there as a preview on the canvas (the model
+// keeps the old positions), and the move commits as one undoable command when the glide ends. Whatever comes
+// first (Undo, a save, a gesture) lands the glide at once, so nothing ever sees positions half-way.
 import { api } from "../lib/api.js";
 import { commands } from "./model.js";
 
@@ -23,7 +24,7 @@ export async function autoArrange({ workflowId, model, canvas, say }) {
   model.busy(() => {
     cancelAnimationFrame(frame);
     delete canvas.svg.dataset.animating;
-    moves.forEach((m) => { m.node.position = m.from; });
+    moves.forEach((m) => canvas.preview.delete(m.node.id));
     model.execute(commands.move(moves));
   });
   const end = () => { model.settle(); canvas.fit(); };
@@ -33,7 +34,7 @@ export async function autoArrange({ workflowId, model, canvas, say }) {
   const started = performance.now();
   const step = (now) => {
     const t = ease(Math.min(1, (now - started) / DURATION_MS));
-    moves.forEach((m) => { m.node.position = { x: m.from.x + (m.to.x - m.from.x) * t, y: m.from.y + (m.to.y - m.from.y) * t }; });
+    moves.forEach((m) => canvas.preview.set(m.node.id, { position: { x: m.from.x + (m.to.x - m.from.x) * t, y: m.from.y + (m.to.y - m.from.y) * t } }));
     canvas.place(items, edges);
     if (t < 1) frame = requestAnimationFrame(step); else end();
   };

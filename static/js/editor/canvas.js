@@ -1,5 +1,6 @@
 // The SVG canvas: keeps one element per step, edge and note, redraws only what changed, and turns pointer
-// gestures into commands (one `mode` at a time). Dragging moves elements directly, once per frame.
+// gestures into commands (one `mode` at a time). A drag, a resize or an arrangement gliding is a preview:
+// positions and sizes in `preview`, drawn but never written to the model, until it commits as one command.
 import { s } from "../lib/dom.js";
 import { commands } from "./model.js";
 import { GRID, H, W, curve, edgeShape, nodeShape, noteShape, portX } from "./shapes.js";
@@ -16,6 +17,7 @@ export class Canvas {
     this.marks = new Map(); // node id -> "problem"
     this.trace = null; // while a test run is shown: {nodes: Map id -> {status, when}, edges: Set of ids}
     this.mode = "idle";
+    this.preview = new Map(); // id -> {position} or {size}: what a gesture or animation shows before it commits
     this.els = { node: new Map(), edge: new Map(), note: new Map() };
     this.root = s("g", { class: "viewport" });
     this.layers = { note: s("g", { class: "notes" }), edge: s("g", { class: "edges" }), node: s("g", { class: "nodes" }) };
@@ -26,6 +28,8 @@ export class Canvas {
     svg.addEventListener("pointerdown", (e) => this.down(e));
     svg.addEventListener("pointermove", (e) => this.moveTo(e));
     svg.addEventListener("pointerup", (e) => this.up(e));
+    svg.addEventListener("pointercancel", () => this.cancelGesture());
+    svg.addEventListener("dragstart", (e) => e.preventDefault()); // a press on selected text would start a native drag
     svg.addEventListener("dblclick", (e) => { // the pointer capture of a drag makes the svg the target: look under the pointer
       const el = document.elementFromPoint(e.clientX, e.clientY)?.closest(".note");
       if (el) this.onEditNote(el.dataset.noteId);
@@ -37,20 +41,27 @@ export class Canvas {
 
   onView(listener) { this.viewListeners.push(listener); }
 
+  // An item as it is drawn: with the preview's position or size when a gesture or animation holds one.
+  shown(item) {
+    const over = item && this.preview.get(item.id);
+    return over ? { ...item, ...over } : item;
+  }
+
   portPoint(node, port) {
-    return { x: node.position.x + portX(this.model.ports(node), port), y: node.position.y + H };
+    const { position } = this.shown(node);
+    return { x: position.x + portX(this.model.ports(node), port), y: position.y + H };
   }
 
   edgeD(edge, byId = null) {
-    const find = (id) => (byId ? byId.get(id) : this.model.node(id));
+    const find = (id) => (byId ? byId.get(id) : this.shown(this.model.node(id)));
     const from = find(edge.source), to = find(edge.target);
     return from && to ? curve(this.portPoint(from, edge.port), { x: to.position.x + W / 2, y: to.position.y }) : null;
   }
 
   // Bring the elements in line with the graph, rebuilding only those whose look changed.
   draw() {
-    const nodes = this.model.graph.nodes, byId = new Map(nodes.map((n) => [n.id, n]));
-    this.sync("note", this.model.graph.notes, (n) => [n.position.x, n.position.y, n.size.w, n.size.h, n.text, this.selected.has(n.id)],
+    const nodes = this.model.graph.nodes.map((n) => this.shown(n)), byId = new Map(nodes.map((n) => [n.id, n]));
+    this.sync("note", this.model.graph.notes.map((n) => this.shown(n)), (n) => [n.position.x, n.position.y, n.size.w, n.size.h, n.text, this.selected.has(n.id)],
       (n) => noteShape(n, this.selected.has(n.id)));
     this.sync("edge", this.model.graph.edges.filter((e) => byId.has(e.source) && byId.has(e.target)),
       (e) => [this.edgeD(e, byId), this.edgeClasses(e.id)], (e) => edgeShape(e.id, this.edgeD(e, byId), this.edgeClasses(e.id)));
@@ -93,7 +104,7 @@ export class Canvas {
   }
 
   // Take what lies outside the view (plus a margin) out of rendering: Chromium paints every element of an SVG.
-  cull(items = [...this.model.graph.nodes, ...this.model.graph.notes], edges = this.model.graph.edges) {
+  cull(items = [...this.model.graph.nodes, ...this.model.graph.notes].map((i) => this.shown(i)), edges = this.model.graph.edges) {
     const v = this.visible(), m = 100 / this.view.k;
     const show = (el, x, y, w, h) => {
       const hide = x > v.x + v.w + m || x + w < v.x - m || y > v.y + v.h + m || y + h < v.y - m;
@@ -103,7 +114,7 @@ export class Canvas {
       if (size) show(this.els.note.get(id), p.x, p.y, size.w, size.h);
       else show(this.els.node.get(id), p.x, p.y - 20, W, H + 45);
     }
-    const byId = new Map(this.model.graph.nodes.map((n) => [n.id, n.position]));
+    const byId = new Map(this.model.graph.nodes.map((n) => [n.id, this.shown(n).position]));
     for (const e of edges) {
       const a = byId.get(e.source), b = byId.get(e.target);
       if (!a || !b) continue;
@@ -132,6 +143,7 @@ export class Canvas {
 
   down(e) {
     if (e.button !== 0) return;
+    getSelection()?.removeAllRanges(); // text selected by the last gesture would turn this press into a text drag
     this.model.settle(); // a gesture starts from where things are going, not from midway
     const port = e.target.closest(".port"), item = e.target.closest(".node, .note"), edgeEl = e.target.closest(".edge-group");
     const corner = e.target.closest(".note-resize");
@@ -167,7 +179,7 @@ export class Canvas {
     this.mode = "drag";
     const items = [...this.selected].map((id) => this.model.node(id) ?? this.model.note(id)).filter(Boolean);
     const ids = new Set(items.map((i) => i.id));
-    this.start.items = items.map((item) => ({ node: item, from: { ...item.position } }));
+    this.start.items = items.map((item) => ({ node: item, from: { ...item.position }, to: { ...item.position } }));
     this.start.edges = this.model.graph.edges.filter((e) => ids.has(e.source) || ids.has(e.target));
   }
 
@@ -179,11 +191,11 @@ export class Canvas {
       this.view.y = this.start.view.y + e.clientY - this.start.e.clientY;
       this.applyView();
     } else if (this.mode === "drag") {
-      this.start.items.forEach((m) => { m.node.position = { x: m.from.x + d.x, y: m.from.y + d.y }; });
+      this.start.items.forEach((m) => { m.to = { x: m.from.x + d.x, y: m.from.y + d.y }; this.preview.set(m.node.id, { position: m.to }); });
       this.frame ??= requestAnimationFrame(() => { this.frame = null; this.placeMoving(); });
     } else if (this.mode === "resize") {
       const { note, size } = this.start;
-      note.size = { w: Math.max(120, size.w + d.x), h: Math.max(60, size.h + d.y) };
+      this.preview.set(note.id, { size: { w: Math.max(120, size.w + d.x), h: Math.max(60, size.h + d.y) } });
       this.frame ??= requestAnimationFrame(() => { this.frame = null; this.draw(); });
     } else if (this.mode === "connect") {
       const a = this.portPoint(this.model.node(this.start.from.node), this.start.from.port);
@@ -197,6 +209,7 @@ export class Canvas {
   // The fast path while dragging or animating: move the given items' elements and redraw only their edges
   // (the minimap catches up when the move becomes a command).
   place(items, edges) {
+    items = items.map((i) => this.shown(i));
     for (const item of items) {
       this.els.node.get(item.id)?.setAttribute("transform", `translate(${item.position.x},${item.position.y})`);
       this.els.note.get(item.id)?.setAttribute("transform", `translate(${item.position.x},${item.position.y})`);
@@ -217,19 +230,29 @@ export class Canvas {
     if (mode === "resize") this.finishResize();
     if (mode === "connect") this.finishConnect(e);
     if (mode === "rubber") this.finishRubber(this.toWorld(e));
+    getSelection()?.removeAllRanges();
+  }
+
+  // The browser took the pointer away (a touch scroll, a native drag): drop the preview, change nothing.
+  cancelGesture() {
+    const mode = this.mode;
+    this.mode = "idle";
+    this.ghost?.remove();
+    this.band?.remove();
+    if (mode === "drag" || mode === "resize") { this.preview.clear(); this.draw(); }
   }
 
   finishDrag() {
-    const moves = this.start.items.map((m) => ({ ...m, to: { x: snap(m.node.position.x), y: snap(m.node.position.y) } }))
+    const moves = this.start.items.map((m) => ({ node: m.node, from: m.from, to: { x: snap(m.to.x), y: snap(m.to.y) } }))
       .filter((m) => m.to.x !== m.from.x || m.to.y !== m.from.y);
-    this.start.items.forEach((m) => { m.node.position = { ...m.from }; });
+    this.start.items.forEach((m) => this.preview.delete(m.node.id));
     if (moves.length) this.model.execute(commands.move(moves));
     else this.place(this.start.items.map((m) => m.node), this.start.edges);
   }
 
   finishResize() {
-    const { note, size } = this.start, to = { w: snap(note.size.w), h: snap(note.size.h) };
-    note.size = size;
+    const { note, size } = this.start, seen = this.preview.get(note.id)?.size ?? size, to = { w: snap(seen.w), h: snap(seen.h) };
+    this.preview.delete(note.id);
     if (to.w !== size.w || to.h !== size.h) this.model.execute(commands.resize(note, size, to));
     else this.draw();
   }

@@ -12,6 +12,7 @@ import { Model, commands } from "./model.js";
 import { Notes } from "./notes.js";
 import { DRAG_TYPE, palette } from "./palette.js";
 import { GRID, H, W } from "./shapes.js";
+import { autoLabel } from "./summaries.js";
 import { TestRun } from "./testrun.js";
 
 const root = document.getElementById("editor");
@@ -29,16 +30,21 @@ async function start() {
   const form = h("aside", { class: "inspector", "aria-label": "Step settings" });
   const svg = s("svg", { class: "canvas", "data-canvas": "", tabindex: 0 });
   const stage = h("div", { class: "stage" }, svg);
-  const say = (text, kind = "info") => { status.textContent = text; status.dataset.kind = kind; };
+  const say = (text, kind = "info") => { status.textContent = text; status.title = text; status.dataset.kind = kind; };
   const canvas = new Canvas(svg, model, { onSelect: (sel) => inspector.show(sel.size === 1 ? [...sel][0] : null),
     onHint: (t) => say(t, "error"), onEditNote: (noteId) => notes.edit(noteId) });
   const inspector = new Inspector(form, model, { objects: new Map(objects.map((o) => [o.name, o])), users });
   const notes = new Notes(stage, canvas, model);
   const minimap = new Minimap(canvas, model);
-  const clipboard = new Clipboard(model, canvas);
   stage.append(minimap.el);
   const badge = h("span", { class: `badge badge-${workflow.status}`, text: workflow.status });
-  const setBadge = (value) => { badge.textContent = value; badge.className = `badge badge-${value}`; };
+  const pause = h("button", { type: "button", text: "Pause", onclick: () => setStatus("pause") });
+  const activate = h("button", { type: "button", text: "Activate", onclick: () => setStatus("activate") });
+  const setBadge = (value) => { // only the one of Pause / Activate that the status allows is shown
+    badge.textContent = value; badge.className = `badge badge-${value}`;
+    pause.hidden = value !== "active"; activate.hidden = value !== "paused";
+  };
+  setBadge(workflow.status);
 
   const showProblems = (list) => {
     canvas.marks = new Map(list.filter((p) => p.node_id && p.severity === "error").map((p) => [p.node_id, "problem"]));
@@ -48,6 +54,19 @@ async function start() {
     canvas.draw();
   };
 
+  // The Problems list follows the graph on screen: a posted graph is checked without being saved.
+  let checking = 0, timer = null;
+  const refreshProblems = async () => {
+    clearTimeout(timer);
+    const mine = ++checking;
+    const { timezone, settings } = model.workflow;
+    const { data } = await api("POST", `/api/workflows/${id}/validate`, { graph: model.graph, timezone, settings });
+    if (mine === checking) showProblems(data.problems);
+    return data.problems;
+  };
+  model.onChange(() => { clearTimeout(timer); timer = setTimeout(() => refreshProblems().catch(() => {}), 500); });
+  const clipboard = new Clipboard(model, canvas, { workflowId: id, say, problemsOf: refreshProblems });
+
   const save = async () => {
     model.settle(); // an arrangement still gliding is saved where it lands
     try {
@@ -55,8 +74,7 @@ async function start() {
       const { data, etag: next } = await api("PUT", `/api/workflows/${id}`, body, { "If-Match": state.etag });
       state.etag = next; model.workflow = data; model.dirty = false;
       say(`Saved (revision ${data.revision}).`);
-      const { data: found } = await api("POST", `/api/workflows/${id}/validate`);
-      showProblems(found.problems);
+      await refreshProblems();
       return true;
     } catch (error) {
       say(`Not saved: ${error.message}`, "error");
@@ -97,6 +115,7 @@ async function start() {
   const addNode = (type, at, edge = null) => {
     const node = { id: model.newId(type.type.replace(/_/g, "-")), kind: type.kind, type: type.type, label: type.label,
       config: structuredClone(type.defaults ?? {}), position: { x: snap(at.x), y: snap(at.y) } };
+    node.label = autoLabel(node) ?? type.label;
     if (edge && type.kind === "trigger") say("A trigger starts a workflow; it cannot go in between steps.", "error");
     if (edge && type.kind !== "trigger") {
       const onward = { id: model.newId("e"), source: node.id, target: edge.target, port: model.ports(node)[0] };
@@ -131,12 +150,12 @@ async function start() {
 
   const button = (text, onclick, extra = {}) => h("button", { type: "button", text, onclick, ...extra });
   const toolbar = h("header", { class: "editor-toolbar" },
-    h("a", { href: "/", text: "← Workflows" }), h("strong", { class: "wf-name", text: workflow.name }), badge,
+    h("a", { href: "/", text: "← Workflows" }), h("strong", { class: "wf-name", text: workflow.name, title: workflow.name }), badge,
     button("Undo", () => model.undo()), button("Redo", () => model.redo()),
     button("Zoom in", () => canvas.zoomAtCenter(1.2)), button("Zoom out", () => canvas.zoomAtCenter(1 / 1.2)),
     button("Fit", () => canvas.fit()), button("Add note", () => notes.add()),
     button("Auto-arrange", () => autoArrange({ workflowId: id, model, canvas, say })),
-    button("Pause", () => setStatus("pause")), button("Activate", () => setStatus("activate")),
+    pause, activate,
     button("Save", save), button("Publish", publish, { class: "primary" }), status);
   root.replaceChildren(toolbar,
     h("div", { class: "editor-body" }, palette(catalog, (t) => addNode(t, center())), stage, form),
@@ -150,8 +169,6 @@ async function start() {
     if (typing) return;
     if (e.key === " " && !e.target.closest("button, a")) { e.preventDefault(); canvas.spaceHeld = true; return; } // space + drag pans
     if (mod && key === "z") { e.preventDefault(); e.shiftKey ? model.redo() : model.undo(); }
-    else if (mod && key === "c") clipboard.copy();
-    else if (mod && key === "v") clipboard.paste();
     else if (mod && key === "d") { e.preventDefault(); clipboard.duplicate(); }
     else if (e.key === "Delete" || e.key === "Backspace") remove();
   });
@@ -160,8 +177,7 @@ async function start() {
   canvas.fit();
   inspector.render();
   requestAnimationFrame(() => setTimeout(() => performance.mark("editor:drawn"))); // after the first full paint
-  const [{ data: found }] = await Promise.all([api("POST", `/api/workflows/${id}/validate`), history.load(), testRun.loadRecords()]);
-  showProblems(found.problems);
+  await Promise.all([refreshProblems(), history.load(), testRun.loadRecords()]);
 }
 
 start().catch((error) => { root.replaceChildren(h("p", { class: "flash flash-error", text: `The editor could not load: ${error.message}` })); });

@@ -1,4 +1,6 @@
 // The workflow being edited and the one command stack every change goes through (undo/redo).
+import { autoLabel } from "./summaries.js";
+
 export class Model {
   constructor(workflow, types) {
     this.workflow = workflow;
@@ -114,10 +116,16 @@ export const commands = {
     apply: () => { note.size = { ...to }; },
     revert: () => { note.size = { ...from }; },
   }),
-  setConfig: (node, key, before, after) => ({
-    apply: () => { node.config[key] = structuredClone(after); },
-    revert: () => { node.config[key] = structuredClone(before); },
-  }),
+  setConfig: (node, key, before, after) => { // a label never edited by hand follows the settings ("Wait 5 minutes")
+    const labelBefore = node.label, followed = autoLabel(node) !== null && autoLabel(node) === node.label;
+    return {
+      apply: () => {
+        node.config[key] = structuredClone(after);
+        if (followed) node.label = autoLabel(node) ?? labelBefore;
+      },
+      revert: () => { node.config[key] = structuredClone(before); node.label = labelBefore; },
+    };
+  },
   setLabel: (node, before, after) => ({
     apply: () => { node.label = after; },
     revert: () => { node.label = before; },

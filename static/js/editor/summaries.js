@@ -11,6 +11,22 @@ export function humanDuration(text) {
   return `${minus ? "-" : ""}${parts.join(" ") || "0"}`;
 }
 
+// A duration in words: "PT5M" -> "5 minutes", "P1DT2H" -> "1 day 2 hours"; null when it is not a duration.
+export function spokenDuration(text) {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text ?? "");
+  if (!match || !match.slice(1).some(Boolean)) return null;
+  const names = ["year", "month", "week", "day", "hour", "minute", "second"];
+  return match.slice(1).map((n, i) => n && `${n} ${names[i]}${Number(n) === 1 ? "" : "s"}`).filter(Boolean).join(" ");
+}
+
+// The label a step takes from its settings while nobody has named it by hand; null where its type has none.
+export function autoLabel(node) {
+  const c = node.config ?? {};
+  if (node.type === "delay" && !c.days_field) return spokenDuration(c.duration) && `Wait ${spokenDuration(c.duration)}`;
+  if (node.type === "until_time") return /^\d\d:\d\d$/.test(c.time ?? "") ? `Wait until ${c.time}` : null;
+  return null;
+}
+
 export function summary(node) {
   const c = node.config ?? {};
   switch (node.type) {
