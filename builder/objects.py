@@ -16,6 +16,11 @@ FIELD_TYPES = ("text", "number", "boolean", "date", "datetime", "email", "phone"
 PSEUDO_FIELDS = {"stage": "text", "pipeline": "text", "owner": "user", "tags": "tags",
                  "created_at": "datetime", "updated_at": "datetime"}
 _PHONE = re.compile(r"[0-9+\s\-()]*[0-9][0-9+\s\-()]*")
+# Limits on stored values (docs/SECURITY.md): text a person would write, numbers a browser holds exactly.
+MAX_TEXT = 10_000
+MAX_EMAIL = 254
+MAX_PHONE = 50
+MAX_INTEGER = 2**53 - 1
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -107,11 +112,17 @@ def coerce_value(field_spec: dict, value):
 def _text(_spec, value):
     if not isinstance(value, str):
         raise ValueError("expected text")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"at most {MAX_TEXT:,} characters")
     return value
 
 
 def _number(_spec, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a number")
+    if isinstance(value, int) and abs(value) > MAX_INTEGER:
+        raise ValueError(f"expected a number between -{MAX_INTEGER} and {MAX_INTEGER}")
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("expected a number")
     return value
 
@@ -150,6 +161,8 @@ def _email(_spec, value):
     if not isinstance(value, str):
         raise ValueError("expected an email address")
     address = value.strip()
+    if len(address) > MAX_EMAIL:
+        raise ValueError(f"at most {MAX_EMAIL} characters")
     local, at, domain = address.partition("@")
     if not at or not local or not domain or "@" in domain or any(c.isspace() for c in address):
         raise ValueError("expected an email address such as name@example.com")
@@ -157,6 +170,8 @@ def _email(_spec, value):
 
 
 def _phone(_spec, value):
+    if isinstance(value, str) and len(value.strip()) > MAX_PHONE:
+        raise ValueError(f"at most {MAX_PHONE} characters")
     if not isinstance(value, str) or not _PHONE.fullmatch(value.strip()):
         raise ValueError("expected a phone number (digits, spaces, +, -, parentheses)")
     return value.strip()

@@ -28,6 +28,18 @@ def publish(workflow: Workflow, objects: dict, by: str | None) -> tuple[Workflow
     return version, problems
 
 
+def save_draft(workflow: Workflow, values: dict, based_on: int | None) -> bool:
+    """Write `values` to the draft and bump its revision in one compare-and-swap: with `based_on`, only while the
+    stored revision is still that one. False (nothing written) when someone saved in between."""
+    statement = db.update(Workflow).where(Workflow.id == workflow.id)
+    if based_on is not None:
+        statement = statement.where(Workflow.revision == based_on)
+    statement = statement.values(**values, revision=Workflow.revision + 1, updated_at=utcnow())
+    saved = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
+    db.session.expire(workflow)  # reload what was written, or the newer revision that won
+    return saved
+
+
 def latest_version(workflow: Workflow) -> WorkflowVersion | None:
     if workflow.version is None:
         return None
@@ -64,8 +76,5 @@ def set_status(workflow: Workflow, status: str) -> None:
 
 def restore(workflow: Workflow, version: WorkflowVersion) -> None:
     """Copy a published version back into the draft; the version itself is untouched."""
-    workflow.graph = version.graph
-    workflow.settings = dict(version.settings)
-    workflow.timezone = version.timezone
-    workflow.revision += 1
-    workflow.updated_at = utcnow()
+    save_draft(workflow, {"graph": version.graph, "settings": dict(version.settings), "timezone": version.timezone},
+               None)

@@ -7,18 +7,22 @@ Changes are written with Core statements, as the engine makes one per run on its
 hand is either an ORM ``Record`` (the web side; expired after a change, so it reloads) or the plain
 :func:`load`-ed state the engine works with (kept up to date in place).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
 from builder.db import MAX_ID, db, run_sql, utcnow
 from builder.objects import coerce_value
 from engine.kinds import kind as kind_of
+from engine.locks import on_postgresql
 from engine.models import Event, ObjectType, Record, User
+from engine.task_rights import check_record_change
 
 EVENTS = ("created", "updated", "deleted", "stage_changed")
+MAX_TAGS, MAX_TAG = 100, 100
 
 
 class RecordInvalid(Exception):
@@ -42,6 +46,8 @@ class Cause:
     run_id: int | None = None
     workflow_id: int | None = None
     depth: int = 0
+    # The signed-in person behind a change made through a door (API, page, event); None for the engine.
+    user: User | None = field(default=None, compare=False, repr=False)
 
 
 def object_type(name: str) -> ObjectType:
@@ -115,6 +121,8 @@ def _resolve(kind, record, data: dict) -> dict:
         tags = data["tags"]
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
             errors["tags"] = "must be a list of non-empty strings"
+        elif len(tags) > MAX_TAGS or any(len(t.strip()) > MAX_TAG for t in tags):
+            errors["tags"] = f"at most {MAX_TAGS} tags of at most {MAX_TAG} characters each"
         else:
             new["tags"] = sorted({t.strip() for t in tags})
     _resolve_stage(kind, record, data, new, errors)
@@ -219,6 +227,8 @@ def update(record, data: dict, cause: Cause) -> dict:
             changes[attr] = {"old": getattr(record, attr), "new": new[attr]}
     if not changes:
         return {}
+    if kind.name == "task" and cause.run_id is None:
+        check_record_change(record.id, set(changes), cause.user)
     values = {attr: new[attr] for attr in ("fields", "tags", "pipeline", "stage", "external_id", "related_id")
               if attr in new}
     if "owner" in new:
@@ -247,29 +257,19 @@ def delete(record: Record, cause: Cause) -> None:
     db.session.flush()
 
 
-SPECIAL_KEYS = ("owner", "tags", "pipeline", "stage")
-
-
-def apply_outside_event(kind_name: str, event: str, payload: dict, cause: Cause) -> tuple[Record | None, str]:
-    """Upsert (or delete) a record reported by an outside system, keyed by its `external_id`.
-
-    Returns the record (None once deleted) and what happened: created, updated, unchanged or deleted.
-    """
-    if event not in EVENTS:
-        raise RecordInvalid({"event": f"must be one of {', '.join(EVENTS)}"})
-    if not isinstance(payload, dict) or not payload.get("external_id"):
-        raise RecordInvalid({"record.external_id": "an outside record needs an external_id"})
-    kind = _kind(kind_name)
-    external_id = str(payload["external_id"])
-    record = db.session.execute(
-        db.select(Record).filter_by(object=kind.name, external_id=external_id)).scalar_one_or_none()
-    if event == "deleted":
-        if record is None:
-            return None, "unchanged"
-        delete(record, cause)
-        return None, "deleted"
-    data = {k: payload[k] for k in SPECIAL_KEYS if k in payload}
-    data["fields"] = {k: v for k, v in payload.items() if k not in SPECIAL_KEYS and k != "external_id"}
-    if record is None:
-        return create(kind.name, {**data, "external_id": external_id}, cause), "created"
-    return record, ("updated" if update(record, data, cause) else "unchanged")
+def create_unless_taken(kind, data: dict, external_id: str, cause: Cause) -> Record | None:
+    """Insert the outside record in one statement that yields to a concurrent insert of the same external_id
+    (INSERT ... ON CONFLICT DO NOTHING): the new record, or None when another request holds the id."""
+    new = _resolve(kind, None, {"fields": {}, **data})
+    owner, now = new.get("owner"), utcnow()
+    dialect = postgresql if on_postgresql() else sqlite
+    statement = dialect.insert(RECORDS).values(
+        object=kind.name, fields=new["fields"], owner_id=owner.id if owner else None, tags=new.get("tags", []),
+        pipeline=new.get("pipeline"), stage=new.get("stage"), external_id=external_id, created_at=now,
+        updated_at=now).on_conflict_do_nothing(index_elements=["object", "external_id"]).returning(RECORDS.c.id)
+    record_id = run_sql(statement).scalar()
+    if record_id is None:
+        return None
+    record = db.session.get(Record, record_id)
+    _emit(_event(record.id, kind.name, "created", {}, snapshot(record), cause))
+    return record

@@ -64,10 +64,12 @@ class NotATask(LookupError):
     pass
 
 
-def mark_done(record_id: int, actor: str) -> tuple[Record, bool]:
-    """Set a task record's status to Done; returns the record and whether it changed (False: it already was)."""
+def mark_done(record_id: int, cause: records.Cause) -> tuple[Record, bool]:
+    """Set a task record's status to Done; returns the record and whether it changed (False: it already was).
+
+    A human task's own record is refused (engine.task_rights) unless `cause.user` may decide that task."""
     record = db.session.get(Record, record_id)
     if record is None or record.object != "task":
         raise NotATask(record_id)
-    changed = records.update(record, {"fields": {"status": DONE}}, records.Cause(actor=actor))
+    changed = records.update(record, {"fields": {"status": DONE}}, cause)
     return record, bool(changed)

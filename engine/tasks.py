@@ -6,14 +6,7 @@ from engine import records, related, task_records
 from engine.clock import SYSTEM_CLOCK
 from engine.models import HumanTask, Notification, Record, Run, User
 from engine.models.tasks import PRIORITY_ORDER
-
-
-class TaskRefused(Exception):
-    """A refused action on a task; `status` is the HTTP status that says why."""
-
-    def __init__(self, message: str, status: int, details: dict | None = None):
-        super().__init__(message)
-        self.message, self.status, self.details = message, status, details or {}
+from engine.task_rights import TaskRefused, may_act  # noqa: F401 - TaskRefused: the web side catches it here
 
 
 def visible_to(user: User):
@@ -61,20 +54,11 @@ def _task(task_id: int) -> HumanTask:
     return task
 
 
-def _may_act(task: HumanTask, user: User) -> None:
-    if user.role == "admin" or task.assignee_user == user.username:
-        return
-    if task.assignee_role and user.has_role(task.assignee_role) and task.claimed_by in (None, user.username):
-        return
-    owner = task.assignee_user or task.claimed_by or f"the role '{task.assignee_role}'"
-    raise TaskRefused(f"This task is assigned to {owner}, not to you.", 403)
-
-
 def claim(task_id: int, user: User) -> HumanTask:
     task = _task(task_id)
     if task.status != "open":
         raise TaskRefused(f"This task is already {task.status}.", 409)
-    _may_act(task, user)
+    may_act(task, user)
     task.claimed_by = user.username
     return task
 
@@ -84,15 +68,15 @@ def reassign(task_id: int, username: str, by: User) -> HumanTask:
     task = _task(task_id)
     if task.status != "open":
         raise TaskRefused(f"This task is already {task.status}.", 409)
-    _may_act(task, by)
+    may_act(task, by)
     target = db.session.scalars(db.select(User).filter_by(username=username, active=True)).first()
     if target is None:
         raise TaskRefused(f"No active user named '{username}'.", 422, {"user": "no such user"})
-    task.assignee_user, task.assignee_role, task.claimed_by = target.username, None, None
     record = db.session.get(Record, task.record_id) if task.record_id else None
-    if record is not None:
+    if record is not None:  # while the task still names `by` as one who may decide it
         records.update(record, {"fields": {"assignee": target.username}, "owner": target.username},
-                       records.Cause(actor=by.username))
+                       records.Cause(actor=by.username, user=by))
+    task.assignee_user, task.assignee_role, task.claimed_by = target.username, None, None
     db.session.add(Notification(user_id=target.id, message=f"{by.username} passed you a task: {task.title}",
                                 link="/tasks", run_id=task.run_id))
     return task
@@ -104,7 +88,7 @@ def complete(task_id: int, outcome: str | None, user: User, clock=SYSTEM_CLOCK) 
     if task.status != "open":
         raise TaskRefused(f"This task is already {task.status}"
                           f"{f' ({task.outcome} by {task.completed_by})' if task.outcome else ''}.", 409)
-    _may_act(task, user)
+    may_act(task, user)
     outcome = outcome or task.outcomes[0]
     if outcome not in task.outcomes:
         raise TaskRefused(f"'{outcome}' is not an outcome of this task.", 422,
@@ -112,7 +96,7 @@ def complete(task_id: int, outcome: str | None, user: User, clock=SYSTEM_CLOCK) 
     _finish(task, outcome, user.username, clock)
     record = db.session.get(Record, task.record_id) if task.record_id else None
     if record is not None and (record.fields or {}).get("status") != "Done":
-        records.update(record, {"fields": {"status": "Done"}}, records.Cause(actor=user.username))
+        records.update(record, {"fields": {"status": "Done"}}, records.Cause(actor=user.username, user=user))
     return task
 
 

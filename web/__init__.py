@@ -2,7 +2,9 @@
 import os
 from datetime import date, datetime
 
-from flask import Flask
+import re
+
+from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -21,6 +23,19 @@ class JSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
+class TextResponse(Response):
+    """Pages encode as UTF-8; half of a surrogate pair (stored before the input rule refused it) cannot be,
+    so it shows as U+FFFD instead of failing the whole page."""
+
+    def set_data(self, value):
+        if isinstance(value, str):
+            try:
+                value = value.encode()
+            except UnicodeEncodeError:
+                value = re.sub("[\ud800-\udfff]", "\ufffd", value).encode()
+        super().set_data(value)
+
+
 class IdConverter(IntegerConverter):
     """``<int:...>`` in a URL: a number past the largest id is a 404, never an overflow in the database driver."""
 
@@ -33,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("FLOWDESK_INSTANCE") or None,
                 instance_relative_config=True, static_folder="../static", static_url_path="/static")
     app.json = JSONProvider(app)
+    app.response_class = TextResponse
     app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.DEFAULTS)

@@ -6,8 +6,9 @@ from flask import g, redirect, request, url_for
 from flask_smorest import abort
 from flask_login import current_user
 
-from builder.db import db, utcnow
+from builder.db import MAX_ID, db, utcnow
 from engine.models import ApiToken, User
+from engine.records import Cause
 from engine.models.people import hash_token
 from web.extensions import csrf, login_manager
 
@@ -23,10 +24,12 @@ def has_bearer(req) -> bool:
 @login_manager.user_loader
 def load_user(user_id: str):
     # A request that names a token is judged by that token alone, never by a session cookie beside it.
-    if has_bearer(request) or not user_id.isdigit():
+    # The id is "<user id>:<session epoch>": a cookie from before the user's last sign-out names an old epoch.
+    number, _, epoch = user_id.partition(":")
+    if has_bearer(request) or not number.isdigit() or not epoch.isdigit() or int(number) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    user = db.session.get(User, int(number))
+    return user if user and user.active and user.session_epoch == int(epoch) else None
 
 
 # The token's user and when the token was last used, in one query: it runs on every token request.
@@ -89,3 +92,9 @@ def actor_name() -> str:
     """How a change is attributed in its event: the user, and whether it came through a token."""
     suffix = " (token)" if g.get("token_auth") else ""
     return f"{current_user.username}{suffix}" if current_user.is_authenticated else "anonymous"
+
+
+def cause() -> Cause:
+    """The cause of a change made through a door: who, for the event, and the user, for the rules that ask."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return Cause(actor=actor_name(), user=user)

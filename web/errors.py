@@ -1,14 +1,14 @@
 """One error shape for the API: {"error": {"code", "message", "details"}} (CONTRACT.md §2)."""
 from flask import current_app, jsonify, render_template, request
-from flask_smorest import abort
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from builder.db import db
-
 from builder.errors import InvalidWorkflow
 from engine.pipelines import InUse
 from engine.records import RecordInvalid, UnknownObject
+from engine.task_rights import TaskRefused
+from web.input_rules import check_request_input
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
@@ -62,6 +62,10 @@ def handle_record_invalid(error: RecordInvalid):
     return error_response(422, error.message, error.details)
 
 
+def handle_task_refused(error: TaskRefused):
+    return error_response(error.status, error.message, error.details)
+
+
 def handle_in_use(error: InUse):
     return error_response(409, error.message, error.details)
 
@@ -112,38 +116,12 @@ def require_json_body():
     return None
 
 
-def refuse_nul_characters():
-    """PostgreSQL text cannot hold NUL (U+0000): refuse it on every backend as unreadable, naming where it was."""
-    inputs = {"url": request.view_args or {}, "query": request.args.to_dict(flat=False),
-              "form": request.form.to_dict(flat=False),
-              "body": request.get_json(silent=True) if request.is_json else None}
-    for location, value in inputs.items():
-        where = _nul_in(value, location)
-        if where:
-            abort(400, message="Text may not contain NUL (U+0000) characters.", details={where: "contains NUL"})
-
-
-def _nul_in(value, path: str) -> str | None:
-    pending = [(value, path)]
-    while pending:
-        item, where = pending.pop()
-        if isinstance(item, str) and "\x00" in item:
-            return where
-        if isinstance(item, dict):
-            for key, child in item.items():
-                if "\x00" in str(key):
-                    return f"{where}.{key!r}"
-                pending.append((child, f"{where}.{key}"))
-        elif isinstance(item, list):
-            pending.extend((child, f"{where}[{index}]") for index, child in enumerate(item))
-    return None
-
-
 def register_errorhandlers(app) -> None:
     app.before_request(require_json_body)
-    app.before_request(refuse_nul_characters)
+    app.before_request(check_request_input)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(RecordInvalid, handle_record_invalid)
+    app.register_error_handler(TaskRefused, handle_task_refused)
     app.register_error_handler(InUse, handle_in_use)
     app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
     app.register_error_handler(UnknownObject, handle_unknown_object)

@@ -23,6 +23,8 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session cookie's user id; signing out bumps it, so no earlier cookie of this user reads on.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -47,7 +49,7 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_epoch}"
 
     def as_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "name": self.name,

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from builder.db import db
-from engine import tasks
+from engine import records, tasks
 from engine.models import HumanTask, Record
 from engine.people import find_user
 from tests.engine.flows import (change, clock, create, drain, edge, node, notifications_for, only_run,  # noqa: F401
@@ -118,7 +118,13 @@ def test_without_a_timeout_branch_the_task_stays_open_and_overdue(app, clock):
 def test_setting_the_task_record_to_done_completes_with_the_first_outcome(app, clock):
     approval()
     deal = to_proposal(clock)
-    change(db.session.get(Record, open_task().record_id), fields={"status": "Done"})
+    record = db.session.get(Record, open_task().record_id)
+    for stranger in (None, find_user("eddie")):  # nobody named, or an editor the task is not for
+        with pytest.raises(tasks.TaskRefused):
+            records.update(record, {"fields": {"status": "Done"}}, records.Cause(actor="tester", user=stranger))
+    db.session.rollback()
+    records.update(record, {"fields": {"status": "Done"}}, records.Cause(actor="ada", user=find_user("ada")))
+    db.session.commit()
     drain(clock)
     assert tags(deal) == ["approved"]
 

@@ -1,6 +1,6 @@
 """One inbox: created tasks (task records) beside human tasks, each with the record it is about."""
 from builder.db import db
-from engine import task_records, tasks
+from engine import records, task_records, tasks
 from engine.models import HumanTask, Record
 from engine.people import find_user
 from tests.engine.flows import clock, create, drain, edge, node, publish, trigger  # noqa: F401
@@ -36,12 +36,12 @@ def test_done_sets_the_task_records_status_and_it_leaves_the_open_inbox(app, clo
     create(fields={"name": "Acme"}, owner="eddie")
     drain(clock)
     [row] = tasks.inbox(find_user("eddie"), clock=clock)
-    record, changed = task_records.mark_done(row["id"], "eddie")
+    record, changed = task_records.mark_done(row["id"], records.Cause(actor="eddie", user=find_user("eddie")))
     db.session.commit()
     assert changed and db.session.get(Record, row["id"]).fields["status"] == "Done"
     assert tasks.inbox(find_user("eddie"), clock=clock) == []
     assert [r["id"] for r in tasks.inbox(find_user("eddie"), "done", clock)] == [record.id]
-    assert task_records.mark_done(row["id"], "eddie")[1] is False
+    assert task_records.mark_done(row["id"], records.Cause(actor="eddie", user=find_user("eddie")))[1] is False
 
 
 def test_an_approval_is_listed_once_and_links_the_deal_being_approved(app, clock):

@@ -5,9 +5,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
 from builder.db import db
-from engine import records
+from engine import outside_events, records
 from web.api.records import RecordOut
-from web.auth import actor_name, requires
+from web.auth import cause, requires
 
 blp = Blueprint("events", __name__, url_prefix="/api/events", description="Inbound change events")
 
@@ -30,8 +30,7 @@ class Events(MethodView):
     @blp.response(200, EventResult)
     def post(self, data):
         try:
-            record, result = records.apply_outside_event(data["object"], data["event"], data["record"],
-                                                         records.Cause(actor=actor_name()))
+            record, result = outside_events.apply(data["object"], data["event"], data["record"], cause())
         except records.UnknownObject:
             # Named in the body, not the URL: a field of this request is wrong, nothing is missing.
             abort(422, message=f"No object type named '{data['object']}'.", details={"object": "unknown object type"})

@@ -9,7 +9,7 @@ from builder.db import db
 from engine import records, related
 from engine.models import Record, User
 from web.api.schemas import Id, PageArgs, RelatedOut, page_of, paginate
-from web.auth import actor_name, requires
+from web.auth import cause, requires
 
 blp = Blueprint("records", __name__, url_prefix="/api/records", description="CRM records")
 
@@ -91,7 +91,7 @@ class RecordList(MethodView):
     @blp.response(201, RecordOut)
     def post(self, data, object_name):
         """Create a record (event `created`)."""
-        record = records.create(object_name, data, records.Cause(actor=actor_name()))
+        record = records.create(object_name, data, cause())
         created = dump(record)  # as flushed: after the commit the ORM would read it back
         db.session.commit()
         return created
@@ -112,7 +112,7 @@ class RecordOne(MethodView):
         record = get_record(object_name, record_id)
         if "external_id" in data:
             abort(422, message="external_id cannot be changed.", details={"external_id": "read-only"})
-        records.update(record, data, records.Cause(actor=actor_name()))
+        records.update(record, data, cause())
         db.session.commit()
         return dump(record)
 
@@ -120,5 +120,5 @@ class RecordOne(MethodView):
     @blp.response(204)
     def delete(self, object_name, record_id):
         """Delete a record (event `deleted`)."""
-        records.delete(get_record(object_name, record_id), records.Cause(actor=actor_name()))
+        records.delete(get_record(object_name, record_id), cause())
         db.session.commit()

@@ -7,6 +7,7 @@ from marshmallow import fields as mf, validate
 
 from builder.db import db
 from engine import stage_rules
+from web.api.schemas import Id
 from web.api.workflows import WorkflowOut, dump
 from web.auth import requires
 
@@ -37,7 +38,7 @@ class StageBoardOut(ma.Schema):
 
 
 class StageTransferIn(ma.Schema):
-    workflow_ids = mf.List(mf.Integer(), required=True, validate=validate.Length(min=1, max=200))
+    workflow_ids = mf.List(Id(), required=True, validate=validate.Length(min=1, max=200))
     object = mf.String(required=True)
     pipeline = mf.String(required=True)
     stage = mf.String(required=True)

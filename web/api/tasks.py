@@ -10,7 +10,7 @@ from engine import related, task_records, tasks
 from engine.context import current_clock
 from engine.people import find_user
 from web.api.schemas import RelatedOut
-from web.auth import actor_name, requires
+from web.auth import cause, requires
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Human tasks (approvals, calls, reviews)")
 
@@ -95,7 +95,7 @@ class CompleteRecord(MethodView):
     def post(self, record_id):
         """Mark a created task (a task record) Done: the same change as PATCH /api/records/task/<id>."""
         try:
-            record, changed = task_records.mark_done(record_id, actor_name())
+            record, changed = task_records.mark_done(record_id, cause())
         except task_records.NotATask:
             abort(404, message=f"No task record with id {record_id}.")
         if not changed:

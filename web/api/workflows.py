@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from builder import versions
 from builder.credentials import keep_masked, mask_graph
-from builder.db import db, utcnow
+from builder.db import MAX_ID, db
 from builder.graph import read_graph
 from builder.models import Workflow
 from builder.names import free_name
@@ -37,7 +37,8 @@ class WorkflowUpdate(ma.Schema):
     timezone = fields.String(validate=validate.Length(min=1, max=64))
     settings = fields.Nested(Settings)
     graph = fields.Dict(metadata={"description": "{nodes, edges, notes}; see the contract"})
-    revision = fields.Integer(metadata={"description": "the revision this edit is based on (or send If-Match)"})
+    revision = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "the revision this edit is based on (or send If-Match)"})
 
 
 class WorkflowCreate(WorkflowUpdate):
@@ -136,8 +137,9 @@ def with_etag(workflow: Workflow, status: int = 200):
 def expected_revision(data: dict) -> int | None:
     header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
     if header and header != "*":
-        if not header.isdigit():
-            abort(400, description="If-Match must name a revision, e.g. If-Match: \"3\".")
+        if not header.isdigit() or len(header) > len(str(MAX_ID)) or int(header) > MAX_ID:
+            abort(400, message="If-Match must name a revision, e.g. If-Match: \"3\".",
+                  details={"If-Match": "not a revision"})
         return int(header)
     return data.get("revision")
 
@@ -190,13 +192,15 @@ class WorkflowOne(MethodView):
         """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
         workflow = get_workflow(workflow_id)
         based_on = expected_revision(data)
-        if based_on is not None and based_on != workflow.revision:
+        values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
+        if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
+            values["graph"] = read_graph(keep_masked(data["graph"], workflow.graph))
+        if not versions.save_draft(workflow, values, based_on):
+            db.session.rollback()
+            workflow = get_workflow(workflow_id)  # 404 when it was deleted in between
             abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
                                f"it is now at revision {workflow.revision}. Reload to see their changes.",
                   details={"revision": workflow.revision})
-        apply_changes(workflow, data)
-        workflow.revision += 1
-        workflow.updated_at = utcnow()
         db.session.commit()
         return with_etag(workflow)
 

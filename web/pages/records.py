@@ -6,6 +6,8 @@ from builder.db import db
 from engine import records
 from engine.models import ObjectType, Record, User
 from engine.pipelines import pipeline_details, stage_label
+from engine.task_rights import TaskRefused
+from web.auth import cause
 from web.pages import bp
 from web.pages.record_panels import record_panels
 
@@ -93,7 +95,7 @@ def record_new(object_name):
     if request.method == "POST":
         data = form_data(kind, request.form)
         try:
-            record = records.create(object_name, data, records.Cause(actor=current_user.username))
+            record = records.create(object_name, data, cause())
             db.session.commit()
             flash(f"{kind.label} #{record.id} created.", "info")
             return redirect(url_for("pages.record_detail", object_name=object_name, record_id=record.id))
@@ -114,13 +116,13 @@ def record_detail(object_name, record_id):
     record = db.session.get(Record, record_id)
     if record is None or record.object != object_name:
         abort(404)
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
         if not current_user.has_role("editor"):
             abort(403)
         data = form_data(kind, request.form)
         try:
-            changes = records.update(record, data, records.Cause(actor=current_user.username))
+            changes = records.update(record, data, cause())
             db.session.commit()
             flash("Saved." if changes else "Nothing changed.", "info")
             return redirect(url_for("pages.record_detail", object_name=object_name, record_id=record_id))
@@ -128,5 +130,10 @@ def record_detail(object_name, record_id):
             db.session.rollback()
             errors = error.details
             record = db.session.get(Record, record_id)
+        except TaskRefused as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            errors, status = error.details, error.status
+            record = db.session.get(Record, record_id)
     return render_template("records/detail.html", kind=kind, record=record, errors=errors,
-                           **_form_context(kind), **record_panels(record))
+                           **_form_context(kind), **record_panels(record)), status

@@ -6,6 +6,8 @@ from builder.db import db
 from engine import records, task_records, tasks
 from engine.context import current_clock
 from engine.models import User
+from engine.task_rights import TaskRefused
+from web.auth import cause
 from web.pages import bp
 
 
@@ -51,10 +53,10 @@ def task_record_done(record_id):
     if not current_user.has_role("editor"):
         abort(403)
     try:
-        record, changed = task_records.mark_done(record_id, current_user.username)
+        record, changed = task_records.mark_done(record_id, cause())
     except task_records.NotATask:
         abort(404)
-    except records.RecordInvalid as error:
+    except (records.RecordInvalid, TaskRefused) as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("pages.tasks_inbox"))
