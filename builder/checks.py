@@ -8,7 +8,8 @@ from builder.cron import cron_problem
 from builder.durations import parse_duration
 from builder.objects import coerce_value, field_names, field_type, stages
 from builder.schemas import group_errors
-from builder.templating import is_template, record_field_names, template_problem
+from builder.template_fields import record_field_names
+from builder.templating import is_template, template_problem
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _MAX_DEPTH = 20
