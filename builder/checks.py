@@ -3,12 +3,13 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from builder.credentials import credential_problems
+from builder.credentials import credential_problems, strings_in
 from builder.cron import cron_problem
 from builder.durations import parse_duration
 from builder.objects import coerce_value, field_names, field_type, stages
 from builder.schemas import group_errors
-from builder.templating import is_template, record_field_names, template_problem
+from builder.template_fields import record_field_names
+from builder.templating import is_template, template_problem
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _MAX_DEPTH = 20
@@ -109,7 +110,7 @@ def _field_problems(name, meta, value, config, scope, add) -> None:
         add("error", path, f"{title} is required")
         return
     if meta.get("x-template"):
-        for where, text in _strings(value, path):
+        for where, text in strings_in(value, path):
             found = template_problem(text)
             if found is not None:
                 add("error", where, f"{title}: the template {found}")
@@ -308,14 +309,3 @@ def _is_empty(value) -> bool:
 
 def _indexed(values, path):
     return [(f"{path}[{index}]", value) for index, value in enumerate(values or [])]
-
-
-def _strings(value, path, depth=0):
-    if isinstance(value, str):
-        yield path, value
-    elif depth < _MAX_DEPTH and isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}", depth + 1)
-    elif depth < _MAX_DEPTH and isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]", depth + 1)

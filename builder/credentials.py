@@ -137,7 +137,7 @@ def credential_problems(node: dict) -> list:
             found.append(("warning", f"config.headers.{name}",
                           f"header {name} holds its value in the workflow, where it is stored and exported: "
                           "put this credential in a secret (Settings) and write {{ secrets.NAME }} here"))
-    for path, text in _strings(config, "config"):
+    for path, text in strings_in(config, "config"):
         if mask_text(text) != text:
             found.append(("warning", path, "a password is written in this URL: put this credential in a secret "
                                            "(Settings) and write {{ secrets.NAME }} in its place"))
@@ -150,12 +150,13 @@ def credential_problems(node: dict) -> list:
     return found
 
 
-def _strings(value, path, depth=0):
+def strings_in(value, path, depth=0):
+    """Each string inside `value` (nested dicts and lists) with where it stands: ``config.headers.X-Key``."""
     if isinstance(value, str):
         yield path, value
     elif depth < _MAX_DEPTH and isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}", depth + 1)
+            yield from strings_in(item, f"{path}.{key}", depth + 1)
     elif depth < _MAX_DEPTH and isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]", depth + 1)
+            yield from strings_in(item, f"{path}[{index}]", depth + 1)

@@ -10,7 +10,8 @@ The immutable sandbox already refuses underscore attributes and mutation at run 
 - only data flows: a value that is not data (a function, class, module, macro, loop, ``self``, a namespace)
   becomes an empty string wherever it would turn into text, in ``{{ }}`` and in every filter, operator and
   call (``{{ range|string }}``, ``{{ '%s'|format(self) }}`` render empty), so nothing internal (``<function
-  … at 0x…>``) leaks into a message; a lazy sequence (a generator, ``map``) is read into a list first.
+  … at 0x…>``) leaks into a message; a lazy sequence (a generator, ``map``) is read into a list first
+  (:mod:`builder.template_data`).
 
 Missing values render empty (``ChainableUndefined``), and a newline right after a block tag is
 dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages.
@@ -19,24 +20,21 @@ dropped (``trim_blocks``) so ``{% if %}`` lines leave no blank lines in messages
 'Hi !'
 """
 import contextlib
-import datetime
-import decimal
 import functools
 import re
 import time
-from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
-from jinja2 import ChainableUndefined, TemplateSyntaxError, Undefined, nodes
+from jinja2 import ChainableUndefined, TemplateSyntaxError, nodes
 from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
 from builder import template_limits as limits
 from builder.errors import WorkflowError
+from builder.template_data import data, printable
 
 MAX_VALUE = limits.MAX_VALUE
-_PLAIN = (str, int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, Undefined, type(None))
 # Filters whose (first) argument names an attribute to read from each item.
 _ATTRIBUTE_FILTERS = ("attr", "selectattr", "rejectattr", "groupby")
 # A str.format field that reads an attribute or item: "{0.__class__}", "{x[_y]}".
@@ -161,39 +159,8 @@ def _guard_filter(name, func):
     return guarded
 
 
-def data(value):
-    """`value` as data: every part that is not data (a function, class, module, macro, loop, template reference,
-    namespace) replaced by an empty string, a lazy iterator read into a list. Unchanged parts are not copied.
-
-    >>> data([1, range, {"a": print}])
-    [1, '', {'a': ''}]
-    """
-    if isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, dict):
-        pairs = [(data(key), data(item)) for key, item in value.items()]
-        same = all(new[0] is old[0] and new[1] is old[1] for new, old in zip(pairs, value.items()))
-        return value if same else dict(pairs)
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [data(item) for item in value]
-        return value if all(new is old for new, old in zip(items, value)) else type(value)(items)
-    if callable(value) or not isinstance(value, Iterable):  # a loop is callable: never read it here
-        return ""
-    if isinstance(value, Iterator):  # a generator or map(): it would print as <generator object … at 0x…>
-        return data(limits.bounded(limits.materialized(value)))
-    return value  # range(), dict views: lazy but printable as what they hold
-
-
-def _printable(value):
-    """What ``{{ }}`` prints: data only (see :func:`data`). A cleared field (None) prints as nothing, as a
-    missing one does, never as the word "None"."""
-    if value is None:
-        return ""
-    return data(limits.bounded(value))
-
-
 def _build_environment() -> _Environment:
-    env = _Environment(undefined=ChainableUndefined, autoescape=False, trim_blocks=True, finalize=_printable)
+    env = _Environment(undefined=ChainableUndefined, autoescape=False, trim_blocks=True, finalize=printable)
     env.filters = {name: _guard_filter(name, func) for name, func in env.filters.items()}
     env.globals.pop("lipsum", None)
     return env
@@ -240,45 +207,6 @@ def _problem_of(text: str) -> str | None:
     except Exception as exc:  # noqa: BLE001 - any compile failure is a finding, never a crash
         return f"cannot be compiled: {exc}"
     return None
-
-
-def record_field_names(text) -> list:
-    """The names `text` reads as ``record.fields.<name>`` (or ``record.fields["name"]``), in order, once each;
-    an empty list for text that is not a template or does not parse (:func:`template_problem` reports that).
-
-    >>> record_field_names("Hi {{ record.fields.name }}, {{ record['fields']['nmae'] | upper }}")
-    ['name', 'nmae']
-    """
-    if not is_template(text) or template_problem(text) is not None:
-        return []
-    return list(_field_names_of(text))
-
-
-@functools.lru_cache(maxsize=512)
-def _field_names_of(text: str) -> tuple:
-    tree, found = ENVIRONMENT.parse(text), {}
-    called = {id(call.node) for call in tree.find_all(nodes.Call)}  # record.fields.items() is a method, not a field
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        path = _lookup_path(node)
-        if path is not None and id(node) not in called and len(path) == 3 and path[:2] == ["record", "fields"]:
-            found.setdefault(path[2], None)
-    return tuple(found)
-
-
-def _lookup_path(node) -> list | None:
-    """``record.fields.x`` as ["record", "fields", "x"]; None when a part is not a constant name."""
-    parts = []
-    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
-        if isinstance(node, nodes.Getattr):
-            parts.append(node.attr)
-        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-            parts.append(node.arg.value)
-        else:
-            return None
-        node = node.node
-    if not isinstance(node, nodes.Name):
-        return None
-    return [node.name, *reversed(parts)]
 
 
 def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000, timeout_s: float = 2.0) -> str:

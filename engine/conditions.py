@@ -22,22 +22,15 @@ Nothing here raises on odd input: a malformed rule is simply not met, and :func:
 ...          {"fields": {"amount": 7500}})
 True
 """
-import math
-import re
 from collections import namedtuple
-from datetime import date, datetime, timezone
+from datetime import date
 
-from builder.durations import parse_duration
 from builder.objects import PSEUDO_FIELDS
 from engine.clock import SYSTEM_CLOCK
+from engine.condition_values import INCOMPARABLE, comparable_text, equal, is_empty, items, ordered, tags
 
 # Deeper than the builder allows (10); the cap only guards against self-referencing input.
 MAX_DEPTH = 32
-_TEMPORAL = ("date", "datetime")
-_RELATIVE = re.compile(r"(now|today)(?:\s*([+-])\s*(P\S+))?", re.IGNORECASE)
-_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Comparisons of values that do not fit together end up here, and mean "not met".
-_INCOMPARABLE = (TypeError, ValueError, OverflowError, ArithmeticError)
 
 Verdict = namedtuple("Verdict", "rule passed reason")
 Explanation = namedtuple("Explanation", "passed reason verdicts")
@@ -127,11 +120,11 @@ def _check(rule, ctx: _Context) -> Verdict:
     subject, expected = ctx.subject(rule["field"]), rule.get("value")
     try:
         passed = bool(operator(subject, expected))
-    except _INCOMPARABLE:
+    except INCOMPARABLE:
         passed = False
     try:
         sentence = _sentence(rule["op"], subject, expected, passed)
-    except _INCOMPARABLE:
+    except INCOMPARABLE:
         sentence = f"{_label(rule['field'])} {'matches' if passed else 'does not match'} the rule"
     return Verdict(rule, passed, sentence)
 
@@ -139,27 +132,27 @@ def _check(rule, ctx: _Context) -> Verdict:
 # --- operators: (subject, expected value) -> bool ------------------------------------------------
 
 def _eq(s: Subject, expected) -> bool:
-    return _equal(s.value, expected, s.kind, s.now)
+    return equal(s.value, expected, s.kind, s.now)
 
 
 def _in(s: Subject, expected) -> bool:
-    options = _items(expected)
+    options = items(expected)
     if s.kind == "tags" or isinstance(s.value, list):
-        return bool(_tags(s.value) & _tags(options))
-    return any(_equal(s.value, option, s.kind, s.now) for option in options)
+        return bool(tags(s.value) & tags(options))
+    return any(equal(s.value, option, s.kind, s.now) for option in options)
 
 
 def _contains(s: Subject, expected) -> bool:
     if s.kind == "tags" or isinstance(s.value, list):
-        wanted = _tags(expected)
-        return bool(wanted) and wanted <= _tags(s.value)
-    text, part = _text(s.value), _text(expected)
+        wanted = tags(expected)
+        return bool(wanted) and wanted <= tags(s.value)
+    text, part = comparable_text(s.value), comparable_text(expected)
     return bool(part) and text is not None and part in text
 
 
 def _ordering(test):
     def operator(s: Subject, expected) -> bool:
-        pair = _ordered(s.value, expected, s.kind, s.now)
+        pair = ordered(s.value, expected, s.kind, s.now)
         return pair is not None and test(*pair)
     return operator
 
@@ -175,131 +168,11 @@ OPERATORS = {
     "gte": _ordering(lambda a, b: a >= b),
     "lt": _ordering(lambda a, b: a < b),
     "lte": _ordering(lambda a, b: a <= b),
-    "is_empty": lambda s, v: _empty(s.value),
-    "is_not_empty": lambda s, v: not _empty(s.value),
+    "is_empty": lambda s, v: is_empty(s.value),
+    "is_not_empty": lambda s, v: not is_empty(s.value),
     "changed": lambda s, v: s.changed,
-    "has_tag": lambda s, v: bool(_tags(v)) and _tags(v) <= _tags(s.value),
+    "has_tag": lambda s, v: bool(tags(v)) and tags(v) <= tags(s.value),
 }
-
-
-# --- typed values ------------------------------------------------------------------------------
-
-def _equal(a, b, kind, now) -> bool:
-    if _empty(a) or _empty(b):
-        return _empty(a) and _empty(b)
-    kind = kind or _inferred(a)
-    if kind == "tags":
-        return _tags(a) == _tags(b)
-    if kind == "boolean":
-        return _boolean(a) is not None and _boolean(a) == _boolean(b)
-    if kind in ("number", "date", "datetime", "auto"):
-        pair = _ordered(a, b, kind, now)
-        # Text of an undeclared field may still be a number or a date ("5000" == 5000.0), or just text.
-        if pair is not None or kind != "auto":
-            return pair is not None and pair[0] == pair[1]
-    return _text(a) is not None and _text(a) == _text(b)
-
-
-def _ordered(a, b, kind, now):
-    """Both values as numbers or as moments, as the field type allows; None when they are not comparable."""
-    if _empty(a) or _empty(b) or kind in ("tags", "boolean"):
-        return None
-    if kind not in _TEMPORAL:
-        x, y = _number(a), _number(b)
-        if x is not None and y is not None:
-            return x, y
-        if kind == "number":
-            return None
-    x, y = _moment(a, now), _moment(b, now)
-    if x is None or y is None:
-        return None
-    if isinstance(x, datetime) != isinstance(y, datetime):
-        x, y = _day(x), _day(y)
-    return x, y
-
-
-def _inferred(value) -> str:
-    if isinstance(value, (bool, list, tuple)):
-        return "boolean" if isinstance(value, bool) else "tags"
-    if isinstance(value, (int, float, date)):
-        return "date" if isinstance(value, date) else "number"
-    return "auto"
-
-
-def _number(value):
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return value if isinstance(value, int) or math.isfinite(value) else None
-
-
-def _moment(value, now):
-    """A date or an aware datetime from a value; None when it is not one."""
-    if isinstance(value, datetime):
-        return value if value.utcoffset() is not None else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        relative = _RELATIVE.fullmatch(text)
-        if relative:
-            today = relative[1].lower() == "today"
-            moment = now.astimezone(timezone.utc)
-            if relative[3]:
-                moment = parse_duration(relative[2] + relative[3]).add_to(moment)
-            return moment.date() if today else moment
-        if _DATE_ONLY.fullmatch(text):
-            return date.fromisoformat(text)
-        return _moment(datetime.fromisoformat(text), now) if len(text) > 10 else None
-    except _INCOMPARABLE:
-        return None
-
-
-def _day(moment):
-    return moment.astimezone(timezone.utc).date() if isinstance(moment, datetime) else moment
-
-
-def _boolean(value):
-    if isinstance(value, bool):
-        return value
-    text = _text(value)
-    return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(text)
-
-
-def _text(value):
-    """Text for case-insensitive comparison; None for lists and objects."""
-    if isinstance(value, str):
-        return value.strip().casefold()
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value) if isinstance(value, (int, float, date)) else None
-
-
-def _items(value) -> list:
-    """A list operand: a list as is, a comma-separated string split, a single value wrapped."""
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if isinstance(value, str):
-        return [part for part in (p.strip() for p in value.split(",")) if part]
-    return [] if value is None else [value]
-
-
-def _tags(value) -> set:
-    return {t for t in (_text(item) for item in _items(value)) if t}
-
-
-def _empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {}, ())
 
 
 def _dig(value, keys):
@@ -334,7 +207,7 @@ _ORDER_WORDS = {"gt": ("more than", "after"), "gte": ("at least", "on or after")
 def _sentence(op: str, s: Subject, expected, passed: bool) -> str:
     name, actual, wanted = _label(s.field), _show(s.value), _show(expected)
     if op in _ORDER_WORDS:
-        pair = _ordered(s.value, expected, s.kind, s.now)
+        pair = ordered(s.value, expected, s.kind, s.now)
         if pair is None:
             return f"{name} is {actual}, which cannot be compared with {wanted}"
         word = _ORDER_WORDS[op][isinstance(pair[0], date)]
@@ -350,12 +223,12 @@ def _label(field: str) -> str:
 
 
 def _show(value) -> str:
-    if _empty(value):
+    if is_empty(value):
         return "empty"
     if isinstance(value, (list, tuple)):
         return ", ".join(_show(item) for item in value[:10]) + (", ..." if len(value) > 10 else "")
     if isinstance(value, (date, bool, int, float)):
-        return value.isoformat() if isinstance(value, date) else _text(value)
+        return value.isoformat() if isinstance(value, date) else comparable_text(value)
     if isinstance(value, str):
         return f"'{value[:60]}...'" if len(value) > 60 else f"'{value}'"
     return "an object"

@@ -23,7 +23,8 @@ from sqlalchemy.exc import OperationalError
 from builder.credentials import MASK
 from builder.db import db
 from engine import vault
-from engine.actions.transports import DeliveryError, post_json, send_email
+from engine.actions.smtp import send_email
+from engine.actions.transports import DeliveryError, post_json
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Message, Run
 from engine.models.runs import LIVE
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 PROVIDER_SETTINGS = {"email": "SMTP_URL", "sms": "SMS_PROVIDER_URL", "whatsapp": "WHATSAPP_PROVIDER_URL"}
 # A webhook call ends after WEBHOOK_TIMEOUT_SECONDS in all (transports.post_json); keep it well below the lease,
 # or a slow call would be taken over and sent again by another sender.
-# SMTP phases are bounded by the RFC 5321 timeouts (transports.send_email); an email's lease covers the phase
+# SMTP phases are bounded by the RFC 5321 timeouts (smtp.send_email); an email's lease covers the phase
 # in hand plus OUTBOX_LEASE_SECONDS, so no other sender takes it over while its server is still within time.
 DEFAULTS = {"OUTBOX_MAX_ATTEMPTS": 5, "OUTBOX_BACKOFF_SECONDS": 30, "OUTBOX_LEASE_SECONDS": 60,
             "WEBHOOK_TIMEOUT_SECONDS": 10, "SMTP_COMMAND_TIMEOUT_SECONDS": 300, "SMTP_DATA_TIMEOUT_SECONDS": 600}

@@ -2,7 +2,8 @@
 
 1. Layers (:mod:`.layering`): loops broken at their way back, the trigger on top, edges as short as
    sliding nodes down makes them, a dummy node wherever an edge passes a layer.
-2. Order (:mod:`.ordering`): crossing reduction within the layers, port order kept.
+2. Order (:mod:`.ordering`): crossing reduction within the layers, port order kept; crossings between
+   two layers are counted by :mod:`.crossings`.
 3. Coordinates (:mod:`.placement`): each layer as close to its neighbours as the box widths allow.
 4. Straightening (:mod:`.straightening`): nodes moved along their row where the straight edges
    between node centers, which is how a layout is judged (:func:`count_crossings`), cross less.

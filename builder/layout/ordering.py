@@ -7,11 +7,10 @@ walks the search along plateaus instead of stopping at the first one. Sifting fi
 moves to the place in its layer where it crosses least. Held children (see :mod:`.layering`) never
 pass each other.
 """
-import math
 import random
-from itertools import groupby
 
 from builder.layout.budget import Budget
+from builder.layout.crossings import count_inversions, crossed_from_left
 from builder.layout.layering import LayeredGraph
 
 FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 12, 4
@@ -234,7 +233,7 @@ class _Order:
         for upper in self.layers[:-1]:
             edges = [(self.pos[v], self.pos[w], v, w) for v in upper for w in self.g.down[v]]
             mirrored = [(-top, -bottom) for top, bottom, _, _ in reversed(edges)]
-            crossed = zip(_crossed_from_left([edge[:2] for edge in edges]), reversed(_crossed_from_left(mirrored)))
+            crossed = zip(crossed_from_left([edge[:2] for edge in edges]), reversed(crossed_from_left(mirrored)))
             found.update(node for edge, (left, right) in zip(edges, crossed) if left or right for node in edge[2:])
         return found
 
@@ -270,36 +269,3 @@ class _Lazy(dict):
     def __missing__(self, v):
         self[v] = found = self.ends([v])[v]
         return found
-
-
-def _crossed_from_left(edges) -> list:
-    """For each edge (top, bottom), sorted by top: does an edge with a smaller top end below-right of it?"""
-    crossed, furthest = [], -math.inf
-    for _, group in groupby(edges, key=lambda edge: edge[0]):
-        bottoms = [bottom for _, bottom in group]
-        crossed += [furthest > bottom for bottom in bottoms]
-        furthest = max(furthest, *bottoms)
-    return crossed
-
-
-def count_inversions(ends, size) -> int:
-    """How many pairs of `ends` (each in range(size)) are out of order, a larger one before a smaller:
-    the crossings between two layers, with the edges listed by their upper end, left to right.
-
-    Barth, Jünger and Mutzel's accumulator tree: each end is added at its leaf, and on the way up counts
-    the ends already in the right sibling of every left child it passes; O(E log V).
-    """
-    first = 1
-    while first < size:
-        first *= 2
-    tree = [0] * (2 * first - 1)
-    total, first = 0, first - 1
-    for end in ends:
-        index = end + first
-        tree[index] += 1
-        while index:
-            if index % 2:  # a left child: the ends in its right sibling lie further right
-                total += tree[index + 1]
-            index = (index - 1) // 2
-            tree[index] += 1
-    return total

@@ -65,7 +65,7 @@ def test_the_receiver_gets_the_real_values_and_record_data_is_not_resolved(deliv
 
 
 def door_paths(data) -> list:
-    workflow_id, run_id, record_id = data["workflow"]["id"], data["run"]["id"], data["record"]["id"]
+    workflow_id, run_id = data["workflow"]["id"], data["run"]["id"]
     return [f"/api/workflows/{workflow_id}", "/api/workflows", f"/api/workflows/{workflow_id}/versions",
             f"/api/workflows/{workflow_id}/versions/1", f"/api/workflows/{workflow_id}/export",
             f"/api/runs/{run_id}", f"/api/runs?workflow_id={workflow_id}", f"/api/messages?run_id={run_id}",

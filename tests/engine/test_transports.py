@@ -4,7 +4,8 @@ import socket
 import pytest
 
 from engine.actions import netguard
-from engine.actions.transports import BlockedTarget, DeliveryError, post_json, send_email
+from engine.actions.smtp import send_email
+from engine.actions.transports import BlockedTarget, DeliveryError, post_json
 from tests.engine.conftest import free_port
 
 

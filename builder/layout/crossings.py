@@ -1,0 +1,36 @@
+"""Counting edge crossings between two adjacent layers, for the ordering search (:mod:`.ordering`)."""
+import math
+from itertools import groupby
+
+
+def crossed_from_left(edges) -> list:
+    """For each edge (top, bottom), sorted by top: does an edge with a smaller top end below-right of it?"""
+    crossed, furthest = [], -math.inf
+    for _, group in groupby(edges, key=lambda edge: edge[0]):
+        bottoms = [bottom for _, bottom in group]
+        crossed += [furthest > bottom for bottom in bottoms]
+        furthest = max(furthest, *bottoms)
+    return crossed
+
+
+def count_inversions(ends, size) -> int:
+    """How many pairs of `ends` (each in range(size)) are out of order, a larger one before a smaller:
+    the crossings between two layers, with the edges listed by their upper end, left to right.
+
+    Barth, Jünger and Mutzel's accumulator tree: each end is added at its leaf, and on the way up counts
+    the ends already in the right sibling of every left child it passes; O(E log V).
+    """
+    first = 1
+    while first < size:
+        first *= 2
+    tree = [0] * (2 * first - 1)
+    total, first = 0, first - 1
+    for end in ends:
+        index = end + first
+        tree[index] += 1
+        while index:
+            if index % 2:  # a left child: the ends in its right sibling lie further right
+                total += tree[index + 1]
+            index = (index - 1) // 2
+            tree[index] += 1
+    return total
