@@ -114,3 +114,11 @@ def test_the_openapi_document_says_a_door_takes_one_item_or_a_list(api):
         item = {"$ref": f"#/components/schemas/{schema}"}
         assert body["oneOf"][0] == item and body["oneOf"][1]["items"] == item and body["oneOf"][1]["maxItems"] == 500
         assert "207" in operation["responses"]
+
+
+def test_text_no_column_can_hold_refuses_the_whole_batch_naming_the_item(api):
+    response = api.post("/api/records/deal", as_="editor", json=[
+        {"fields": {"name": "Acme"}}, {"fields": {"name": "Half \ud800"}}])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"] == {"[1].fields.name": "contains half of a surrogate pair"}
+    assert stored() == []

@@ -62,7 +62,7 @@ def _answer_one(schema: ma.Schema, item, answer, url_args: dict) -> dict:
     try:
         with db.session.begin_nested():
             return answer(data, **url_args)
-    except Exception as error:  # noqa: BLE001 - a refusal answers this item; anything else fails the batch
+    except Exception as error:  # a refusal answers this item; anything else (a bug, a busy database) the batch
         refused = refusal(error)
         if refused is None:
             raise
