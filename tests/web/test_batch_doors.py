@@ -122,3 +122,21 @@ def test_text_no_column_can_hold_refuses_the_whole_batch_naming_the_item(api):
     assert response.status_code == 422
     assert response.get_json()["error"]["details"] == {"[1].fields.name": "contains half of a surrogate pair"}
     assert stored() == []
+
+
+def test_a_batch_failing_on_our_side_stores_none_of_its_items(api, app):
+    """A 5xx is not an item's refusal: the whole batch is undone, so a client retrying it doubles nothing."""
+    sqlite = db.engine.dialect.name == "sqlite"
+    statements = ["CREATE TRIGGER boom BEFORE INSERT ON events WHEN json_extract(NEW.snapshot, '$.fields.name') = "
+                  "'Boom' BEGIN SELECT RAISE(ABORT, 'events offline'); END"] if sqlite else [
+        "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.snapshot->'fields'->>'name' = 'Boom' THEN "
+        "RAISE EXCEPTION 'events offline'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER boom BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION boom()"]
+    for statement in statements:
+        db.session.execute(db.text(statement))
+    db.session.commit()
+    response = api.post("/api/records/deal", as_="editor", json=[{"fields": {"name": "Acme"}},
+                                                                 {"fields": {"name": "Boom"}}])
+    assert response.status_code == 500
+    db.session.rollback()
+    assert stored() == [] and events() == []

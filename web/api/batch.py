@@ -11,7 +11,7 @@ from flask import jsonify, request
 from flask_smorest import abort
 from marshmallow import fields as mf
 
-from builder.db import db
+from builder.db import begin_writing, db
 from web.errors import error_body, flatten, refusal
 from web.extensions import ErrorDetail
 
@@ -49,6 +49,7 @@ def _answer_all(schema: ma.Schema, items: list, answer, url_args: dict):
     if len(items) > MAX_ITEMS:
         abort(422, message=f"A batch holds at most {MAX_ITEMS} items.",
               details={"body": f"{len(items)} items; at most {MAX_ITEMS}"})
+    begin_writing()  # one transaction around the items' savepoints: a batch failing on our side stores none
     results = [_answer_one(schema, item, answer, url_args) for item in items]
     db.session.commit()
     return jsonify({"results": results}), BATCH_STATUS
