@@ -5,7 +5,12 @@ a bearer-token `GET /api/records/contact/<id>`, and a bearer-token `POST /api/re
 a contact and its `created` event, which the engine in the same process consumes). Every answer must be
 the expected status; any other fails the benchmark. Figures move with the machine's load (see the load
 average, read just before each door); the requests per CPU second of the server process (from
-/proc/<pid>/stat, engine included) move less, and show what the same server would answer on a core of its own."""
+/proc/<pid>/stat, engine included) move less, and show what the same server would answer on a core of its own.
+
+Then runs/s end to end (first request to last run completed) of RUNS new contacts, each starting one run of a
+3-node workflow (trigger → condition → update_record), sent by the same 4 clients one contact a request and, on
+another fresh database, in batches of BATCH (one list body a request, answered 207). Every contact must have
+become exactly one completed run."""
 import http.client
 import json
 import os
@@ -14,11 +19,17 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.http_load import _env, _free_port, _health, _prepare_token, _start, _stop, BIN
+from sqlalchemy import create_engine, text
+
+from benchmarks.http_load import _completed, _env, _free_port, _health, _prepare_token, _start, _stop, _token, BIN
+from benchmarks.setup import bench_app
 
 CLIENTS = 4
 SECONDS = 6
 BARS = {"GET": 600, "POST": 400}
+RUNS, BATCH = 2000, 100
+RUN_BARS = {1: 250, BATCH: 2000}
+FINISH_LIMIT_SECONDS = 60  # the runs must all be completed this long after the first request
 
 
 def _drive(port: int, method: str, path, body, headers: dict, expect: int) -> tuple:
@@ -89,6 +100,82 @@ def measure() -> dict:
     return found
 
 
+def _prepare_workflow(url: str) -> str:
+    """Object types, eddie and a published 3-node workflow on new contacts; returns eddie's bearer token."""
+    from tests.engine.flows import node, publish, trigger
+
+    with bench_app(url).app_context():
+        publish(trigger("record_created", "contact"),
+                node("known", "condition", match="all", rules=[{"field": "email", "op": "contains", "value": "@"}]),
+                node("tag", "update_record", add_tags=["known"]), chain=True)
+    return _token(url)
+
+
+def _send_contacts(port: int, token: str, batch: int) -> None:
+    """RUNS new contacts from CLIENTS threads, `batch` to a request (1: one object a request)."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    failures = []
+
+    def client(slot):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for n in range(slot, RUNS // batch, CLIENTS):
+            items = [{"fields": {"name": f"Contact {n}.{i}", "email": f"c{n}.{i}@example.com"}} for i in range(batch)]
+            connection.request("POST", "/api/records/contact", body=json.dumps(items if batch > 1 else items[0]),
+                               headers=headers)
+            response = connection.getresponse()
+            answer = json.loads(response.read())
+            statuses = [item["status"] for item in answer["results"]] if batch > 1 else [201]
+            if response.status != (207 if batch > 1 else 201) or statuses != [201] * batch:
+                failures.append((response.status, answer))
+                return
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise AssertionError(f"a request of {batch} contact(s) was answered {failures[0]}")
+
+
+def _check_runs(engine) -> None:
+    """Every contact sent made exactly one run, completed, that tagged it: nothing lost or doubled."""
+    with engine.connect() as connection:
+        contacts, runs, records, completed, tagged = connection.execute(text(
+            "SELECT (SELECT count(*) FROM records WHERE object = 'contact'), count(*), count(DISTINCT record_id), "
+            "count(*) FILTER (WHERE status = 'completed'), "
+            "(SELECT count(*) FROM steps WHERE node_id = 'tag' AND status = 'done') FROM runs")).one()
+    found = {"contacts": contacts, "runs": runs, "records with a run": records, "completed": completed,
+             "tag steps": tagged}
+    if set(found.values()) != {RUNS}:
+        raise AssertionError(f"{RUNS} contacts sent, but {found}")
+
+
+def runs_per_second(batch: int) -> tuple[float, float]:
+    """Runs/s end to end of RUNS contacts sent `batch` to a request, on a fresh database; and the load average
+    read just before."""
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='flowdesk-bench-')}/runs.db"
+    token = _prepare_workflow(url)
+    port = _free_port()
+    log = Path(tempfile.mkdtemp(prefix=f"runs-{batch}-", dir=os.environ["FLOWDESK_INSTANCE"])) / "embedded.log"
+    processes = [_start([BIN / "flowdesk", "run", "--port", str(port)], _env(url, FLOWDESK_EMBEDDED_ENGINE="1"), log)]
+    engine = create_engine(url, pool_size=1)
+    try:
+        _health(port, 1, processes)
+        load, started = os.getloadavg()[0], time.perf_counter()
+        _send_contacts(port, token, batch)
+        deadline = time.monotonic() + FINISH_LIMIT_SECONDS
+        while _completed(engine) < RUNS and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        _check_runs(engine)
+    finally:
+        _stop(processes)
+        engine.dispose()
+    return RUNS / seconds, load
+
+
 def run() -> list[dict]:
     os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-bench-"))
     found = measure()
@@ -104,6 +191,18 @@ def run() -> list[dict]:
                      "reference": f"GET /api/health: {health:.0f}/s (load average {health_load:.1f}); "
                                   f"{health_cpu:.0f} per CPU second; ratio {rate / health:.2f}",
                      "bar": f">= {BARS[name]}/s: {'met' if rate >= BARS[name] else 'NOT met'}"})
+    rates = {batch: runs_per_second(batch) for batch in RUN_BARS}
+    single = rates[1][0]
+    for batch, door in ((1, "one contact a request"), (BATCH, f"batches of {BATCH} contacts a request (207)")):
+        rate, load = rates[batch]
+        rows.append({"benchmark": f"HTTP end to end, POST /api/records/contact, {door}, each starting a 3-node "
+                                  "workflow, embedded `flowdesk run` (waitress), SQLite",
+                     "measure": f"runs/s, first request to last run completed, {RUNS} contacts, {CLIENTS} "
+                                f"keep-alive clients (load average {load:.1f}); every contact one completed run",
+                     "value": f"{rate:.0f}",
+                     "reference": "the same run's single requests" + (f": {single:.0f}/s; ratio {rate / single:.1f}"
+                                                                        if batch != 1 else " (this row)"),
+                     "bar": f">= {RUN_BARS[batch]} runs/s: {'met' if rate >= RUN_BARS[batch] else 'NOT met'}"})
     return rows
 
 

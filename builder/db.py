@@ -72,3 +72,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def begin_writing() -> None:
+    """Open the session's transaction for writing now, so savepoints nest inside it.
+
+    The sqlite3 driver starts a transaction only at the first write: a SAVEPOINT before it becomes the
+    transaction itself, and its RELEASE commits. IMMEDIATE takes the write lock at once (waiting the busy
+    timeout), so reads before the first write cannot leave a snapshot too old to write from.
+    """
+    import sqlite3
+
+    raw = db.session.connection().connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")

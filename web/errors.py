@@ -18,9 +18,12 @@ _BUSY_SQLSTATES = {"55P03", "40001", "40P01", "57P01", "57P02", "57P03"}
 RETRY_AFTER_SECONDS = 2
 
 
+def error_body(status: int, message: str, details: dict | None = None, code: str | None = None) -> dict:
+    return {"error": {"code": code or CODES.get(status, "error"), "message": message, "details": details or {}}}
+
+
 def error_response(status: int, message: str, details: dict | None = None, code: str | None = None):
-    body = {"error": {"code": code or CODES.get(status, "error"), "message": message, "details": details or {}}}
-    return jsonify(body), status
+    return jsonify(error_body(status, message, details, code)), status
 
 
 def wants_json() -> bool:
@@ -45,37 +48,37 @@ def flatten(messages, prefix="") -> dict:
     return out
 
 
+def refusal(error: Exception) -> tuple[int, str, dict] | None:
+    """The status, message and details a request refused with `error` is answered with; None when `error` is
+    not a refusal but a bug or a busy database."""
+    if isinstance(error, HTTPException):
+        data = getattr(error, "data", None) or {}
+        details = flatten(data["messages"]) if "messages" in data else data.get("details", {})
+        default = {422: "Some fields are not valid.", 400: "The request could not be read."}.get(error.code)
+        return error.code, data.get("message") or data.get("description") or (
+            default if details else error.description), details
+    if isinstance(error, InUse):  # before RecordInvalid, which it is
+        return 409, error.message, error.details
+    if isinstance(error, (RecordInvalid, InvalidWorkflow)):
+        return 422, error.message, error.details
+    if isinstance(error, TaskRefused):
+        return error.status, error.message, error.details
+    if isinstance(error, UnknownObject):
+        return 404, f"No object type named '{error.args[0]}'.", {"object": "unknown object type"}
+    return None
+
+
 def handle_http(error: HTTPException):
     if not wants_json():
         return render_template("error.html", error=error), error.code
-    data = getattr(error, "data", None) or {}
-    details = flatten(data["messages"]) if "messages" in data else data.get("details", {})
-    default = {422: "Some fields are not valid.", 400: "The request could not be read."}.get(error.code)
-    message = data.get("message") or data.get("description") or (default if details else error.description)
-    response, status = error_response(error.code, message, details)
-    for name, value in (data.get("headers") or {}).items():
+    response, status = error_response(*refusal(error))
+    for name, value in ((getattr(error, "data", None) or {}).get("headers") or {}).items():
         response.headers[name] = value
     return response, status
 
 
-def handle_record_invalid(error: RecordInvalid):
-    return error_response(422, error.message, error.details)
-
-
-def handle_task_refused(error: TaskRefused):
-    return error_response(error.status, error.message, error.details)
-
-
-def handle_in_use(error: InUse):
-    return error_response(409, error.message, error.details)
-
-
-def handle_invalid_workflow(error: InvalidWorkflow):
-    return error_response(422, error.message, error.details)
-
-
-def handle_unknown_object(error: UnknownObject):
-    return error_response(404, f"No object type named '{error.args[0]}'.", {"object": "unknown object type"})
+def handle_refusal(error: Exception):
+    return error_response(*refusal(error))
 
 
 def is_busy(error: OperationalError) -> bool:
@@ -120,10 +123,7 @@ def register_errorhandlers(app) -> None:
     app.before_request(require_json_body)
     app.before_request(check_request_input)
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(RecordInvalid, handle_record_invalid)
-    app.register_error_handler(TaskRefused, handle_task_refused)
-    app.register_error_handler(InUse, handle_in_use)
-    app.register_error_handler(InvalidWorkflow, handle_invalid_workflow)
-    app.register_error_handler(UnknownObject, handle_unknown_object)
+    for refused in (RecordInvalid, TaskRefused, InUse, InvalidWorkflow, UnknownObject):
+        app.register_error_handler(refused, handle_refusal)
     app.register_error_handler(OperationalError, handle_operational)
     app.register_error_handler(Exception, handle_unexpected)

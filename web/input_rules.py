@@ -24,7 +24,7 @@ def check_request_input():
             if "\x00" in text:
                 abort(400, message="Text may not contain NUL (U+0000) characters.", details={where: "contains NUL"})
             if _HALF_PAIR.search(text):
-                field = where.split(".", 1)[1] if "." in where else where
+                field = re.sub(r"^(url|query|form|body)\.?", "", where) or where  # body[3].name: [3].name
                 abort(422, message="Text may not contain half of a surrogate pair (U+D800 to U+DFFF).",
                       details={field: "contains half of a surrogate pair"})
 

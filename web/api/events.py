@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from builder.db import db
 from engine import outside_events, records
+from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.records import RecordOut
 from web.auth import cause, requires
 
@@ -23,16 +24,29 @@ class EventResult(ma.Schema):
     record = fields.Nested(RecordOut, allow_none=True)
 
 
+EventBatch = batch_answer("Event", dict(EventResult().fields))
+
+
 @blp.route("")
 class Events(MethodView):
     @requires("editor")
+    @accepts_batches(OutsideEvent, lambda data: {"status": 200, **apply(data)})
     @blp.arguments(OutsideEvent)
     @blp.response(200, EventResult)
+    @blp.alt_response(BATCH_STATUS, schema=EventBatch, description="A list body: one answer per item, in order")
+    @blp.doc(**request_body(OutsideEvent))
     def post(self, data):
-        try:
-            record, result = outside_events.apply(data["object"], data["event"], data["record"], cause())
-        except records.UnknownObject:
-            # Named in the body, not the URL: a field of this request is wrong, nothing is missing.
-            abort(422, message=f"No object type named '{data['object']}'.", details={"object": "unknown object type"})
+        """Report one change, or each of a list of up to 500 (each in order: 200 or refused)."""
+        answer = apply(data)
         db.session.commit()
-        return {"result": result, "record": record.as_dict() if record else None}
+        return answer
+
+
+def apply(data: dict) -> dict:
+    """Apply one outside event, uncommitted: what happened and the record as it now is."""
+    try:
+        record, result = outside_events.apply(data["object"], data["event"], data["record"], cause())
+    except records.UnknownObject:
+        # Named in the body, not the URL: a field of this request is wrong, nothing is missing.
+        abort(422, message=f"No object type named '{data['object']}'.", details={"object": "unknown object type"})
+    return {"result": result, "record": record.as_dict() if record else None}

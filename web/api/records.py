@@ -8,6 +8,7 @@ from marshmallow import fields as mf
 from builder.db import db
 from engine import records, related
 from engine.models import Record, User
+from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.schemas import Id, PageArgs, RelatedOut, page_of, paginate
 from web.auth import cause, requires
 
@@ -48,6 +49,7 @@ class RecordQuery(PageArgs):
 
 
 RecordPage = page_of(RecordOut, "RecordPage")
+RecordBatch = batch_answer("Record", {"record": mf.Nested(RecordOut, metadata={"description": "as created"})})
 
 
 def dump(record: Record, linked: dict | None = None) -> dict:
@@ -87,14 +89,23 @@ class RecordList(MethodView):
         return page
 
     @requires("editor")
+    @accepts_batches(RecordIn, lambda data, object_name: {"status": 201, "record": create(object_name, data)},
+                     prepare=lambda object_name: records.object_type(object_name))
     @blp.arguments(RecordIn)
     @blp.response(201, RecordOut)
+    @blp.alt_response(BATCH_STATUS, schema=RecordBatch, description="A list body: one answer per item, in order")
+    @blp.doc(**request_body(RecordIn))
     def post(self, data, object_name):
-        """Create a record (event `created`)."""
-        record = records.create(object_name, data, cause())
-        created = dump(record)  # as flushed: after the commit the ORM would read it back
+        """Create a record (event `created`), or each of a list of up to 500 (each in order: 201 or refused)."""
+        created = create(object_name, data)
         db.session.commit()
         return created
+
+
+def create(object_name: str, data: dict) -> dict:
+    """Create one record with its event, uncommitted; the record as flushed (after the commit the ORM would
+    read it back)."""
+    return dump(records.create(object_name, data, cause()))
 
 
 @blp.route("/<object_name>/<int:record_id>")
