@@ -37,6 +37,7 @@ LEAST_ROLE = {
     "POST /runs/<int:run_id>/<action>": "editor",
     "GET /api/objects": "viewer",
     "GET /api/objects/<object_name>": "viewer",
+    "GET /api/objects/<object_name>/tags": "viewer",
     "POST /api/objects/<object_name>/fields": "admin",
     "GET /api/objects/<object_name>/pipelines": "viewer",
     "POST /api/objects/<object_name>/pipelines": "admin",
