@@ -66,7 +66,7 @@ LEAST_ROLE = {
     "DELETE /api/tokens/<int:token_id>": "admin",
     "GET /api/secrets": "editor",
     "POST /api/secrets": "admin",
-    "DELETE /api/secrets/<string:name>": "admin",
+    "DELETE /api/secrets/<name>": "admin",
     "GET /api/workflows": "viewer",
     "POST /api/workflows": "editor",
     "POST /api/workflows/import": "editor",
