@@ -161,7 +161,7 @@ _DECLARATIONS = [
             owner=s.plain("Owner", "user", "record_owner", description="'record_owner' or a username")),
     _action("update_record", "Update record", "edit-3", "Changes fields, stage, owner or tags of the record.",
             fields=s.key_values("Fields"), stage=s.plain("Stage", "stage"),
-            owner=s.plain("Owner", "user", description="A username; empty = unchanged"),
+            owner=s.plain("Owner", "user", description="A username or 'record_owner'; empty = unchanged"),
             add_tags=s.names("Add tags", "tags"), remove_tags=s.names("Remove tags", "tags")),
     _action("notify_user", "Notify user", "bell", "Sends an in-app notification.",
             user=s.plain("User", "user"), role=s.plain("Role", "role"), owner=s.flag("Record owner"),

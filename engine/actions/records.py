@@ -31,6 +31,8 @@ def planned_change(config: dict, record, ctx) -> dict:
         data["fields"] = fields
     for key in ("stage", "owner"):
         value = ctx.render(config.get(key)).strip()
+        if key == "owner" and value == "record_owner":  # as create_task reads it: the run's record's owner
+            value = ((ctx.view or {}).get("owner") or {}).get("username", "")
         if value:
             data[key] = value
     added = {ctx.render(tag).strip() for tag in config.get("add_tags") or []} - {""}

@@ -138,6 +138,16 @@ def test_update_record_changes_fields_stage_owner_and_tags_and_emits_events(app,
     assert only_run(workflow).status == "completed"
 
 
+def test_update_record_owner_record_owner_keeps_the_records_owner_instead_of_failing(app, clock):
+    workflow = publish(trigger(), node("edit", "update_record", stage="qualified", owner="record_owner"), chain=True)
+    owned, unowned = create(fields={"name": "Acme"}, owner="eddie"), create(fields={"name": "Nobody's"})
+    drain(clock)
+    owned, unowned = db.session.get(Record, owned.id), db.session.get(Record, unowned.id)
+    assert (owned.stage, owned.owner.username) == ("qualified", "eddie")
+    assert (unowned.stage, unowned.owner) == ("qualified", None)
+    assert [r.status for r in runs_of(workflow)] == ["completed", "completed"]
+
+
 def test_update_record_with_a_value_of_the_wrong_type_fails_readably(app, clock):
     workflow = publish(trigger(), node("edit", "update_record", fields={"amount": "{{ record.fields.name }}"}),
                        chain=True)

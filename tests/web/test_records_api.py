@@ -121,6 +121,15 @@ def test_objects_list_has_fields_and_pipelines(api):
     assert objects["task"]["fields"]["status"]["options"] == ["To Do", "In Progress", "Done"]
 
 
+def test_object_tags_are_the_distinct_tags_on_its_records_for_any_reader(api, make_record):
+    make_record("deal", tags=["vip", "churn-risk"])
+    make_record("deal", tags=["vip"])
+    make_record("task", fields={"title": "Call"}, tags=["task-only"])
+    assert api.get("/api/objects/deal/tags", as_="viewer").get_json() == {"tags": ["churn-risk", "vip"]}
+    assert api.get("/api/objects/order/tags", as_="viewer").get_json() == {"tags": []}
+    assert api.get("/api/objects/nothing/tags", as_="viewer").status_code == 404
+
+
 def test_admin_adds_a_field_then_records_can_use_it(api, make_record):
     response = api.post("/api/objects/deal/fields", json={"name": "source", "type": "text"})
     assert response.status_code == 201

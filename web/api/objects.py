@@ -6,7 +6,7 @@ from marshmallow import fields as mf, validate
 
 from builder.db import db
 from builder.objects import FIELD_TYPES
-from engine.models import ObjectType
+from engine.models import ObjectType, Record
 from engine.objects_admin import add_field
 from engine.pipelines import pipeline_details
 from engine.records import object_type
@@ -22,6 +22,10 @@ class ObjectTypeOut(ma.Schema):
     pipelines = mf.Dict(metadata={"description": "pipeline name -> ordered stages"})
     pipeline_details = mf.List(mf.Dict(), metadata={
         "description": "each pipeline with its label and stages ({name, label, archived}), archived ones too"})
+
+
+class TagsOut(ma.Schema):
+    tags = mf.List(mf.String(), metadata={"description": "every tag on a record of this type, once each, sorted"})
 
 
 class FieldIn(ma.Schema):
@@ -49,6 +53,19 @@ class ObjectOne(MethodView):
     @blp.response(200, ObjectTypeOut)
     def get(self, object_name):
         return dump_kind(object_type(object_name))
+
+
+@blp.route("/<object_name>/tags")
+class ObjectTags(MethodView):
+    @requires("viewer")
+    @blp.response(200, TagsOut)
+    def get(self, object_name):
+        """The distinct tags on records of this type, for pickers that suggest them."""
+        object_type(object_name)
+        found = set()
+        for tags in db.session.execute(db.select(Record.tags).filter_by(object=object_name)).scalars():
+            found.update(t for t in tags or [] if isinstance(t, str))
+        return {"tags": sorted(found)}
 
 
 @blp.route("/<object_name>/fields")

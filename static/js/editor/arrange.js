@@ -18,7 +18,10 @@ export async function autoArrange({ workflowId, model, canvas, say }) {
   const moves = [...model.graph.nodes, ...model.graph.notes].filter((n) => to.has(n.id))
     .map((n) => ({ node: n, from: { ...n.position }, to: { ...to.get(n.id) } }))
     .filter((m) => m.from.x !== m.to.x || m.from.y !== m.to.y);
-  if (!moves.length) { say("Already arranged."); return; }
+  if (data.complete === false) { // the server's CPU deadline cut the layout short; it holds the best so far, or a grid
+    say("Arranged as far as time allowed; the layout may be rougher than usual. Try again, or move steps by hand.");
+  } else if (!moves.length) { say("Already arranged."); return; }
+  if (!moves.length) return;
   let frame = null;
   canvas.svg.dataset.animating = "";
   model.busy(() => {

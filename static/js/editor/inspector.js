@@ -1,6 +1,7 @@
 // The side form: the selected step's settings, rendered from its type's JSON Schema, or the workflow's own settings
 // when no step is selected. What is typed is in the model at once (one undo step per visit to a field), so Save,
 // Publish, a click elsewhere or leaving the page never meet text the model does not have.
+import { api } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { commands } from "./model.js";
 import { RuleEditor } from "./rules.js";
@@ -15,6 +16,7 @@ export class Inspector {
     Object.assign(this, { el, model, context }); // context: {objects: Map name -> object, users}
     this.nodeId = null;
     this.session = 0; // a new visit to a field starts a new undo step
+    this.tagsOf = new Map(); // object -> the tags on its records, fetched once per page
     el.addEventListener("focusin", () => { this.session += 1; });
     model.onChange(() => { if (!this.quiet) this.render(); });
   }
@@ -40,8 +42,11 @@ export class Inspector {
     const label = labelled("Label", textInput("label", node.label, (v, typing) => {
       if (v !== node.label) this.write(commands.setLabel(node, node.label, v, this.coalesce(typing, `${node.id}.label`)), typing);
     }));
-    return [h("h2", { text: type?.label ?? node.type }), h("p", { class: "muted", text: type?.help ?? "" }),
-      label, ...Object.entries(props).map(([key, schema]) => this.control(node, key, schema))];
+    // A record-owner flag beside a user (notify_user) is one "Who" picker with them, and the role if there is one.
+    const who = props.owner?.type === "boolean" && props.user ? ["user", "role", "owner"].filter((k) => props[k]) : [];
+    const controls = Object.entries(props).filter(([key]) => !who.includes(key) || key === "user")
+      .map(([key, schema]) => (key === "user" && who.length ? this.recipient(node, who, props) : this.control(node, key, schema)));
+    return [h("h2", { text: type?.label ?? node.type }), h("p", { class: "muted", text: type?.help ?? "" }), label, ...controls];
   }
 
   // Every change goes through the command stack; typing does not rebuild the form under the caret.
@@ -76,13 +81,26 @@ export class Inspector {
     return pipeline && pipelines[pipeline] ? pipelines[pipeline] : [...new Set(Object.values(pipelines).flat())];
   }
 
+  // The tags on the object's records; the form is drawn again when they arrive (focus and caret are kept).
+  recordTags(object) {
+    if (!object) return [];
+    if (!this.tagsOf.has(object)) {
+      this.tagsOf.set(object, []);
+      api("GET", `/api/objects/${encodeURIComponent(object)}/tags`).then(({ data }) => {
+        this.tagsOf.set(object, data.tags);
+        if (data.tags.length) this.render();
+      }, () => { /* no suggestions then: tags can still be typed */ });
+    }
+    return this.tagsOf.get(object);
+  }
+
   ruleEnv() {
-    const tags = new Set();
+    const tags = new Set(this.recordTags(this.triggerObject()));
     for (const n of this.model.graph.nodes) [...(n.config?.add_tags ?? []), ...(n.config?.remove_tags ?? [])].forEach((t) => tags.add(t));
     const fields = this.context.objects.get(this.triggerObject())?.fields ?? {};
     const changes = this.model.trigger()?.type === "record_updated" // the value before and after the change that started the run
       ? Object.keys(fields).flatMap((f) => [`trigger.changes.${f}.old`, `trigger.changes.${f}.new`]) : [];
-    return { fields, stages: this.stages(), users: this.context.users, tags: [...tags], changes };
+    return { fields, stages: this.stages(), users: this.context.users, tags: [...tags].sort(), changes };
   }
 
   rules(title, path, group, edit, options) { return new RuleEditor(this.ruleEnv(), edit).render(title, group, path, options); }
@@ -123,11 +141,31 @@ export class Inspector {
     }
   }
 
-  // Who: a create_task owner may be the record's owner (the default); elsewhere an empty pick means none / unchanged.
+  // Who: a create_task owner may be the record's owner (the default); update_record's empty pick leaves it unchanged.
   userOptions(node, key) {
     if (node.type === "create_task") return this.users(["record_owner", "Record owner"]);
-    if (node.type === "update_record") return this.users(["", "Unchanged"]);
-    return this.users(["", node.type === "notify_user" ? "Nobody by name" : "—"]);
+    if (node.type === "update_record") return this.users(["", "Unchanged"], ["record_owner", "Record owner"]);
+    return this.users(["", "—"]);
+  }
+
+  // One picker over the keys `who` (user, role, owner flag): picking one target clears the others. Targets stored
+  // together, or a user not in the list, stay shown as they are until something else is picked.
+  recipient(node, who, props) {
+    const c = node.config, held = [c.owner ? "owner:" : null, c.user ? `user:${c.user}` : null, c.role ? `role:${c.role}` : null].filter(Boolean);
+    const options = [["", "Choose…"], ["owner:", "Record owner"], ...this.context.users.map((u) => [`user:${u.username}`, u.username]),
+      ...(who.includes("role") ? ROLES.filter(([r]) => r).map(([r]) => [`role:${r}`, `anyone with role ${r}`]) : [])];
+    const text = (v) => options.find(([o]) => o === v)?.[1] ?? `${v.slice(v.indexOf(":") + 1)} (not in the list)`;
+    const current = held.length > 1 ? "as-stored" : held[0] ?? "";
+    if (held.length > 1) options.push(["as-stored", held.map(text).join(" and ")]);
+    else if (!options.some(([o]) => o === current)) options.push([current, text(current)]);
+    const pick = (v) => {
+      if (v === "as-stored") return;
+      const [kind, name] = v ? [v.slice(0, v.indexOf(":")), v.slice(v.indexOf(":") + 1)] : [null, ""];
+      const after = Object.fromEntries(who.map((k) => [k, k === "owner" ? kind === "owner" : kind === k ? name : ""]));
+      this.write(commands.setConfigs(node, after));
+    };
+    return labelled("Who", select("config.user", options, current, pick),
+      who.includes("role") ? "The record's owner, one user, or everyone with a role" : "The record's owner or one user");
   }
 
   assignee(title, path, value, set) {

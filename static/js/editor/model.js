@@ -134,6 +134,10 @@ export const commands = {
       revert: () => { node.config[key] = structuredClone(before); node.label = labelBefore; },
     };
   },
+  setConfigs: (node, after) => { // several keys as one step, for a picker that writes more than one
+    const parts = Object.entries(after).map(([key, value]) => commands.setConfig(node, key, node.config[key], value));
+    return { apply: () => parts.forEach((c) => c.apply()), revert: () => [...parts].reverse().forEach((c) => c.revert()) };
+  },
   setLabel: (node, before, after, coalesce) => ({
     coalesce,
     apply: () => { node.label = after; },

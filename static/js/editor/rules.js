@@ -34,7 +34,7 @@ function refit(rule) {
 }
 
 export class RuleEditor {
-  // env: {fields: name -> spec, stages, users, tags}; edit(fn, typing)
+  // env: {fields: name -> spec, stages, users, tags (named in the workflow or on the object's records)}; edit(fn, typing)
   constructor(env, edit) { Object.assign(this, { env, edit }); }
 
   at(group, path) { return path.reduce((g, i) => g.rules[i], group); }
@@ -81,7 +81,7 @@ export class RuleEditor {
     if (VALUELESS.includes(rule.op)) return null;
     const set = (v, typing) => this.change(path, (r) => { r.value = v; }, typing);
     const kind = rule.op === "has_tag" ? { type: "tag" } : kindOf(rule.field, this.env);
-    if (LISTS.includes(rule.op)) return this.list(rule, kind, where, set);
+    if (LISTS.includes(rule.op)) return kind.type === "tag" ? this.tagsList(rule, where, set) : this.list(rule, kind, where, set);
     if (kind.type === "choice") return labelled("Value", select(`${where}.value`, [["", "Choose…"], ...kind.options], rule.value, set));
     if (kind.type === "tag") return labelled("Value", this.input(`${where}.value`, rule.value, set, { list: this.tagList().id }), null, this.tagList());
     if (kind.type === "number") return labelled("Value", this.input(`${where}.value`, rule.value, set, { type: "number", step: "any" }, Number));
@@ -109,6 +109,22 @@ export class RuleEditor {
       .filter(Boolean).map((v) => (kind.type === "number" && !Number.isNaN(Number(v)) ? Number(v) : v)), typing));
     area.value = held.join("\n");
     return labelled("Values", area, "one per line");
+  }
+
+  // Tags for in / not_in: tick the known ones, or type another (suggested as it is typed) and press Enter.
+  tagsList(rule, where, set) {
+    const box = this.list(rule, { type: "choice", options: this.env.tags.map((t) => [t, t]) }, where, set);
+    const other = h("input", { type: "text", list: this.tagList().id, "aria-label": "Another tag",
+      placeholder: "another tag, then Enter", "data-path": `${where}.value#other` });
+    other.addEventListener("keydown", (e) => {
+      const tag = other.value.trim();
+      if (e.key !== "Enter" || !tag) return;
+      e.preventDefault();
+      if (!(rule.value ?? []).includes(tag)) set([...(rule.value ?? []), tag]);
+      other.value = "";
+    });
+    box.append(other, this.tagList());
+    return box;
   }
 
   tagList() {
