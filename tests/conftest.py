@@ -2,10 +2,12 @@
 users of each role with API tokens, and small request helpers (in the spirit of flaskr's AuthActions)."""
 import os
 import tempfile
+import threading
 import uuid
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-instance-"))
 os.environ.setdefault("SECRET_KEY", "test-secret")
@@ -86,6 +88,17 @@ def app(database_url):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on 127.0.0.1 by a threaded server, for a browser or for requests sent at the same instant."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

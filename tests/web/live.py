@@ -1,21 +1,8 @@
-"""A live server on 127.0.0.1 and a way to send it several requests at the same instant, for races."""
+"""Requests to the live server (tests/conftest.py) and a way to send several at the same instant, for races."""
 import json
 import threading
 import urllib.error
 import urllib.request
-
-import pytest
-from werkzeug.serving import make_server
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def send(method: str, url: str, token: str, body=None, headers=None) -> tuple[int, dict]:

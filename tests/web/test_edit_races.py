@@ -1,5 +1,5 @@
 """Races between real concurrent requests on a live server (issue 18, 4 and 6)."""
-from tests.web.live import at_once, live_server, send  # noqa: F401
+from tests.web.live import at_once, send
 
 
 def test_two_saves_on_the_same_revision_one_wins_one_gets_409(api, live_server):
