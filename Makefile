@@ -25,8 +25,11 @@ run: $(STAMP)
 	$(BIN)/flowdesk demo load
 	$(BIN)/flowdesk run
 
+# One pytest worker per core (2 here): browser and engine tests spend much of their time waiting.
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
