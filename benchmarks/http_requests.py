@@ -32,6 +32,15 @@ RUN_BARS = {1: 250, BATCH: 2000}
 FINISH_LIMIT_SECONDS = 60  # the runs must all be completed this long after the first request
 
 
+def _in_clients(client) -> None:
+    """Run `client(slot)` in CLIENTS threads at once and wait for them all."""
+    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _drive(port: int, method: str, path, body, headers: dict, expect: int) -> tuple:
     """Requests answered with `expect` by CLIENTS threads in about SECONDS, and the seconds taken; `path`
     and `body` are functions of the request's number."""
@@ -53,11 +62,7 @@ def _drive(port: int, method: str, path, body, headers: dict, expect: int) -> tu
             i += CLIENTS
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _in_clients(client)
     if failures:
         raise AssertionError(f"{method} answered {failures[0]}, expected {expect}")
     return sum(counts), time.perf_counter() - started
@@ -130,11 +135,7 @@ def _send_contacts(port: int, token: str, batch: int) -> None:
                 return
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _in_clients(client)
     if failures:
         raise AssertionError(f"a request of {batch} contact(s) was answered {failures[0]}")
 

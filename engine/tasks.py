@@ -6,7 +6,7 @@ from engine import records, related, task_records
 from engine.clock import SYSTEM_CLOCK
 from engine.models import HumanTask, Notification, Record, Run, User
 from engine.models.tasks import PRIORITY_ORDER
-from engine.task_rights import TaskRefused, may_act  # noqa: F401 - TaskRefused: the web side catches it here
+from engine.task_rights import TaskRefused, may_act
 
 
 def visible_to(user: User):
