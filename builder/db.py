@@ -3,6 +3,7 @@
 It lives in the lowest part (builder) so that engine and web can both use the same session
 without engine ever importing web (ARCHITECTURE.md: web -> builder <- engine).
 """
+import sqlite3
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
@@ -63,8 +64,6 @@ def utcnow() -> datetime:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on a lock."""
-    import sqlite3
-
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -81,8 +80,6 @@ def begin_writing() -> None:
     transaction itself, and its RELEASE commits. IMMEDIATE takes the write lock at once (waiting the busy
     timeout), so reads before the first write cannot leave a snapshot too old to write from.
     """
-    import sqlite3
-
     raw = db.session.connection().connection.dbapi_connection
     if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
         raw.execute("BEGIN IMMEDIATE")
