@@ -1,4 +1,4 @@
-"""The parts and their one-way arrows (docs/ARCHITECTURE.md), read from the imports in the source.
+"""The parts and their one-way arrows (README.md, "Where things live"), read from the imports in the source.
 
 web -> engine -> crm -> store -> builder; builder is pure (no Flask, no database), store holds the database handle.
 """
