@@ -21,11 +21,11 @@ from werkzeug.serving import make_server
 
 from benchmarks.setup import bench_app
 from benchmarks.workflow_graphs import workflow_graph
-from builder.db import db
+from store.db import db
 from builder.graph import read_graph
 from builder.layout import arrange
-from builder.models import Workflow
-from engine.models.people import User
+from store.models import Workflow
+from crm.models.people import User
 
 OPENS = 5
 DRAG_STEPS = 120

@@ -15,8 +15,9 @@ import time
 
 from benchmarks import spiff_reference
 from benchmarks.setup import bench_app, pg_url
-from builder.db import db
-from engine import records, worker
+from store.db import db
+from crm import records
+from engine import worker
 from engine.models import Run, Step
 
 REPEATS = 3

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import JSON, Text, cast, func, select
 
-from builder.db import db
-from engine import records, worker
-from engine.models import Record, Run, Step
+from store.db import db
+from crm import records
+from engine import worker
+from crm.models import Record
+from engine.models import Run, Step
 
 RECORDS, RUNS, STEPS = Record.__table__, Run.__table__, Step.__table__
 

@@ -11,9 +11,9 @@ from pathlib import Path
 os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench")
 
-from builder.db import db  # noqa: E402
-from engine import demo  # noqa: E402
-from engine.people import create_user  # noqa: E402
+from store.db import db  # noqa: E402
+from crm import demo  # noqa: E402
+from crm.people import create_user  # noqa: E402
 from web import create_app  # noqa: E402
 
 PG_ADMIN = os.environ.get("FLOWDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")

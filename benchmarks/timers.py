@@ -10,8 +10,9 @@ from pathlib import Path
 
 from benchmarks import parked
 from benchmarks.setup import bench_app, flowdesk, status_kib
-from builder.db import db
-from engine import records, worker
+from store.db import db
+from crm import records
+from engine import worker
 from engine.models import Run, Step
 from engine.models.workers import WorkerBeat
 from engine.worker import Engine

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from builder.templating import render, storable
-from engine import kinds, records
+from crm import kinds, records
 from engine.clock import SYSTEM_CLOCK
-from engine.records import Cause
+from crm.records import Cause
 
 _CLOCK_KEY = "flowdesk.engine.clock"
 _UNLOADED = object()
@@ -67,7 +67,7 @@ class StepContext:
 
     @property
     def record(self):
-        """The run's record as it is now, as :func:`engine.records.load` gives it (None when the run has
+        """The run's record as it is now, as :func:`crm.records.load` gives it (None when the run has
         none or it was deleted)."""
         if self._record is _UNLOADED:
             self._record = records.load(self.record_id)

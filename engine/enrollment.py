@@ -10,14 +10,16 @@ import logging
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
-from builder.db import db, run_sql
-from builder.models import TriggerIndex
-from engine import kinds, lifecycle, overruns, records, tasks
+from store.db import db, run_sql
+from store.models import TriggerIndex
+from crm import kinds, records
+from engine import lifecycle, overruns, tasks
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
-from engine.locks import lock_record, on_postgresql
-from engine.models import Event, Run
+from crm.locks import lock_record, on_postgresql
+from crm.models import Event
+from engine.models import Run
 from engine.models.runs import LIVE
 from engine.outcomes import internal_error
 from engine.specs import spec_of

@@ -3,7 +3,7 @@ import os
 import socket
 from datetime import timedelta
 
-from builder.db import db, utcnow
+from store.db import db, utcnow
 from engine.models.workers import WorkerBeat
 
 BEAT_SECONDS = 5

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from builder.db import db, run_sql
+from store.db import db, run_sql
 from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext

@@ -4,11 +4,12 @@ Every function works in the caller's transaction; the caller commits.
 """
 from sqlalchemy import or_, update
 
-from builder.db import db
-from builder.models import Workflow
-from builder.versions import latest_version
+from store.db import db
+from store.models import Workflow
+from store.versions import latest_version
 from engine.context import StepContext
-from engine import records, runstore, tasks
+from crm import records
+from engine import runstore, tasks
 from engine.interpreter import move, wake_at
 from engine.models import EnrollmentRefusal, Message, Run, Step
 from engine.models.runs import LIVE

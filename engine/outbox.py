@@ -21,7 +21,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import OperationalError
 
 from builder.credentials import MASK
-from builder.db import db
+from store.db import db
 from engine import vault
 from engine.actions.smtp import send_email
 from engine.actions.transports import DeliveryError, post_json

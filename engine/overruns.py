@@ -18,10 +18,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import bindparam, update
 
-from builder import templating, versions
-from builder.db import db, run_sql
-from builder.models import Workflow
-from engine.models import Notification, User
+from builder import templating
+from store import versions
+from store.db import db, run_sql
+from store.models import Workflow
+from crm.models import Notification, User
 
 DEFAULTS = {"ADVANCE_CPU_SECONDS": 1.0, "OVERRUN_PAUSE_SECONDS": 1.0, "WORKFLOW_MAX_OVERRUNS": 20}
 RENDER_SECONDS = 2.0  # as one render's own limit (builder.templating.render)

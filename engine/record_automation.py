@@ -4,9 +4,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from builder.db import db
+from store.db import db
 from builder.graph import trigger_of
-from builder.models import TriggerIndex, Workflow, WorkflowVersion
+from store.models import TriggerIndex, Workflow, WorkflowVersion
 from engine.models import EnrollmentRefusal, Run
 
 RECENT = 50  # runs and refusals read per record

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, or_, select
 
-from builder.db import run_sql
-from engine.locks import lock_record
+from store.db import run_sql
+from crm.locks import lock_record
 from engine.models import Run
 from engine.models.runs import LIVE
 
@@ -28,7 +28,7 @@ _INSERT = RUNS.insert().returning(RUNS.c.id)
 def claim(run_id: int, wait: bool = True) -> SimpleNamespace | None:
     """Take the run for this transaction (its `seq` must not have moved since we looked), or None.
 
-    The run's record is locked first (engine.locks): enrollment locks the record before it touches the
+    The run's record is locked first (crm.locks): enrollment locks the record before it touches the
     record's runs, so both take their locks in the same order and cannot deadlock. Without `wait`, a run
     whose record another worker holds is left for a later pass (None).
     """

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from builder.db import db
+from store.db import db
 from builder.graph import GraphIndex, read_graph
-from builder.models import WorkflowVersion
+from store.models import WorkflowVersion
 
 _CACHE_KEY = "flowdesk.engine.specs"
 

@@ -8,13 +8,14 @@ stay unpublished); if any such version would have errors, nothing moves and the 
 import copy
 from datetime import timedelta
 
-from builder import versions
-from builder.db import db, utcnow
-from builder.models import Workflow
+from store import versions
+from store.db import db, utcnow
+from store.models import Workflow
 from builder.validate import problems as find_problems
-from engine.models import ObjectType, Run
-from engine.pipelines import pipeline_details
-from engine.records import RecordInvalid, object_type
+from crm.models import ObjectType
+from engine.models import Run
+from crm.pipelines import pipeline_details
+from crm.records import RecordInvalid, object_type
 
 TRIGGER = "stage_entered"
 MODES = ("copy", "move")

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import distinct, func, select
 
-from builder.db import db
+from store.db import db
 from engine.models import Run, Step
 
 

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from builder.db import db
-from engine import records
-from engine.models import HumanTask, Record, User
+from store.db import db
+from crm import records
+from crm.models import Record, User
+from engine.models import HumanTask
 
 DONE = "Done"
 

@@ -1,9 +1,12 @@
 """Who may decide a human task: the one rule every door asks (tasks API, records API, record page, events).
 
-Lives apart from engine/tasks.py so engine/records.py can ask it without importing the task actions.
+Lives apart from engine/tasks.py so the record writes can ask it (it joins crm.records.CHANGE_GUARDS when the
+engine is imported) without importing the task actions.
 """
-from builder.db import db
-from engine.models import HumanTask, User
+from crm import records
+from crm.models import User
+from store.db import db
+from engine.models import HumanTask
 
 # The fields of a task record that speak for the decision: setting `status` to Done completes the task
 # (engine.tasks.complete_from_record) and `assignee` says whose decision it is.
@@ -29,9 +32,11 @@ def may_act(task: HumanTask, user: User | None) -> None:
     raise TaskRefused(f"This task is assigned to {owner}, not to you.", 403)
 
 
-def check_record_change(record_id: int, changed: set, user: User | None) -> None:
+def check_record_change(record_id: int, object_name: str, changed: set, user: User | None) -> None:
     """Refuse a change to a task record's bound fields while its human task is open, unless `user` may
     decide the task. Changes made by a workflow run are the run's own (the caller skips them)."""
+    if object_name != "task":
+        return
     bound = sorted(changed.intersection(BOUND_FIELDS))
     if not bound:
         return
@@ -44,3 +49,6 @@ def check_record_change(record_id: int, changed: set, user: User | None) -> None
     except TaskRefused as refused:
         refused.details = {f"fields.{name}": "only whoever may complete the task changes this" for name in bound}
         raise
+
+
+records.CHANGE_GUARDS.append(check_record_change)

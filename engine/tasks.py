@@ -1,10 +1,12 @@
 """What people do with human tasks: see their inbox, claim, and complete with an outcome."""
 from sqlalchemy import or_, update
 
-from builder.db import db
-from engine import records, related, task_records
+from store.db import db
+from crm import records, related
+from engine import task_records
 from engine.clock import SYSTEM_CLOCK
-from engine.models import HumanTask, Notification, Record, Run, User
+from crm.models import Notification, Record, User
+from engine.models import HumanTask, Run
 from engine.models.tasks import PRIORITY_ORDER
 from engine.task_rights import TaskRefused, may_act
 

@@ -10,13 +10,14 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from builder.db import db
-from builder.models import TriggerIndex
+from store.db import db
+from store.models import TriggerIndex
 from engine import lifecycle
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import evaluate
 from engine.context import record_view
-from engine.models import Event, ObjectType, Record, TriggerFire
+from crm.models import Event, ObjectType, Record
+from engine.models import TriggerFire
 from engine.schedules import cron_fires, date_occurrence, idle_since
 from engine.specs import spec_of
 from engine.waits import WaitConfigError

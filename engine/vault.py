@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from builder.credentials import SECRET_NAME, SECRET_REF
-from builder.db import db, utcnow
+from store.db import db, utcnow
 from engine.models import Secret
-from engine.records import RecordInvalid
+from crm.errors import InvalidInput
 
 _PLACEHOLDER = re.compile(r"\u27e6secret:([A-Za-z_][A-Za-z0-9_]*):([0-9a-f]{32})\u27e7")
 _MAX_DEPTH = 64
@@ -62,7 +62,7 @@ def names() -> list[dict]:
 
 
 def put(name: str, value: str, by: str | None) -> bool:
-    """Create or replace a secret; True when it is new. The caller commits. Raises RecordInvalid."""
+    """Create or replace a secret; True when it is new. The caller commits. Raises InvalidInput."""
     details = {}
     if not isinstance(name, str) or not SECRET_NAME.fullmatch(name):
         details["name"] = "letters, digits and _, not starting with a digit, at most 64 characters"
@@ -70,7 +70,7 @@ def put(name: str, value: str, by: str | None) -> bool:
             or re.search("[\x00\ud800-\udfff]", value):
         details["value"] = f"between 1 and {MAX_VALUE_CHARS} characters of text (no NUL)"
     if details:
-        raise RecordInvalid(details, "The secret is not valid.")
+        raise InvalidInput(details, "The secret is not valid.")
     found = db.session.scalar(db.select(Secret).where(Secret.name == name))
     if found is None:
         db.session.add(Secret(name=name, sealed_value=seal(value), updated_by=by))

@@ -12,8 +12,9 @@ import time
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from builder.db import db
-from engine import enrollment, heartbeat, interpreter, kinds, outbox, overruns, runstore, time_triggers
+from store.db import db
+from crm import kinds
+from engine import enrollment, heartbeat, interpreter, outbox, overruns, runstore, time_triggers
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Run
 from engine.outcomes import internal_error

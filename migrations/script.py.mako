@@ -8,7 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-import builder.db  # noqa: F401  (custom column types used below)
+import store.db  # noqa: F401  (custom column types used below)
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

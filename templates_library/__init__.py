@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from builder.graph import read_graph
-from builder.models import DEFAULT_SETTINGS
+from store.models import DEFAULT_SETTINGS
 
 FOLDER = Path(__file__).parent
 

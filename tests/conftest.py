@@ -12,9 +12,9 @@ from werkzeug.serving import make_server
 os.environ.setdefault("FLOWDESK_INSTANCE", tempfile.mkdtemp(prefix="flowdesk-instance-"))
 os.environ.setdefault("SECRET_KEY", "test-secret")
 
-from builder.db import db  # noqa: E402
-from engine import demo  # noqa: E402
-from engine.people import create_user, issue_token  # noqa: E402
+from store.db import db  # noqa: E402
+from crm import demo  # noqa: E402
+from crm.people import create_user, issue_token  # noqa: E402
 from web import create_app  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("FLOWDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")

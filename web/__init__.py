@@ -8,7 +8,7 @@ from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from builder.db import MAX_ID
+from store.db import MAX_ID
 from web import config as settings
 from web import extensions
 

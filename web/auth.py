@@ -6,10 +6,10 @@ from flask import g, redirect, request, url_for
 from flask_smorest import abort
 from flask_login import current_user
 
-from builder.db import MAX_ID, db, utcnow
-from engine.models import ApiToken, User
-from engine.records import Cause
-from engine.models.people import hash_token
+from store.db import MAX_ID, db, utcnow
+from crm.models import ApiToken, User
+from crm.records import Cause
+from crm.models.people import hash_token
 from web.extensions import csrf, login_manager
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

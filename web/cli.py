@@ -6,11 +6,11 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from builder.db import db
-from engine import demo
-from engine.models import ROLES
-from engine.people import create_user, issue_token
-from engine.records import RecordInvalid
+from store.db import db
+from crm import demo
+from crm.models import ROLES
+from crm.people import create_user, issue_token
+from crm.errors import InvalidInput
 from engine.worker import Engine, start_embedded
 
 
@@ -26,7 +26,7 @@ def main():
     pass
 
 
-def _fail(error: RecordInvalid):
+def _fail(error: InvalidInput):
     db.session.rollback()
     raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.details.items()))
 
@@ -44,7 +44,7 @@ def users_create(name, role, password, email):
     """Create a user NAME with a role and password."""
     try:
         create_user(name, role, password, email)
-    except RecordInvalid as error:
+    except InvalidInput as error:
         _fail(error)
     db.session.commit()
     click.echo(f"created {role} '{name}'")
@@ -61,7 +61,7 @@ def tokens_create(name, label):
     """Print a new API token acting as user NAME (shown once)."""
     try:
         _, plain = issue_token(name, label)
-    except RecordInvalid as error:
+    except InvalidInput as error:
         _fail(error)
     db.session.commit()
     click.echo(plain)

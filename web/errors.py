@@ -3,10 +3,10 @@ from flask import current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from builder.db import db
+from store.db import db
 from builder.errors import InvalidWorkflow
-from engine.pipelines import InUse
-from engine.records import RecordInvalid, UnknownObject
+from crm.pipelines import InUse
+from crm.errors import InvalidInput, UnknownObject
 from engine.task_rights import TaskRefused
 from web.input_rules import check_request_input
 
@@ -57,9 +57,9 @@ def refusal(error: Exception) -> tuple[int, str, dict] | None:
         default = {422: "Some fields are not valid.", 400: "The request could not be read."}.get(error.code)
         return error.code, data.get("message") or data.get("description") or (
             default if details else error.description), details
-    if isinstance(error, InUse):  # before RecordInvalid, which it is
+    if isinstance(error, InUse):  # before InvalidInput, which it is
         return 409, error.message, error.details
-    if isinstance(error, (RecordInvalid, InvalidWorkflow)):
+    if isinstance(error, (InvalidInput, InvalidWorkflow)):
         return 422, error.message, error.details
     if isinstance(error, TaskRefused):
         return error.status, error.message, error.details
@@ -123,7 +123,7 @@ def register_errorhandlers(app) -> None:
     app.before_request(require_json_body)
     app.before_request(check_request_input)
     app.register_error_handler(HTTPException, handle_http)
-    for refused in (RecordInvalid, TaskRefused, InUse, InvalidWorkflow, UnknownObject):
+    for refused in (InvalidInput, TaskRefused, InUse, InvalidWorkflow, UnknownObject):
         app.register_error_handler(refused, handle_refusal)
     app.register_error_handler(OperationalError, handle_operational)
     app.register_error_handler(Exception, handle_unexpected)

@@ -8,7 +8,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api as SmorestApi
 from flask_wtf import CSRFProtect
 
-from builder.db import db
+from store.db import db
 
 
 class ErrorDetail(ma.Schema):

@@ -7,8 +7,8 @@ import hmac
 
 from flask import Blueprint, jsonify, request
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from engine import lifecycle
 from engine.context import current_clock
 from web.errors import error_response

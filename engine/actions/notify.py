@@ -1,8 +1,8 @@
 """notify_user: in-app notifications; and the note to a workflow's owner when one of its runs fails."""
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from engine import outbox
-from engine.models import Notification, User
+from crm.models import Notification, User
 from engine.outcomes import Advance
 
 

@@ -1,5 +1,5 @@
-"""update_record: fields, stage, owner and tags, through engine.records so the change emits its events."""
-from engine import records
+"""update_record: fields, stage, owner and tags, through crm.records so the change emits its events."""
+from crm import records
 from engine.outcomes import Advance, Fail
 
 # Rendered templates are text; these field types need their value back in its own type.

@@ -2,7 +2,7 @@
 from datetime import timezone
 
 from builder.durations import parse_duration
-from engine import records
+from crm import records
 from engine.outcomes import Advance, Fail
 
 

@@ -1,10 +1,12 @@
 """human_task: create a task record for a person and wait for their outcome (or the deadline)."""
-from builder.db import db
+from store.db import db
 from builder.durations import parse_duration
-from engine import outbox, records
+from crm import records
+from engine import outbox
 from engine.actions.notify import recipients
 from engine.actions.tasks import record_about
-from engine.models import HumanTask, Notification
+from crm.models import Notification
+from engine.models import HumanTask
 from engine.outcomes import Fail, Wait
 
 

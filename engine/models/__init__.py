@@ -1,11 +1,8 @@
-"""The engine's tables: people, records and their durable change events."""
+"""The engine's tables: runs, their steps and messages, human tasks, secrets, trigger fires, workers."""
 from engine.models.fires import TriggerFire
-from engine.models.people import ApiToken, Notification, User, ROLES
-from engine.models.records import Event, ObjectType, Record
 from engine.models.runs import EnrollmentRefusal, Message, Run, Step
 from engine.models.secrets import Secret
 from engine.models.tasks import HumanTask
 from engine.models.workers import WorkerBeat
 
-__all__ = ["ApiToken", "EnrollmentRefusal", "Event", "HumanTask", "Message", "Notification", "ObjectType", "Record", "ROLES", "Run",
-           "Secret", "Step", "TriggerFire", "User", "WorkerBeat"]
+__all__ = ["EnrollmentRefusal", "HumanTask", "Message", "Run", "Secret", "Step", "TriggerFire", "WorkerBeat"]

@@ -2,7 +2,7 @@
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from builder.db import UTCDateTime, db, utcnow
+from store.db import UTCDateTime, db, utcnow
 
 
 class TriggerFire(db.Model):

@@ -3,7 +3,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from builder.credentials import mask_data, mask_text
-from builder.db import UTCDateTime, db, utcnow
+from store.db import UTCDateTime, db, utcnow
 
 LIVE = ("running", "waiting")
 FINISHED = ("completed", "failed", "cancelled")

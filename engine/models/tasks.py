@@ -2,7 +2,7 @@
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from builder.db import UTCDateTime, db, utcnow
+from store.db import UTCDateTime, db, utcnow
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 

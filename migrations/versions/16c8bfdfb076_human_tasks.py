@@ -8,7 +8,7 @@ Create Date: 2026-11-25 07:34:26.254970
 from alembic import op
 import sqlalchemy as sa
 
-import builder.db  # noqa: F401  (custom column types used below)
+import store.db  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -33,9 +33,9 @@ def upgrade():
     sa.Column('outcomes', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('outcome', sa.String(length=100), nullable=True),
-    sa.Column('due_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('completed_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('due_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', store.db.UTCDateTime(), nullable=True),
     sa.Column('completed_by', sa.String(length=80), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_human_tasks_run_id_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_human_tasks'))

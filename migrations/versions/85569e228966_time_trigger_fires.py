@@ -8,7 +8,7 @@ Create Date: 2026-11-25 07:05:45.929478
 from alembic import op
 import sqlalchemy as sa
 
-import builder.db  # noqa: F401  (custom column types used below)
+import store.db  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -25,14 +25,14 @@ def upgrade():
     sa.Column('workflow_id', sa.Integer(), nullable=False),
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('occurrence', sa.String(length=120), nullable=False),
-    sa.Column('due_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('fired_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('due_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('fired_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['workflow_id'], ['workflows.id'], name=op.f('fk_trigger_fires_workflow_id_workflows'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_trigger_fires')),
     sa.UniqueConstraint('workflow_id', 'record_id', 'occurrence', name='uq_trigger_fires_once')
     )
     with op.batch_alter_table('trigger_index', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('armed_at', builder.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('armed_at', store.db.UTCDateTime(), nullable=True))
 
     # ### end Alembic commands ###
 

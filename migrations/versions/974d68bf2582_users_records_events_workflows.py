@@ -8,7 +8,7 @@ Create Date: 2026-11-25 05:57:36.548264
 from alembic import op
 import sqlalchemy as sa
 
-import builder.db  # noqa: F401  (custom column types used below)
+import store.db  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -31,8 +31,8 @@ def upgrade():
     sa.Column('origin_run_id', sa.Integer(), nullable=True),
     sa.Column('origin_workflow_id', sa.Integer(), nullable=True),
     sa.Column('depth', sa.Integer(), nullable=False),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('processed_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('processed_at', store.db.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
@@ -54,7 +54,7 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
@@ -64,8 +64,8 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('last_used_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('last_used_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -77,7 +77,7 @@ def upgrade():
     sa.Column('link', sa.String(length=500), nullable=True),
     sa.Column('run_id', sa.Integer(), nullable=True),
     sa.Column('read', sa.Boolean(), nullable=False),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
@@ -94,8 +94,8 @@ def upgrade():
     sa.Column('pipeline', sa.String(length=50), nullable=True),
     sa.Column('stage', sa.String(length=50), nullable=True),
     sa.Column('external_id', sa.String(length=200), nullable=True),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('updated_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['object'], ['object_types.name'], name=op.f('fk_records_object_object_types')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_records_owner_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_records')),
@@ -118,8 +118,8 @@ def upgrade():
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('webhook_secret', sa.String(length=64), nullable=False),
     sa.Column('template_id', sa.String(length=100), nullable=True),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('updated_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_workflows_owner_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workflows'))
     )
@@ -131,7 +131,7 @@ def upgrade():
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('graph', sa.JSON(), nullable=False),
-    sa.Column('published_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('published_at', store.db.UTCDateTime(), nullable=True),
     sa.Column('published_by', sa.String(length=80), nullable=True),
     sa.ForeignKeyConstraint(['workflow_id'], ['workflows.id'], name=op.f('fk_workflow_versions_workflow_id_workflows'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workflow_versions')),

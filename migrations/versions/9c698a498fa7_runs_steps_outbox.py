@@ -8,7 +8,7 @@ Create Date: 2026-11-25 06:31:43.780654
 from alembic import op
 import sqlalchemy as sa
 
-import builder.db  # noqa: F401  (custom column types used below)
+import store.db  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('record_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['workflow_id'], ['workflows.id'], name=op.f('fk_enrollment_refusals_workflow_id_workflows'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment_refusals'))
     )
@@ -45,13 +45,13 @@ def upgrade():
     sa.Column('tokens', sa.JSON(), nullable=False),
     sa.Column('nodes', sa.JSON(), nullable=False),
     sa.Column('ready', sa.Boolean(), nullable=False),
-    sa.Column('wake_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('wake_at', store.db.UTCDateTime(), nullable=True),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('trigger', sa.JSON(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=True),
     sa.Column('depth', sa.Integer(), nullable=False),
-    sa.Column('started_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('finished_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('started_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['version_id'], ['workflow_versions.id'], name=op.f('fk_runs_version_id_workflow_versions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['workflow_id'], ['workflows.id'], name=op.f('fk_runs_workflow_id_workflows'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_runs'))
@@ -75,12 +75,12 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('transport', sa.String(length=10), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('lease_until', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('lease_until', store.db.UTCDateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('result', sa.JSON(), nullable=True),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('sent_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_messages_run_id_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages'))
     )
@@ -98,8 +98,8 @@ def upgrade():
     sa.Column('output', sa.JSON(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('attempt', sa.Integer(), nullable=False),
-    sa.Column('started_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('finished_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('started_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', store.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_steps_run_id_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_steps'))
     )

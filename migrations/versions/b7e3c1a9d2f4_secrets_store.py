@@ -8,7 +8,7 @@ Create Date: 2026-12-04 15:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import builder.db  # noqa: F401  (custom column types used below)
+import store.db  # noqa: F401  (custom column types used below)
 
 
 # revision identifiers, used by Alembic.
@@ -23,8 +23,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('sealed_value', sa.Text(), nullable=False),
-    sa.Column('created_at', builder.db.UTCDateTime(), nullable=True),
-    sa.Column('updated_at', builder.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', store.db.UTCDateTime(), nullable=True),
     sa.Column('updated_by', sa.String(length=80), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_secrets')),
     sa.UniqueConstraint('name', name=op.f('uq_secrets_name'))

@@ -1,8 +1,8 @@
 """What the editor's browser tests share: a workflow to open, opening it, and the gestures a person makes."""
 import pytest
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 
 TRIGGER = {"id": "start", "kind": "trigger", "type": "record_created", "label": "New deal",
            "config": {"object": "deal"}, "position": {"x": 0, "y": 0}}

@@ -2,8 +2,8 @@
 variable picker's record fields (point 5)."""
 import pytest
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from tests.browser.editor_steps import TRIGGER, create_workflow, open_editor, saved_graph, select_step, type_into
 
 pytestmark = pytest.mark.browser

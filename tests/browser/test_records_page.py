@@ -1,8 +1,8 @@
 """A person signs in, opens a deal, edits it and moves its stage."""
 import pytest
 
-from builder.db import db
-from engine.models import Event
+from store.db import db
+from crm.models import Event
 
 pytestmark = pytest.mark.browser
 

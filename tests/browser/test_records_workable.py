@@ -2,8 +2,8 @@
 adds, renames and tries to archive stages in settings."""
 import pytest
 
-from builder.db import db
-from engine.models import Event, ObjectType, Record
+from store.db import db
+from crm.models import Event, ObjectType, Record
 
 pytestmark = pytest.mark.browser
 

@@ -2,8 +2,8 @@
 move that would break a rule is refused with its problems; the editor offers the chosen pipeline's stages."""
 import pytest
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from tests.browser.editor_steps import open_editor
 from tests.browser.test_stored_xss import IMG, assert_nothing_ran
 from tests.web.stage_rule_graphs import make_rule

@@ -10,8 +10,8 @@ one that reached the page as markup would leave an element with an event handler
 """
 import pytest
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from engine import worker
 from engine.worker import Engine
 from tests.engine.flows import create, edge, node, only_run, publish, runs_of, trigger

@@ -2,10 +2,10 @@
 Automation tab and starts a manual workflow from it."""
 import pytest
 
-from builder.db import db
-from builder.versions import set_status
+from store.db import db
+from store.versions import set_status
 from engine import worker
-from engine.models import Record
+from crm.models import Record
 from tests.browser.editor_steps import TRIGGER, create_workflow, open_editor, saved_graph
 from tests.engine.flows import create, edge, node, only_run, publish, trigger
 

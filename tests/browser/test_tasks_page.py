@@ -1,9 +1,9 @@
 """A manager opens the inbox, approves, and the run goes on along 'approved'."""
 import pytest
 
-from builder.db import db
+from store.db import db
 from engine import worker
-from engine.models import Record
+from crm.models import Record
 from tests.engine.flows import create, edge, node, only_run, publish, trigger
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from templates_library import get_template, list_templates
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from engine import worker
 from engine.models import Run
 from tests.browser.editor_steps import TRIGGER

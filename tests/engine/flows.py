@@ -6,15 +6,17 @@ from datetime import datetime, timezone
 
 import pytest
 
-from builder import versions
-from builder.db import db
+from store import versions
+from store.db import db
 from builder.graph import read_graph
-from builder.models import Workflow
-from engine import records, worker
+from store.models import Workflow
+from crm import records
+from engine import worker
 from engine.clock import ManualClock
 from engine.context import use_clock
-from engine.models import EnrollmentRefusal, Message, Notification, ObjectType, Record, Run, Step
-from engine.people import find_user
+from crm.models import Notification, ObjectType, Record
+from engine.models import EnrollmentRefusal, Message, Run, Step
+from crm.people import find_user
 from tests.builder.factories import edge, node  # noqa: F401  (re-exported for the tests)
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)

@@ -1,9 +1,10 @@
 """Every action of the contract, against real peers: aiosmtpd and http.server on 127.0.0.1."""
 from datetime import timedelta
 
-from builder.db import db
-from engine.models import Event, Message, Record
-from engine.people import create_user
+from store.db import db
+from crm.models import Event, Record
+from engine.models import Message
+from crm.people import create_user
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import (START, create, drain, messages_of, node, notifications_for, only_run, publish,
                                 runs_of, steps_of, trigger)

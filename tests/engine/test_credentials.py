@@ -11,8 +11,8 @@ import re
 import pytest
 
 from builder.credentials import MASK
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from engine import vault
 from engine.models import Message, Secret
 from tests.conftest import PASSWORD

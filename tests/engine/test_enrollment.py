@@ -1,8 +1,9 @@
 """Enrollment: events become runs through the trigger index, under the contract's rules (CONTRACT.md §5)."""
-from builder import versions
-from builder.db import db
-from engine import enrollment, pipelines, records
-from engine.models import Event, Record
+from store import versions
+from store.db import db
+from crm import pipelines, records
+from engine import enrollment
+from crm.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import (change, create, drain, node, only_run, publish, refusals_of, runs_of, steps_of,
                                 trigger)

@@ -13,8 +13,9 @@ import psycopg
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from builder.db import db
-from engine.models import Message, Record, Run
+from store.db import db
+from crm.models import Record
+from engine.models import Message, Run
 from engine import outbox
 from tests.conftest import PG_ADMIN_URL
 from tests.engine.flows import clock  # noqa: F401 (a fixture)

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from aiosmtpd.controller import Controller
 
-from builder.db import db
-from engine.models import Message, Record, Run
+from store.db import db
+from crm.models import Record
+from engine.models import Message, Run
 from tests.engine.flows import clock  # noqa: F401 (a fixture)
 from tests.engine.flows import create, drain, node, publish, runs_of, steps_of, trigger
 

@@ -7,7 +7,7 @@ delivered) and it is never sent again; the run takes the failure path saying so.
 """
 from datetime import timedelta
 
-from builder.db import db
+from store.db import db
 from engine.models import Message
 from tests.engine.flows import clock  # noqa: F401 (a fixture)
 from tests.engine.flows import create, drain, node, only_run, publish, trigger

@@ -12,8 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from builder.db import db
-from engine.models import Message, Record
+from store.db import db
+from crm.models import Record
+from engine.models import Message
 from tests.engine.flows import clock  # noqa: F401 (a fixture)
 from tests.engine.flows import (create, drain, edge, node, notifications_for, only_run, publish, steps_of,
                                 trigger)

@@ -13,9 +13,9 @@ import time
 import pytest
 from sqlalchemy import update
 
-from builder import versions
-from builder.db import db
-from builder.models import WorkflowVersion
+from store import versions
+from store.db import db
+from store.models import WorkflowVersion
 from engine.overruns import setting
 from tests.builder.test_ssti_payloads import HARMLESS_AT_RUN_TIME, PYTHON_INTERNALS, REFUSED_AT_VALIDATION
 from tests.engine.flows import clock  # noqa: F401  (a fixture)

@@ -3,10 +3,12 @@ from datetime import timedelta
 
 import pytest
 
-from builder.db import db
-from engine import records, tasks
-from engine.models import HumanTask, Record
-from engine.people import find_user
+from store.db import db
+from crm import records
+from engine import tasks
+from crm.models import Record
+from engine.models import HumanTask
+from crm.people import find_user
 from tests.engine.flows import (change, clock, create, drain, edge, node, notifications_for, only_run,  # noqa: F401
                                 publish, steps_of, trigger)
 

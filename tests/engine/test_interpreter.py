@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from builder.db import db
+from store.db import db
 from engine import interpreter, lifecycle
-from engine.models import Event, Message, Record
+from crm.models import Event, Record
+from engine.models import Message
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import (START, change, create, drain, edge, node, notifications_for, only_run, publish,
                                 republish, runs_of, steps_of, trigger)

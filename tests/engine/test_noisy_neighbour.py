@@ -10,11 +10,12 @@ import threading
 import time
 from datetime import timedelta
 
-from builder import versions
-from builder.db import db
-from builder.models import Workflow
+from store import versions
+from store.db import db
+from store.models import Workflow
 from engine import worker
-from engine.models import Notification, Record, Run, Step
+from crm.models import Notification, Record
+from engine.models import Run, Step
 from tests.engine.flows import clock  # noqa: F401 (a fixture)
 from tests.engine.flows import create, drain, node, notifications_for, only_run, publish, runs_of, trigger
 

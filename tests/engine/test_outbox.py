@@ -3,9 +3,10 @@ from datetime import timedelta
 
 import pytest
 
-from builder.db import db
+from store.db import db
 from engine import outbox
-from engine.models import Message, Record
+from crm.models import Record
+from engine.models import Message
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import create, drain, edge, node, notifications_for, only_run, publish, steps_of, trigger
 

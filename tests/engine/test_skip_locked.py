@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from builder.db import db
+from store.db import db
 from engine import worker
-from engine.models import Event
+from crm.models import Event
 from tests.engine.flows import clock, create, change, node, publish, runs_of, trigger  # noqa: F401
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

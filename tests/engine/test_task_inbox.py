@@ -1,8 +1,10 @@
 """One inbox: created tasks (task records) beside human tasks, each with the record it is about."""
-from builder.db import db
-from engine import records, task_records, tasks
-from engine.models import HumanTask, Record
-from engine.people import find_user
+from store.db import db
+from crm import records
+from engine import task_records, tasks
+from crm.models import Record
+from engine.models import HumanTask
+from crm.people import find_user
 from tests.engine.flows import clock, create, drain, edge, node, publish, trigger  # noqa: F401
 
 

@@ -11,13 +11,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from builder import versions
-from builder.db import db
-from builder.models import Workflow
+from store import versions
+from store.db import db
+from store.models import Workflow
 from engine import tasks
-from engine.demo import DEMO_USERS
-from engine.models import HumanTask, ObjectType, Record
-from engine.people import create_user, find_user
+from crm.demo import DEMO_USERS
+from crm.models import ObjectType, Record
+from engine.models import HumanTask
+from crm.people import create_user, find_user
 from templates_library import get_template, list_templates, start_draft
 from tests.engine.flows import (START, change, clock, create, drain, notifications_for, only_run,  # noqa: F401
                                 runs_of)

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from builder.db import db
-from builder.models import TriggerIndex
+from store.db import db
+from store.models import TriggerIndex
 from engine import time_triggers
 from tests.engine.flows import START, clock, create, change, node, publish, runs_of, trigger  # noqa: F401
 

@@ -2,8 +2,8 @@
 import threading
 from datetime import timedelta
 
-from builder.db import db
-from builder.models import TriggerIndex
+from store.db import db
+from store.models import TriggerIndex
 from engine import time_triggers, worker
 from engine.models import Step, TriggerFire
 from tests.engine.flows import START, clock, create, drain, node, publish, runs_of, trigger  # noqa: F401

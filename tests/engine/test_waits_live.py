@@ -2,8 +2,9 @@
 import time
 from datetime import timedelta
 
-from builder.db import db
-from engine.models import Record, Run
+from store.db import db
+from crm.models import Record
+from engine.models import Run
 from engine.worker import Engine
 from tests.engine.flows import change, clock, create, drain, node, only_run, publish, steps_of, trigger  # noqa: F401
 

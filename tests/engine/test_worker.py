@@ -3,9 +3,9 @@ import threading
 import time
 from datetime import timedelta
 
-from builder.db import db
+from store.db import db
 from engine import interpreter, lifecycle, worker
-from engine.models import Event, Record
+from crm.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import create, drain, node, only_run, publish, refusals_of, runs_of, trigger
 

@@ -14,8 +14,9 @@ from collections import Counter
 
 import pytest
 
-from builder.db import db
-from engine.models import Message, Record, Run
+from store.db import db
+from crm.models import Record
+from engine.models import Message, Run
 from tests.engine.flows import create, node, publish, trigger
 
 RUNS = 120

@@ -6,9 +6,9 @@ alone never writes: every write route refuses a signed-in browser request that c
 """
 import pytest
 
-from builder.db import db
-from engine.models import Notification
-from engine.people import find_user
+from store.db import db
+from crm.models import Notification
+from crm.people import find_user
 from templates_library import list_templates
 from tests.builder.factories import reminder_graph
 from tests.conftest import AuthActions, ROLE_USERS

@@ -17,10 +17,10 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from builder.db import db
-from engine import demo
-from engine.models import ApiToken
-from engine.people import create_user
+from store.db import db
+from crm import demo
+from crm.models import ApiToken
+from crm.people import create_user
 from templates_library import list_templates
 from tests.builder.factories import reminder_graph
 from tests.conftest import PASSWORD, ROLE_USERS

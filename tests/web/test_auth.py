@@ -1,6 +1,6 @@
 """Sign-in, tokens and CSRF (the role matrix over every route is in test_access.py)."""
-from builder.db import db
-from engine.models import ApiToken
+from store.db import db
+from crm.models import ApiToken
 
 
 def test_login_and_logout(client, auth):

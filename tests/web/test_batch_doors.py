@@ -1,7 +1,7 @@
 """Batch doors: POST /api/records/<object> and POST /api/events take a list of up to 500 items, each answered in
 order with its own status; a refused item stores nothing and the good ones are stored with their events."""
-from builder.db import db
-from engine.models import Event, Record
+from store.db import db
+from crm.models import Event, Record
 from tests.engine.flows import clock, drain, node, publish, runs_of, trigger  # noqa: F401
 
 

@@ -1,14 +1,14 @@
 """A busy database is not a bug: a write that cannot get it answers 503 with Retry-After, never 500 (issue 18.1).
 
-SQLite has one write lock; another process holding it past the busy timeout (10 s, builder/db.py) used to make
+SQLite has one write lock; another process holding it past the busy timeout (10 s, store/db.py) used to make
 `POST /api/records/*` answer 500 "database is locked".
 """
 import sqlite3
 
 import pytest
 
-from builder.db import db
-from engine.models import Record
+from store.db import db
+from crm.models import Record
 
 
 def test_a_write_that_cannot_get_the_database_answers_503_and_stores_nothing(app, api, database_url):

@@ -1,8 +1,8 @@
 """A record change and its event row are committed together or not at all."""
 import pytest
 
-from builder.db import db
-from engine.models import Event, Record
+from store.db import db
+from crm.models import Event, Record
 
 SQLITE_TRIGGER = "CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'events offline'); END"
 PG_TRIGGER = [

@@ -1,7 +1,7 @@
 """/api/health reports the database and the engine workers' heartbeats."""
 from datetime import timedelta
 
-from builder.db import db, utcnow
+from store.db import db, utcnow
 from engine import heartbeat
 from engine.models import WorkerBeat
 from engine.worker import Engine

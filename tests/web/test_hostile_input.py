@@ -1,8 +1,8 @@
 """Input that the API fuzzer (test_api_fuzz.py) found answered with a 500: each is now a 4xx that stores nothing."""
 import pytest
 
-from builder.db import MAX_ID, db
-from engine.models import Record, User
+from store.db import MAX_ID, db
+from crm.models import Record, User
 
 NUL = "\x00"
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from builder.db import db
-from builder.models import Workflow
-from engine.models import ApiToken, Record, User
+from store.db import db
+from store.models import Workflow
+from crm.models import ApiToken, Record, User
 
 HALF = "\ud800"  # half of a surrogate pair: no UTF-8 text column or page can hold it
 

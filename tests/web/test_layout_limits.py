@@ -4,7 +4,7 @@ import threading
 import time
 
 from builder.layout import grid
-from engine.people import find_user
+from crm.people import find_user
 from tests.builder.test_layout import braided_graph
 from tests.web.test_workflows_api import graph
 

@@ -1,11 +1,11 @@
 """Limits on what one request may carry or ask for, each refused with a clear 413 or 422 that stores nothing."""
 import pytest
 
-from builder.db import db
+from store.db import db
 from builder.graph import MAX_BYTES, MAX_NODES
-from builder.models import Workflow
+from store.models import Workflow
 from builder.templating import TemplateError, render
-from engine.models import Record
+from crm.models import Record
 
 MAX_BODY = 4 * 1024 * 1024
 

@@ -3,7 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from builder.db import db
+from store.db import db
 
 
 def test_upgrade_from_empty_matches_models(app):

@@ -1,6 +1,6 @@
 """The OpenAPI document, the docs page, migrations and the flowdesk command."""
-from builder.db import db
-from engine.models import Record, User
+from store.db import db
+from crm.models import Record, User
 
 
 def test_openapi_documents_every_api_route(app, client):

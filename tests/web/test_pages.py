@@ -1,8 +1,8 @@
 """Server-rendered pages: navigation, workflows list, records list and record form."""
 import re
 
-from builder.db import db
-from engine.models import Record
+from store.db import db
+from crm.models import Record
 
 
 def test_pages_need_sign_in(client):

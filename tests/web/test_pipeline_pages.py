@@ -1,7 +1,7 @@
 """The settings' pipeline forms and the board's form refuse bad input with a message, never a 5xx."""
-from builder.db import db
-from builder.models import Workflow
-from engine.models import ObjectType
+from store.db import db
+from store.models import Workflow
+from crm.models import ObjectType
 from tests.web.stage_rule_graphs import make_rule
 
 

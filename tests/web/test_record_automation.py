@@ -2,9 +2,9 @@
 the tasks about it."""
 import re
 
-from builder.db import db
-from builder.models import Workflow
-from builder.versions import set_status
+from store.db import db
+from store.models import Workflow
+from store.versions import set_status
 from tests.engine.flows import (change, clock, create, drain, node, only_run, publish, runs_of,  # noqa: F401
                                 trigger)
 

@@ -1,6 +1,6 @@
 """Records API: typed validation, filters, pagination, and events for every change."""
-from builder.db import db
-from engine.models import Event, Record
+from store.db import db
+from crm.models import Event, Record
 
 
 def events_for(record_id):

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from builder.db import db
-from engine.models import Event, Message, Record, Run
+from store.db import db
+from crm.models import Event, Record
+from engine.models import Message, Run
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import drain
 

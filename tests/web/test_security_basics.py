@@ -1,5 +1,5 @@
 """Headers, cookies, stored passwords and the sign-in throttle."""
-from engine.people import find_user
+from crm.people import find_user
 from tests.conftest import PASSWORD
 
 

@@ -3,7 +3,7 @@ fresh sign-in renews, and that an unknown username costs the same password check
 import pytest
 import werkzeug.security
 
-from engine import people
+from crm import people
 from tests.conftest import PASSWORD
 
 

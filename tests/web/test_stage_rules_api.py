@@ -1,8 +1,8 @@
 """The stage rules board's API: stage_entered workflows per stage, copied or moved between stages."""
 import pytest
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from engine.worker import drain
 from tests.web.stage_rule_graphs import make_rule
 

@@ -2,8 +2,9 @@
 record it is about; Done on a created task is a record write like any other."""
 import pytest
 
-from builder.db import db
-from engine.models import Event, HumanTask, Record
+from store.db import db
+from crm.models import Event, Record
+from engine.models import HumanTask
 from tests.engine.flows import clock, create, drain, edge, node, publish, trigger  # noqa: F401
 
 

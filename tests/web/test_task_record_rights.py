@@ -2,9 +2,10 @@
 the records API, the record page, an outside event and the tasks API all ask the same rule (engine/task_rights.py)."""
 import pytest
 
-from builder.db import db
-from engine.models import HumanTask, Record
-from engine.people import create_user, issue_token
+from store.db import db
+from crm.models import Record
+from engine.models import HumanTask
+from crm.people import create_user, issue_token
 from tests.conftest import PASSWORD
 from tests.engine.flows import clock, create, drain, edge, node, only_run, publish, trigger  # noqa: F401
 

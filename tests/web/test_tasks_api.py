@@ -1,7 +1,7 @@
 """The tasks API and the /tasks inbox page."""
 import pytest
 
-from builder.db import db
+from store.db import db
 from engine.models import HumanTask
 from tests.engine.flows import change, clock, create, drain, edge, node, only_run, publish, trigger  # noqa: F401
 

@@ -5,8 +5,8 @@ import re
 import pytest
 
 import templates_library
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from templates_library import get_template, list_templates
 
 CARD = re.compile(r'<article class="template-card" data-template-id="([^"]+)"')

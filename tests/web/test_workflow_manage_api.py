@@ -1,6 +1,6 @@
 """Managing workflows through the API: duplicate, names kept unique, delete with live runs, validating a graph
 that is not saved, and templates naming fields the trigger's object lacks."""
-from builder.db import db
+from store.db import db
 from engine.models import Run
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import drain

@@ -11,7 +11,7 @@ from flask import jsonify, request
 from flask_smorest import abort
 from marshmallow import fields as mf
 
-from builder.db import begin_writing, db
+from store.db import begin_writing, db
 from web.errors import error_body, flatten, refusal
 from web.extensions import ErrorDetail
 

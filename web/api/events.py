@@ -4,8 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from builder.db import db
-from engine import outside_events, records
+from store.db import db
+from crm import outside_events, records
 from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.records import RecordOut
 from web.auth import cause, requires

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy.exc import SQLAlchemyError
 
-from builder.db import db
+from store.db import db
 from engine.heartbeat import workers
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Service health (no sign-in needed)")

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from builder.db import db
+from store.db import db
 from engine.models import Message
 from engine.models.runs import MESSAGE_STATUSES
 from web.api.schemas import Id, PageArgs, page_of, paginate

@@ -5,8 +5,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from builder.db import db
-from engine.models import Notification
+from store.db import db
+from crm.models import Notification
 from web.api.schemas import PageArgs, page_of, paginate
 from web.auth import requires
 

@@ -4,12 +4,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as mf, validate
 
-from builder.db import db
+from store.db import db
 from builder.objects import FIELD_TYPES
-from engine.models import ObjectType, Record
-from engine.objects_admin import add_field
-from engine.pipelines import pipeline_details
-from engine.records import object_type
+from crm.models import ObjectType, Record
+from crm.objects_admin import add_field
+from crm.pipelines import pipeline_details
+from crm.records import object_type
 from web.auth import requires
 
 blp = Blueprint("objects", __name__, url_prefix="/api/objects", description="Object types, fields and pipelines")

@@ -4,9 +4,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as mf, validate
 
-from builder.db import db
-from engine import pipelines
-from engine.records import object_type
+from store.db import db
+from crm import pipelines
+from crm.records import object_type
 from web.api.objects import ObjectTypeOut, dump_kind
 from web.auth import requires
 

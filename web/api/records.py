@@ -1,13 +1,13 @@
-"""Records: list, create, read, change and delete; every change writes its event (engine.records)."""
+"""Records: list, create, read, change and delete; every change writes its event (crm.records)."""
 import marshmallow as ma
 from flask_smorest import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as mf
 
-from builder.db import db
-from engine import records, related
-from engine.models import Record, User
+from store.db import db
+from crm import records, related
+from crm.models import Record, User
 from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.schemas import Id, PageArgs, RelatedOut, page_of, paginate
 from web.auth import cause, requires
@@ -53,7 +53,7 @@ RecordBatch = batch_answer("Record", {"record": mf.Nested(RecordOut, metadata={"
 
 
 def dump(record: Record, linked: dict | None = None) -> dict:
-    """The record with the record it is about; `linked` is :func:`engine.related.describe` of a page at once."""
+    """The record with the record it is about; `linked` is :func:`crm.related.describe` of a page at once."""
     linked = related.describe([record.related_id]) if linked is None else linked
     return {**record.as_dict(), "related": linked.get(record.related_id)}
 

@@ -5,11 +5,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from builder.db import db
+from store.db import db
 from builder.errors import InvalidWorkflow
 from engine import dryrun, lifecycle
 from engine.context import current_clock
-from engine.models import EnrollmentRefusal, Record, Run, Step
+from crm.models import Record
+from engine.models import EnrollmentRefusal, Run, Step
 from engine.specs import spec_of
 from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.api.workflows import get_workflow

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from builder.db import MAX_ID
+from store.db import MAX_ID
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802 - used like a field class
@@ -32,7 +32,7 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 
 
 def paginate(query, args) -> dict:
-    from builder.db import db
+    from store.db import db
 
     total = db.session.execute(db.select(db.func.count()).select_from(query.order_by(None).subquery())).scalar()
     rows = db.session.execute(query.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))

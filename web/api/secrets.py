@@ -5,7 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
-from builder.db import db
+from store.db import db
 from engine import vault
 from web.auth import requires
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields as mf, validate
 
-from builder.db import db
+from store.db import db
 from engine import stage_rules
 from web.api.schemas import Id
 from web.api.workflows import WorkflowOut, dump

@@ -5,10 +5,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
-from builder.db import db
-from engine import related, task_records, tasks
+from store.db import db
+from crm import related
+from engine import task_records, tasks
 from engine.context import current_clock
-from engine.people import find_user
+from crm.people import find_user
 from web.api.schemas import RelatedOut
 from web.auth import cause, requires
 

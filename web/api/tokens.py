@@ -6,9 +6,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from builder.db import db
-from engine.models import ApiToken
-from engine.people import issue_token
+from store.db import db
+from crm.models import ApiToken
+from crm.people import issue_token
 from web.auth import requires
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/tokens", description="API tokens")

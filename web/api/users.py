@@ -4,9 +4,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from builder.db import db
-from engine.models import ROLES, User
-from engine.people import create_user
+from store.db import db
+from crm.models import ROLES, User
+from crm.people import create_user
 from web.auth import requires
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")

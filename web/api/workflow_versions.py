@@ -6,12 +6,12 @@ from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from builder import versions
+from store import versions
 from builder.credentials import keep_masked, mask_graph
-from builder.db import db, utcnow
+from store.db import db, utcnow
 from builder.layout import arrange_within
-from builder.models import Workflow
-from builder.names import MAX_NAME, free_name
+from store.models import Workflow
+from store.names import MAX_NAME, free_name
 from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
                                get_workflow, with_etag)
 from web.auth import requires

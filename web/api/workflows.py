@@ -7,16 +7,17 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from builder import versions
+from store import versions
 from builder.credentials import keep_masked, mask_graph
-from builder.db import MAX_ID, db
+from store.db import MAX_ID, db
 from builder.graph import read_graph
-from builder.models import Workflow
-from builder.names import free_name
+from store.models import Workflow
+from store.names import free_name
 from builder.validate import problems as find_problems
 from engine import lifecycle
 from engine.context import current_clock
-from engine.models import ObjectType, Run
+from crm.models import ObjectType
+from engine.models import Run
 from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
 from web.auth import requires

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from builder.db import db
-from engine.people import authenticate
+from store.db import db
+from crm.people import authenticate
 from web.pages import bp
 
 # Browsers drop tabs and newlines from a URL and read '\' as '/': "/\t/evil.example" and "/\evil.example"

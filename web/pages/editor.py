@@ -2,8 +2,8 @@
 from flask import abort, render_template
 from flask_login import login_required
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from web.pages import bp
 
 

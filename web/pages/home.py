@@ -2,9 +2,9 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from builder.db import db
-from builder.models import Workflow
-from builder.names import free_name
+from store.db import db
+from store.models import Workflow
+from store.names import free_name
 from engine.models import Run
 from web.pages import bp
 from web.pages.zone import browser_zone

@@ -2,7 +2,7 @@
 from flask import render_template, request
 from flask_login import login_required
 
-from builder.db import db
+from store.db import db
 from engine.models import Message
 from engine.models.runs import MESSAGE_STATUSES as STATUSES
 from web.pages import bp

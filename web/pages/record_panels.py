@@ -3,12 +3,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 from builder.preview import status_icon
-from engine import lifecycle, record_automation, related
+from crm import related
+from engine import lifecycle, record_automation
 from engine.context import current_clock
-from engine.models import Record
+from crm.models import Record
 from web.pages import bp
 
 

@@ -2,10 +2,10 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from builder.db import db
-from engine import records
-from engine.models import ObjectType, Record, User
-from engine.pipelines import pipeline_details, stage_label
+from store.db import db
+from crm import records
+from crm.models import ObjectType, Record, User
+from crm.pipelines import pipeline_details, stage_label
 from engine.task_rights import TaskRefused
 from web.auth import cause
 from web.pages import bp

@@ -7,12 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from builder.db import db
-from builder.models import Workflow, WorkflowVersion
+from store.db import db
+from store.models import Workflow, WorkflowVersion
 from builder.preview import preview_svg, status_legend, taken_edges
 from engine import lifecycle, stats
 from engine.context import current_clock
-from engine.models import Record, Run, Step
+from crm.models import Record
+from engine.models import Run, Step
 from engine.models.runs import LIVE
 from web.api.runs import dump
 from web.pages import bp

@@ -4,13 +4,13 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from builder.db import db
+from store.db import db
 from engine import vault
-from engine.models import ROLES, ApiToken, ObjectType, User
-from engine.objects_admin import add_field
-from engine.pipelines import pipeline_details
-from engine.people import create_user, issue_token
-from engine.records import RecordInvalid
+from crm.models import ROLES, ApiToken, ObjectType, User
+from crm.objects_admin import add_field
+from crm.pipelines import pipeline_details
+from crm.people import create_user, issue_token
+from crm.errors import InvalidInput
 from web.pages import bp
 
 
@@ -25,7 +25,7 @@ def admin_only(view):
     return wrapped
 
 
-def _refused(error: RecordInvalid):
+def _refused(error: InvalidInput):
     db.session.rollback()
     for field, message in error.details.items():
         flash(f"{field}: {message}", "error")
@@ -54,7 +54,7 @@ def settings_add_user():
                     form.get("email") or None, form.get("name") or None)
         db.session.commit()
         flash(f"User '{form.get('username')}' created.", "info")
-    except RecordInvalid as error:
+    except InvalidInput as error:
         _refused(error)
     return redirect(url_for("pages.settings") + "#users")
 
@@ -66,7 +66,7 @@ def settings_add_token():
         _, plain = issue_token(request.form.get("user", ""), request.form.get("name", "").strip())
         db.session.commit()
         flash(f"New token (copy it now, it is not shown again): {plain}", "token")
-    except RecordInvalid as error:
+    except InvalidInput as error:
         _refused(error)
     return redirect(url_for("pages.settings") + "#tokens")
 
@@ -89,7 +89,7 @@ def settings_put_secret():
         created = vault.put(name, request.form.get("value", ""), current_user.username)
         db.session.commit()
         flash(f"Secret '{name}' {'added' if created else 'replaced'}; use it as {{{{ secrets.{name} }}}}.", "info")
-    except RecordInvalid as error:
+    except InvalidInput as error:
         _refused(error)
     return redirect(url_for("pages.settings") + "#secrets")
 
@@ -114,6 +114,6 @@ def settings_add_field():
                   form.get("label") or None, options)
         db.session.commit()
         flash(f"Field '{form.get('name')}' added to {form.get('object')}.", "info")
-    except RecordInvalid as error:
+    except InvalidInput as error:
         _refused(error)
     return redirect(url_for("pages.settings") + "#objects")

@@ -1,9 +1,9 @@
 """/settings#pipelines (admin): add, rename, reorder, archive and restore pipelines and stages."""
 from flask import flash, redirect, request, url_for
 
-from builder.db import db
-from engine import pipelines
-from engine.records import RecordInvalid
+from store.db import db
+from crm import pipelines
+from crm.records import RecordInvalid
 from web.pages import bp
 from web.pages.settings import admin_only
 

@@ -2,11 +2,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from builder.db import db
+from store.db import db
 from engine import stage_rules
-from engine.models import ObjectType
-from engine.pipelines import pipeline_details
-from engine.records import RecordInvalid, UnknownObject
+from crm.models import ObjectType
+from crm.pipelines import pipeline_details
+from crm.records import RecordInvalid, UnknownObject
 from web.pages import bp
 
 

@@ -2,10 +2,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from builder.db import db
-from engine import records, task_records, tasks
+from store.db import db
+from crm import records
+from engine import task_records, tasks
 from engine.context import current_clock
-from engine.models import User
+from crm.models import User
 from engine.task_rights import TaskRefused
 from web.auth import cause
 from web.pages import bp

@@ -3,9 +3,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from builder.db import db
-from builder.models import Workflow
-from builder.names import free_name
+from store.db import db
+from store.models import Workflow
+from store.names import free_name
 from builder.preview import preview_svg
 from templates_library import categories, get_template, list_templates, start_draft
 from web.pages import bp

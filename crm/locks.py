@@ -8,8 +8,8 @@ there the lock is a no-op with the same interface.
 """
 from sqlalchemy import bindparam, select
 
-from builder.db import db, run_sql
-from engine.models import Record
+from store.db import db, run_sql
+from crm.models import Record
 
 RECORDS = Record.__table__
 _EXISTS = select(RECORDS.c.id).where(RECORDS.c.id == bindparam("record_id"))

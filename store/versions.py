@@ -1,8 +1,8 @@
 """Publishing: validate the draft, freeze it as the next immutable version, and index its trigger."""
 from builder.catalog import get_type
-from builder.db import db, utcnow
+from store.db import db, utcnow
 from builder.graph import trigger_of
-from builder.models import TriggerIndex, Workflow, WorkflowVersion
+from store.models import TriggerIndex, Workflow, WorkflowVersion
 from builder.validate import problems as find_problems
 
 

@@ -4,7 +4,7 @@ import secrets
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from builder.db import UTCDateTime, db, utcnow
+from store.db import UTCDateTime, db, utcnow
 
 STATUSES = ("draft", "active", "paused")
 DEFAULT_SETTINGS = {"reenroll": False, "exit_when": None}

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from builder.db import UTCDateTime, db, utcnow
+from store.db import UTCDateTime, db, utcnow
 
 # Each role can do everything the roles before it can.
 ROLES = ("viewer", "editor", "admin")

@@ -1,11 +1,11 @@
 """Demo data: the standard object types, a few users and records (CONTRACT.md §1, §3)."""
 import secrets
 
-from builder.db import db
+from store.db import db
 from builder.objects import DEMO_OBJECTS
-from engine import records
-from engine.models import ObjectType, Record
-from engine.people import create_user, find_user
+from crm import records
+from crm.models import ObjectType, Record
+from crm.people import create_user, find_user
 
 DEMO_USERS = [("maria", "editor", "maria@example.com", "Maria Sales"),
               ("sam", "editor", "sam@example.com", "Sam Supervisor"),

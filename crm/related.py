@@ -1,8 +1,8 @@
 """What a task is about: the record a task record's `related_id` names, as a link people can follow."""
 from sqlalchemy import select
 
-from builder.db import db
-from engine.models import Record
+from store.db import db
+from crm.models import Record
 
 NAME_FIELDS = ("name", "title", "number", "email")
 

@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 
-from builder.db import run_sql
-from engine.models import ObjectType
+from store.db import run_sql
+from crm.models import ObjectType
 
 _ONE = select(ObjectType.name, ObjectType.fields, ObjectType.pipelines).where(ObjectType.name == bindparam("name"))
 _batch: ContextVar[dict | None] = ContextVar("flowdesk_kinds", default=None)

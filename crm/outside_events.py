@@ -1,12 +1,12 @@
 """Changes reported by outside systems (POST /api/events): upserted by their `external_id`, safely under
-concurrency, then handled exactly like local changes (engine.records)."""
+concurrency, then handled exactly like local changes (crm.records)."""
 from sqlalchemy import bindparam
 
-from builder.db import db, run_sql
-from engine.locks import lock_record, on_postgresql
-from engine.models import Record
-from engine.kinds import kind as kind_of
-from engine.records import (EVENTS, RECORDS, Cause, RecordInvalid, UnknownObject, create_unless_taken, delete,
+from store.db import db, run_sql
+from crm.locks import lock_record, on_postgresql
+from crm.models import Record
+from crm.kinds import kind as kind_of
+from crm.records import (EVENTS, RECORDS, Cause, RecordInvalid, UnknownObject, create_unless_taken, delete,
                             update)
 
 _HOLD = RECORDS.update().where(RECORDS.c.id == bindparam("record_id")).values(id=RECORDS.c.id)

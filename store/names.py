@@ -1,8 +1,8 @@
 """Workflow names that stay unique where Flowdesk picks them (a template used twice, a duplicate, an import)."""
 import re
 
-from builder.db import db
-from builder.models import Workflow
+from store.db import db
+from store.models import Workflow
 
 MAX_NAME = 200
 

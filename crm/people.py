@@ -5,9 +5,9 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from builder.db import db
-from engine.models import ROLES, ApiToken, User
-from engine.records import RecordInvalid
+from store.db import db
+from crm.models import ROLES, ApiToken, User
+from crm.errors import UserInvalid
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 MAX_PASSWORD = 1_000
@@ -50,7 +50,7 @@ def create_user(username: str, role: str, password: str | None = None, email: st
     if name and len(name) > 200:
         errors["name"] = "at most 200 characters"
     if errors:
-        raise RecordInvalid(errors, "The user is not valid.")
+        raise UserInvalid(errors, "The user is not valid.")
     user = User(username=username, role=role, email=email or None, name=name or username)
     if password:
         user.set_password(password)
@@ -62,9 +62,9 @@ def create_user(username: str, role: str, password: str | None = None, email: st
 def issue_token(username: str, name: str) -> tuple[ApiToken, str]:
     user = find_user(username)
     if user is None:
-        raise RecordInvalid({"user": f"no user named '{username}'"}, "The token is not valid.")
+        raise UserInvalid({"user": f"no user named '{username}'"}, "The token is not valid.")
     if not name or len(name) > 100:
-        raise RecordInvalid({"name": "1 to 100 characters"}, "The token is not valid.")
+        raise UserInvalid({"name": "1 to 100 characters"}, "The token is not valid.")
     token, plain = ApiToken.issue(user, name)
     db.session.add(token)
     db.session.flush()

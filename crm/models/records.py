@@ -2,8 +2,8 @@
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from builder.db import UTCDateTime, db, utcnow
-from engine.models.people import User
+from store.db import UTCDateTime, db, utcnow
+from crm.models.people import User
 
 
 class ObjectType(db.Model):
@@ -15,7 +15,7 @@ class ObjectType(db.Model):
     label: Mapped[str] = mapped_column(String(100))
     fields: Mapped[dict] = mapped_column(JSON, default=dict)
     pipelines: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Labels and archived stages per pipeline (engine.pipelines); `pipelines` keeps only the live stages.
+    # Labels and archived stages per pipeline (crm.pipelines); `pipelines` keeps only the live stages.
     pipeline_meta: Mapped[dict | None] = mapped_column(JSON, default=dict)
 
     def spec(self) -> dict:

@@ -13,10 +13,10 @@ import re
 
 from sqlalchemy.orm.attributes import flag_modified
 
-from builder.db import db
-from builder.models import Workflow, WorkflowVersion
-from engine.models import Record
-from engine.records import RecordInvalid, UnknownObject, object_type
+from store.db import db
+from store.models import Workflow, WorkflowVersion
+from crm.models import Record
+from crm.records import RecordInvalid, UnknownObject, object_type
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 

@@ -2,7 +2,7 @@
 import re
 
 from builder.objects import FIELD_TYPES
-from engine.records import RecordInvalid, UnknownObject, object_type
+from crm.records import RecordInvalid, UnknownObject, object_type
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 

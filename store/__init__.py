@@ -1,0 +1,1 @@
+"""The ground floor: the database handle and the stored workflows (tables, draft saves, publishing)."""
