@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import bindparam, update
 
 from builder import templating
-from store import versions
+from store import versions, workflow_audit
 from store.db import db, run_sql
 from store.models import Workflow
 from crm.models import Notification, User
@@ -69,6 +69,7 @@ def count(ctx) -> None:
         return
     workflow = db.session.get(Workflow, ctx.spec.workflow_id)
     versions.set_status(workflow, "paused")
+    workflow_audit.status_changed(workflow, "active", "its steps overran their CPU time")
     paused = _paused_now.get()
     if paused is not None:
         paused.add(workflow.id)

@@ -8,7 +8,7 @@ stay unpublished); if any such version would have errors, nothing moves and the 
 import copy
 from datetime import timedelta
 
-from store import versions
+from store import versions, workflow_audit
 from store.db import db, utcnow
 from store.models import Workflow
 from builder.validate import problems as find_problems
@@ -152,10 +152,12 @@ def _copy(workflow, graph, by) -> Workflow:
                     owner_id=by.id if by else None)
     db.session.add(twin)
     db.session.flush()
+    workflow_audit.created(twin, "duplicated", f"'{workflow.name}' (#{workflow.id}) to another stage")
     return twin
 
 
 def _move(workflow, draft, published, target, specs, by) -> Workflow:
+    before = workflow_audit.snapshot(workflow)
     if published is not None:
         status, draft_settings = workflow.status, workflow.settings
         workflow.graph, workflow.settings = retarget(published.graph, *target), dict(published.settings)
@@ -169,4 +171,6 @@ def _move(workflow, draft, published, target, specs, by) -> Workflow:
     workflow.revision += 1
     workflow.updated_at = utcnow()
     db.session.flush()
+    moved = "moved to " + "/".join(target) + (f" and published as version {workflow.version}" if published else "")
+    workflow_audit.edited(workflow, before, "workflow.moved", moved)
     return workflow

@@ -61,6 +61,8 @@ LEAST_ROLE = {
     "POST /api/events": "editor",
     "GET /api/users": "viewer",
     "POST /api/users": "admin",
+    "PATCH /api/users/<username>": "admin",
+    "GET /api/audit": "admin",
     "GET /api/tokens": "admin",
     "POST /api/tokens": "admin",
     "DELETE /api/tokens/<int:token_id>": "admin",
@@ -155,7 +157,7 @@ def world(app, api, make_record):
     return {"name": "SPARE", "object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
             "run_id": run.get_json()["id"], "token_id": token["id"], "template_id": list_templates()[0]["id"],
             "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg",
-            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new"}
+            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new", "username": "vic"}
 
 
 class Visitor:

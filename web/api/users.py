@@ -1,12 +1,13 @@
-"""Users: everyone can list them (assignee pickers); admins create them."""
+"""Users: everyone can list them (assignee pickers); admins create them, change their role, switch them off."""
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
+from flask_smorest import abort
+from marshmallow import fields, validate
 
 from store.db import db
 from crm.models import ROLES, User
-from crm.people import create_user
+from crm.people import change_user, create_user, find_user
 from web.auth import requires
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")
@@ -41,5 +42,26 @@ class Users(MethodView):
     @blp.response(201, UserOut)
     def post(self, data):
         user = create_user(data["username"], data["role"], data.get("password"), data.get("email"), data.get("name"))
+        db.session.commit()
+        return user.as_dict()
+
+
+class UserPatch(ma.Schema):
+    role = fields.String(validate=validate.OneOf(ROLES), metadata={"enum": list(ROLES)})
+    active = fields.Boolean(metadata={"description": "false: the user can no longer sign in, nor use their tokens"})
+
+
+@blp.route("/<username>")
+class UserOne(MethodView):
+    @requires("admin")
+    @blp.arguments(UserPatch)
+    @blp.response(200, UserOut)
+    @blp.alt_response(409, description="That would leave no active admin")
+    def patch(self, data, username):
+        """Change a user's role or switch them off (`active: false`) or on again."""
+        user = find_user(username)
+        if user is None:
+            abort(404, description=f"No user named '{username}'.")
+        change_user(user, data.get("role"), data.get("active"))
         db.session.commit()
         return user.as_dict()

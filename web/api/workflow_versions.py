@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from store import versions
+from store import versions, workflow_audit
 from builder.credentials import keep_masked, mask_graph
 from store.db import db, utcnow
 from builder.layout import arrange_within
@@ -69,7 +69,9 @@ class Restore(MethodView):
     def post(self, workflow_id, number):
         """Copy a published version into the draft (the version itself never changes)."""
         workflow = get_workflow(workflow_id)
+        before = workflow_audit.snapshot(workflow)
         versions.restore(workflow, get_version(workflow, number))
+        workflow_audit.edited(workflow, before, "workflow.restored", f"version {number} copied into the draft")
         db.session.commit()
         return with_etag(workflow)
 
@@ -100,9 +102,11 @@ class Layout(MethodView):
         finally:
             calls.release(current_user.id)
         if data["save"]:
+            before = workflow_audit.snapshot(workflow)
             workflow.graph = graph
             workflow.revision += 1
             workflow.updated_at = utcnow()
+            workflow_audit.edited(workflow, before, words="auto-arranged")
             db.session.commit()
         return {"graph": mask_graph(graph), "complete": complete}
 
@@ -127,6 +131,8 @@ class Import(MethodView):
         workflow = Workflow(owner_id=current_user.id, name=free_name(doc["name"]))
         apply_changes(workflow, {k: doc[k] for k in ("description", "timezone", "settings", "graph")})
         db.session.add(workflow)
+        db.session.flush()
+        workflow_audit.created(workflow, "imported")
         db.session.commit()
         return with_etag(workflow, 201)
 
@@ -143,5 +149,7 @@ class Duplicate(MethodView):
                         owner_id=current_user.id, description=source.description, timezone=source.timezone,
                         settings=dict(source.settings or {}), graph=source.graph, template_id=source.template_id)
         db.session.add(copy)
+        db.session.flush()
+        workflow_audit.created(copy, "duplicated", f"'{source.name}' (#{source.id})")
         db.session.commit()
         return with_etag(copy, 201)

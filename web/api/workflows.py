@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from store import versions
+from store import versions, workflow_audit
 from builder.credentials import keep_masked, mask_graph
 from store.db import MAX_ID, db
 from builder.graph import read_graph
@@ -174,6 +174,8 @@ class Workflows(MethodView):
             start_draft(workflow, template)
         apply_changes(workflow, {k: v for k, v in data.items() if k != "template"})
         db.session.add(workflow)
+        db.session.flush()
+        workflow_audit.created(workflow, source=f"template {data['template']}" if data.get("template") else "")
         db.session.commit()
         return with_etag(workflow, 201)
 
@@ -192,6 +194,7 @@ class WorkflowOne(MethodView):
     def put(self, data, workflow_id):
         """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
         workflow = get_workflow(workflow_id)
+        before = workflow_audit.snapshot(workflow)
         based_on = expected_revision(data)
         values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
         if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
@@ -202,6 +205,7 @@ class WorkflowOne(MethodView):
             abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
                                f"it is now at revision {workflow.revision}. Reload to see their changes.",
                   details={"revision": workflow.revision})
+        workflow_audit.edited(workflow, before)
         db.session.commit()
         return with_etag(workflow)
 
@@ -223,6 +227,7 @@ class WorkflowOne(MethodView):
         except lifecycle.RunRefused as error:
             db.session.rollback()
             abort(409, message=f"Nothing deleted: {error.message}")
+        workflow_audit.deleted(workflow, len(live))
         db.session.delete(workflow)
         db.session.commit()
 
@@ -248,9 +253,11 @@ class Publish(MethodView):
     @blp.response(200, PublishOut)
     def post(self, workflow_id):
         workflow = get_workflow(workflow_id)
+        status = workflow.status
         version, problems = versions.publish(workflow, objects(), current_user.username)
         if version is None:
             abort(422, message="Fix these problems before publishing.", details={"problems": problems})
+        workflow_audit.published(workflow, version.number, status)
         db.session.commit()
         older = db.session.scalar(db.select(db.func.count(Run.id)).where(
             Run.workflow_id == workflow.id, Run.status.in_(LIVE), Run.version < version.number))
@@ -264,7 +271,9 @@ def _status_view(status: str):
         workflow = get_workflow(workflow_id)
         if status == "active" and workflow.version is None:
             abort(409, message="Publish the workflow first; there is no version to activate.")
+        before = workflow.status
         versions.set_status(workflow, status)
+        workflow_audit.status_changed(workflow, before)
         db.session.commit()
         return with_etag(workflow)
 

@@ -2,6 +2,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from store import workflow_audit
 from store.db import db
 from store.models import Workflow
 from store.names import free_name
@@ -27,5 +28,7 @@ def new_workflow():
     name = (request.form.get("name") or "").strip()[:200] or "Untitled workflow"
     workflow = Workflow(name=free_name(name), owner_id=current_user.id, timezone=browser_zone())
     db.session.add(workflow)
+    db.session.flush()
+    workflow_audit.created(workflow)
     db.session.commit()
     return redirect(url_for("pages.editor", workflow_id=workflow.id))

@@ -9,7 +9,7 @@ from engine import vault
 from crm.models import ROLES, ApiToken, ObjectType, User
 from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
-from crm.people import create_user, issue_token
+from crm.people import create_user, issue_token, revoke_token
 from crm.errors import InvalidInput
 from web.pages import bp
 
@@ -75,7 +75,7 @@ def settings_add_token():
 @admin_only
 def settings_revoke_token(token_id):
     token = db.session.get(ApiToken, token_id) or abort(404)
-    db.session.delete(token)
+    revoke_token(token)
     db.session.commit()
     flash(f"Token '{token.name}' revoked.", "info")
     return redirect(url_for("pages.settings") + "#tokens")

@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from store import workflow_audit
 from store.db import db
 from store.models import Workflow
 from store.names import free_name
@@ -34,6 +35,8 @@ def use_template(template_id):
     workflow = Workflow(name=free_name(template["name"]), owner_id=current_user.id, timezone=browser_zone())
     start_draft(workflow, template)
     db.session.add(workflow)
+    db.session.flush()
+    workflow_audit.created(workflow, source=f"template {template_id}")
     db.session.commit()
     flash(f"Created a draft from the template “{template['name']}”.")
     return redirect(url_for("pages.editor", workflow_id=workflow.id))
