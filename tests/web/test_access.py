@@ -117,6 +117,8 @@ LEAST_ROLE = {
     "POST /records/<object_name>/<int:record_id>": "editor",
     "GET /settings": "admin",
     "POST /settings/users": "admin",
+    "POST /settings/users/<username>": "admin",
+    "GET /settings/audit": "admin",
     "POST /settings/tokens": "admin",
     "POST /settings/tokens/<int:token_id>/revoke": "admin",
     "POST /settings/fields": "admin",

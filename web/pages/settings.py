@@ -9,7 +9,7 @@ from engine import vault
 from crm.models import ROLES, ApiToken, ObjectType, User
 from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
-from crm.people import create_user, issue_token, revoke_token
+from crm.people import change_user, create_user, find_user, issue_token, revoke_token
 from crm.errors import InvalidInput
 from web.pages import bp
 
@@ -56,6 +56,21 @@ def settings_add_user():
         flash(f"User '{form.get('username')}' created.", "info")
     except InvalidInput as error:
         _refused(error)
+    return redirect(url_for("pages.settings") + "#users")
+
+
+@bp.route("/settings/users/<username>", methods=["POST"])
+@admin_only
+def settings_change_user(username):
+    user = find_user(username) or abort(404)
+    ticks = request.form.getlist("active")  # a hidden "0" before the checkbox: a form without it changes nothing
+    try:
+        change_user(user, request.form.get("role") or None, "1" in ticks if ticks else None)
+        db.session.commit()
+        flash(f"User '{username}' is {'an active' if user.active else 'a switched-off'} {user.role}.", "info")
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
     return redirect(url_for("pages.settings") + "#users")
 
 
