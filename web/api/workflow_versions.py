@@ -33,6 +33,14 @@ class DuplicateIn(ma.Schema):
                          metadata={"description": "the copy's name; default 'Copy of <name>', numbered if taken"})
 
 
+def portable(settings: dict | None) -> dict:
+    """Settings without what names this installation's rows: the error workflow is chosen again after import."""
+    settings = dict(settings or {})
+    if settings.get("on_failure"):
+        settings["on_failure"] = {**settings["on_failure"], "error_workflow": None}
+    return settings
+
+
 def get_version(workflow: Workflow, number: int):
     version = versions.get_version(workflow, number)
     if version is None:
@@ -118,7 +126,8 @@ class Export(MethodView):
     def get(self, workflow_id):
         workflow = get_workflow(workflow_id)
         return {"format": EXPORT_FORMAT, "name": workflow.name, "description": workflow.description,
-                "timezone": workflow.timezone, "settings": workflow.settings, "graph": mask_graph(workflow.graph)}
+                "timezone": workflow.timezone, "settings": portable(workflow.settings),
+                "graph": mask_graph(workflow.graph)}
 
 
 @blp.route("/import")

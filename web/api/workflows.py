@@ -7,7 +7,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from store import versions, workflow_audit
+from store import error_workflows, versions, workflow_audit
+from builder.alert_settings import MODES
 from builder.credentials import keep_masked, mask_graph
 from store.db import MAX_ID, db
 from builder.graph import read_graph
@@ -16,7 +17,7 @@ from store.names import free_name
 from builder.validate import problems as find_problems
 from engine import lifecycle
 from engine.context import current_clock
-from crm.models import ObjectType
+from crm.models import ROLES, ObjectType
 from engine.models import Run
 from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
@@ -26,10 +27,27 @@ blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description=
 EXPORT_FORMAT = "flowdesk-workflow/1"
 
 
+class OnFailure(ma.Schema):
+    owner = fields.Boolean(load_default=True, metadata={"description": "tell the workflow's owner"})
+    users = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list,
+                        validate=validate.Length(max=50), metadata={"description": "usernames to tell"})
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list,
+                        metadata={"description": "tell every active user of these roles"})
+    in_app = fields.Boolean(load_default=True, metadata={"description": "an in-app notification"})
+    email = fields.Boolean(load_default=True, metadata={"description": "an email, when an SMTP server is set"})
+    mode = fields.String(load_default="each", validate=validate.OneOf(MODES),
+                         metadata={"description": "each: one message per failure; digest: one a day, at "
+                                                  "ALERT_DIGEST_AT"})
+    error_workflow = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=MAX_ID),
+                                    metadata={"description": "a workflow with a manual trigger, started with "
+                                                             "{workflow, run_id, failed_node, error} as its payload"})
+
+
 class Settings(ma.Schema):
     reenroll = fields.Boolean(load_default=False)
     exit_when = fields.Dict(allow_none=True, load_default=None,
                             metadata={"description": "a condition group; runs end when it becomes true"})
+    on_failure = fields.Nested(OnFailure, allow_none=True, metadata={"description": "who is told when a run fails"})
 
 
 class WorkflowUpdate(ma.Schema):
@@ -145,7 +163,16 @@ def expected_revision(data: dict) -> int | None:
     return data.get("revision")
 
 
+def check_error_workflow(workflow_id: int | None, settings: dict | None) -> None:
+    """422 naming the field when the settings name an error workflow that cannot be one."""
+    wrong = error_workflows.problem(workflow_id, settings)
+    if wrong:
+        abort(422, message="The error workflow is not valid.", details={error_workflows.FIELD: wrong})
+
+
 def apply_changes(workflow: Workflow, data: dict) -> None:
+    if "settings" in data:
+        check_error_workflow(workflow.id, data["settings"])
     for key in ("name", "description", "timezone", "settings"):
         if key in data:
             setattr(workflow, key, data[key])
@@ -197,6 +224,8 @@ class WorkflowOne(MethodView):
         before = workflow_audit.snapshot(workflow)
         based_on = expected_revision(data)
         values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
+        if "settings" in values:
+            check_error_workflow(workflow.id, values["settings"])
         if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
             values["graph"] = read_graph(keep_masked(data["graph"], workflow.graph))
         if not versions.save_draft(workflow, values, based_on):
