@@ -1,7 +1,8 @@
 // The workflow's own settings, shown in the side form when no step is selected: name, description, time zone,
-// re-enrollment and the exit condition. Edited through the command stack and saved with the graph.
+// re-enrollment, the exit condition and what happens when a run fails. Edited through the command stack and saved with the graph.
 import { h } from "../lib/dom.js";
 import { commands } from "./model.js";
+import { failureSection } from "./alerts.js";
 import { labelled, select, textArea, textInput } from "./widgets.js";
 
 export const zones = (current) => [...new Set(["UTC", ...Intl.supportedValuesOf("timeZone"), current].filter(Boolean))].sort();
@@ -23,5 +24,6 @@ export function settingsPanel(ins) {
     labelled("Time zone", select("meta.timezone", zones(meta.timezone).map((z) => [z, z]), meta.timezone, set("timezone")),
       "Times of day, dates and schedules in this workflow are in this zone"),
     labelled("Re-enroll records", reenroll, "A record may start this workflow again while an earlier run of it is still live"),
-    ins.rules("Exit condition", "meta.exit_when", meta.settings.exit_when ?? { match: "all", rules: [] }, exit)];
+    ins.rules("Exit condition", "meta.exit_when", meta.settings.exit_when ?? { match: "all", rules: [] }, exit),
+    failureSection(ins, () => meta.settings, setting("on_failure"))];
 }
