@@ -14,7 +14,9 @@ def snapshot(workflow: Workflow) -> dict:
                                                                else ""),
             "settings": dict(workflow.settings or {}),
             "steps": {n.get("id"): _step(n) for n in graph.get("nodes", []) if isinstance(n, dict)},
-            "connections": len(graph.get("edges", []))}
+            "connections": len(graph.get("edges", [])),
+            "layout": {n.get("id"): n.get("position") for n in graph.get("nodes", []) if isinstance(n, dict)},
+            "notes": graph.get("notes") or []}
 
 
 def _step(node: dict) -> dict:
@@ -35,8 +37,9 @@ def graph_words(before: dict, after: dict) -> str:
 
 
 def _shown(values: dict) -> dict:
-    """A snapshot's differing parts as they are stored: steps by their ids only."""
-    return {key: sorted(map(str, value)) if key == "steps" else value for key, value in values.items()}
+    """A snapshot's differing parts as they are stored: steps by their ids, positions and notes not at all."""
+    return {key: sorted(map(str, value)) if key == "steps" else value for key, value in values.items()
+            if key not in ("layout", "notes")}
 
 
 def created(workflow: Workflow, how: str = "created", source: str = "") -> None:
@@ -49,14 +52,14 @@ def created(workflow: Workflow, how: str = "created", source: str = "") -> None:
 
 
 def edited(workflow: Workflow, before: dict, action: str = "workflow.edited", words: str = "draft saved") -> None:
-    """After a draft change: the row says which parts changed (none when nothing did)."""
+    """After a draft change: the row says which parts changed."""
     was, now = audit.differences(before, snapshot(workflow))
-    if not was and action == "workflow.edited":
-        return
     said = [f"{key} '{was[key]}' \u2192 '{now[key]}'" for key in ("name", "timezone") if key in was]
-    said += [f"{key} changed" for key in ("description", "settings") if key in was]
+    said += [f"{key} changed" for key in ("description", "settings", "notes") if key in was]
     if "steps" in was or "connections" in was:
         said.append(graph_words(before, snapshot(workflow)))
+    elif "layout" in was:
+        said.append("steps moved")
     audit.record(action, "workflow", workflow.id, f"{words}: {'; '.join(said) or 'no change'}", workflow.name,
                  before=_shown(was), after=_shown(now))
 

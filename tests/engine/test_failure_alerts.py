@@ -8,6 +8,7 @@ from crm.models import Notification, ObjectType
 from crm.people import find_user
 from engine import alert_digest, lifecycle
 from engine.models import AlertDigest, FailureAlert
+from tests.web.live import at_once
 from tests.engine.flows import clock, create, drain, node, only_run, publish, runs_of, trigger  # noqa: F401
 
 FAILING = (trigger(), node("edit", "update_record", fields={"amount": "{{ record.fields.name }}"}))
@@ -127,3 +128,27 @@ def test_error_workflows_never_start_each_other_in_a_loop(app, clock):
     # The first failed and started the second, which failed too: a run started by a failure starts no other.
     assert only_run(first).status == "failed" and only_run(second).status == "failed"
     assert "itself started by a failure" in notes_of("eddie")[-1]
+
+
+def test_two_workers_reaching_the_hour_together_send_one_digest(app, clock, smtp_server):
+    app.config.update(SMTP_URL=smtp_server.url, ALERT_DIGEST_AT="17:00")
+    failing_workflow(mode="digest", in_app=False)
+    drain(clock)
+    for name in ("Acme", "Globex", "Initech"):
+        create(fields={"name": name})
+    drain(clock)
+    clock.advance(timedelta(hours=8))
+
+    def worker():
+        with app.app_context():
+            try:
+                return alert_digest.send_due(clock)
+            finally:
+                db.session.remove()
+
+    told = at_once(worker, worker)
+    assert sorted(told) == [0, 3]
+    drain(clock)
+    [mail] = smtp_server.wait_for(1)
+    assert mail.get_content().startswith("3 workflow runs failed since the last digest")
+    assert len(smtp_server.messages) == 1

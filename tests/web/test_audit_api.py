@@ -51,6 +51,9 @@ def test_each_workflow_change_writes_one_row_naming_who_and_what(api):
                                                   "config": {"add_tags": ["x"]}}]}
     assert "added step more" in changes(lambda: api.put(f"/api/workflows/{wid}", as_="editor",
                                                         json={"graph": graph}), 200).summary
+    graph["nodes"][2] = {**graph["nodes"][2], "position": {"x": 300, "y": 40}}
+    assert changes(lambda: api.put(f"/api/workflows/{wid}", as_="editor", json={"graph": graph}),
+                   200).summary == "draft saved: steps moved"
 
     published = changes(lambda: api.post(f"/api/workflows/{wid}/publish", as_="editor"), 200)
     assert published.action == "workflow.published" and published.changes["after"] == {"status": "active",
@@ -174,3 +177,12 @@ def test_reading_the_log_with_filters_and_pages(api):
     assert api.get("/api/audit?object_type=planet").status_code == 422
     assert api.get("/api/audit", as_="editor").status_code == 403
     assert api.get("/api/audit", as_=None).status_code == 401
+
+
+def test_the_command_line_is_named_as_the_actor(runner):
+    before = len(rows())
+    assert runner.invoke(args=["users", "create", "zoe", "--role", "editor", "--password", "long enough pw"]) \
+        .exit_code == 0
+    assert runner.invoke(args=["tokens", "create", "zoe"]).exit_code == 0
+    assert [(r.action, r.actor, r.via) for r in rows()[before:]] == [("user.created", "cli", "cli"),
+                                                                    ("token.created", "cli", "cli")]
