@@ -74,8 +74,7 @@ def _tell_each(failures: list, now) -> None:
         lines = by_user[user.id]
         for channel in ("in_app", "email"):
             if lines[channel]:
-                count = len(lines[channel])
-                text = f"{count} workflow run{'s' if count != 1 else ''} failed since the last digest:\n" + \
-                    "\n".join(lines[channel])
-                tell([user], text, f"Flowdesk: {count} failed run{'s' if count != 1 else ''} since the last digest", "/",
-                     channel == "in_app", channel == "email", now)
+                runs = f"{len(lines[channel])} workflow run{'s' if len(lines[channel]) != 1 else ''} failed"
+                text = f"{runs} since the last digest:\n" + "\n".join(lines[channel])
+                tell([user], text, f"Flowdesk: {runs} since the last digest", "/", channel == "in_app",
+                     channel == "email", now)

@@ -83,8 +83,8 @@ def _start_error_workflow(target_id, ctx, node_id, error) -> str:
             why_not = f"the published version of '{target.name}' does not start with a manual trigger"
     if why_not is not None:
         if target is not None:
-            db.session.add(EnrollmentRefusal(workflow_id=target.id, record_id=ctx.record_id,
-                                             reason=f"not started as the error workflow of run {ctx.run_id}: {why_not}"))
+            reason = f"not started as the error workflow of run {ctx.run_id}: {why_not}"
+            db.session.add(EnrollmentRefusal(workflow_id=target.id, record_id=ctx.record_id, reason=reason))
         return f"error workflow not started: {why_not}"
     data = {"workflow": {"id": ctx.spec.workflow_id, "name": ctx.spec.name, "version": ctx.spec.number},
             "run_id": ctx.run_id, "failed_node": node_id, "error": error, "record_id": ctx.record_id}

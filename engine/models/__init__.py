@@ -6,4 +6,5 @@ from engine.models.secrets import Secret
 from engine.models.tasks import HumanTask
 from engine.models.workers import WorkerBeat
 
-__all__ = ["AlertDigest", "EnrollmentRefusal", "FailureAlert", "HumanTask", "Message", "Run", "Secret", "Step", "TriggerFire", "WorkerBeat"]
+__all__ = ["AlertDigest", "EnrollmentRefusal", "FailureAlert", "HumanTask", "Message", "Run", "Secret", "Step",
+           "TriggerFire", "WorkerBeat"]
