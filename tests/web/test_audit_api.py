@@ -1,10 +1,13 @@
 """The audit log: every change writes exactly one row in its own transaction, a refused one none; admins read it."""
 import pytest
 
+from crm.models import User
+from crm.people import create_user, issue_token
 from store.audit import AuditEntry
 from store.db import db
 from engine.models import HumanTask
 from tests.engine.flows import clock, create, drain, edge, node, publish, trigger  # noqa: F401
+from tests.web.live import at_once, send
 
 GRAPH = {"nodes": [{"id": "start", "kind": "trigger", "type": "manual", "config": {"object": "deal"}},
                    {"id": "tag", "kind": "action", "type": "update_record", "config": {"add_tags": ["seen"]}}],
@@ -186,3 +189,17 @@ def test_the_command_line_is_named_as_the_actor(runner):
     assert runner.invoke(args=["tokens", "create", "zoe"]).exit_code == 0
     assert [(r.action, r.actor, r.via) for r in rows()[before:]] == [("user.created", "cli", "cli"),
                                                                     ("token.created", "cli", "cli")]
+
+
+def test_two_admins_switching_each_other_off_at_once_leave_one(app, live_server):
+    create_user("bea", "admin", "long enough pw")
+    tokens = {name: issue_token(name, "race")[1] for name in ("ada", "bea")}
+    db.session.commit()
+    answers = at_once(
+        lambda: send("PATCH", f"{live_server}/api/users/bea", tokens["ada"], {"active": False})[0],
+        lambda: send("PATCH", f"{live_server}/api/users/ada", tokens["bea"], {"active": False})[0])
+    assert sorted(answers)[0] == 200 and sorted(answers)[1] in (401, 409)
+    db.session.expire_all()
+    admins = db.session.scalars(db.select(User.username).where(User.role == "admin", User.active.is_(True))).all()
+    assert len(admins) == 1
+    assert [r.action for r in rows() if r.action == "user.deactivated"] == ["user.deactivated"]
