@@ -139,3 +139,21 @@ def test_layout_of_a_graph_too_tangled_to_arrange_is_a_422_naming_the_graph(api,
     assert answer.status_code == 422
     error = answer.get_json()["error"]
     assert "too tangled to arrange automatically" in error["message"] and "graph" in error["details"]
+
+
+def test_saving_a_layout_is_refused_on_a_stale_revision_like_a_put(api, workflow):
+    """Issue 18, 4: the layout door saves through the same compare-and-swap on the revision as PUT."""
+    url = f"/api/workflows/{workflow['id']}"
+    based_on = {"If-Match": f'"{workflow["revision"]}"'}
+    assert api.put(url, as_="editor", json={"name": "Mine"}, headers=based_on).status_code == 200
+    stale = api.post(f"{url}/layout", as_="editor", json={"save": True}, headers=based_on)
+    assert stale.status_code == 409, stale.get_json()
+    assert stale.get_json()["error"]["details"]["revision"] == workflow["revision"] + 1
+    stale_in_body = api.post(f"{url}/layout", as_="editor", json={"save": True, "revision": workflow["revision"]})
+    assert stale_in_body.status_code == 409
+    saved = api.get(url).get_json()
+    assert saved["revision"] == workflow["revision"] + 1 and saved["graph"] == workflow["graph"]
+    fresh = api.post(f"{url}/layout", as_="editor", json={"save": True},
+                     headers={"If-Match": f'"{saved["revision"]}"'})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] == f'"{saved["revision"] + 1}"'
+    assert api.get(url).get_json()["graph"] == fresh.get_json()["graph"]
