@@ -3,9 +3,8 @@
 As Graphviz dot does it: two first orders (breadth-first from the top and from the bottom), then
 median sweeps down and up with adjacent transpositions, keeping the best order seen. Every other
 round, nodes of equal median trade places and transpositions that change nothing are made, which
-walks the search along plateaus instead of stopping at the first one. Sifting finishes: each node
-moves to the place in its layer where it crosses least. Held children (see :mod:`.layering`) never
-pass each other.
+walks the search along plateaus instead of stopping at the first one. Held children (see
+:mod:`.layering`) never pass each other.
 
 Nodes are numbered here (lists indexed by number instead of dicts keyed by name): the sweeps and
 transpositions look at each node many times.
@@ -13,11 +12,11 @@ transpositions look at each node many times.
 import random
 
 from builder.layout.budget import Budget
-from builder.layout.crossings import count_inversions, crossed_from_left
+from builder.layout.crossings import count_inversions
 from builder.layout.layering import LayeredGraph
 
 FIRST_ROUNDS, ROUNDS, PATIENCE = 4, 12, 4
-TRANSPOSE_ROUNDS, SIFT_ROUNDS = 8, 4
+TRANSPOSE_ROUNDS = 8
 PAIR_COST = 12  # budget units (an edge pair compared) that one look at two neighbours costs besides its pairs
 
 
@@ -78,7 +77,6 @@ def _polished(g, layers, budget) -> list:
     order.improve(ROUNDS)
     order = _Order(g, order.best, budget)
     order.transpose()
-    order.sift()
     return order.layers
 
 
@@ -233,9 +231,14 @@ class _Order:
                     if dirty is not None and v not in dirty and w not in dirty or \
                             left_of[v] is not None and w in left_of[v]:
                         continue
-                    now, swapped = _pair_crossings(above[j], above[j + 1])
-                    now_below, swapped_below = _pair_crossings(below[j], below[j + 1])
-                    now, swapped = now + now_below, swapped + swapped_below
+                    a, b, c, d = above[j], above[j + 1], below[j], below[j + 1]
+                    if len(a) == len(b) == len(c) == len(d) == 1:  # dummies, and chains
+                        now = (a[0] > b[0]) + (c[0] > d[0])
+                        swapped = (a[0] < b[0]) + (c[0] < d[0])
+                    else:
+                        now, swapped = _pair_crossings(a, b)
+                        now_below, swapped_below = _pair_crossings(c, d)
+                        now, swapped = now + now_below, swapped + swapped_below
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
                         above[j], above[j + 1] = above[j + 1], above[j]
@@ -249,51 +252,3 @@ class _Order:
                 return
             # A swap changes the crossings of the pairs the two form and of the pairs of their neighbours.
             dirty = changed | {u for v in changed for u in up[v] + down[v]}
-
-    def sift(self) -> None:
-        """Move each node to its best place in its layer, between the held siblings it must stay between."""
-        for _ in range(SIFT_ROUNDS):
-            improved = False
-            crossing = self._crossing_nodes()  # moving a node changes only crossings of its own edges
-            for layer in self.layers:
-                if self.budget.spent:
-                    return
-                for v in [v for v in layer if v in crossing]:
-                    improved |= self._sift_one(layer, v)
-            if not improved:
-                return
-
-    def _crossing_nodes(self) -> set:
-        """The nodes with an edge that crosses another."""
-        found, pos, down = set(), self.pos, self.g.down
-        for upper in self.layers[:-1]:
-            edges = [(pos[v], pos[w], v, w) for v in upper for w in down[v]]
-            mirrored = [(-top, -bottom) for top, bottom, _, _ in reversed(edges)]
-            crossed = zip(crossed_from_left([edge[:2] for edge in edges]), reversed(crossed_from_left(mirrored)))
-            found.update(node for edge, (left, right) in zip(edges, crossed) if left or right for node in edge[2:])
-        return found
-
-    def _sift_one(self, layer, v) -> bool:
-        start, left_of = self.pos[v], self.g.left_of
-        others = layer[:start] + layer[start + 1:]
-        above, below = self._ends(others)
-        (v_above,), (v_below,) = self._ends([v])
-        lowest = max((i + 1 for i, w in enumerate(others) if left_of[w] and v in left_of[w]), default=0)
-        highest = min((i for i, w in enumerate(others) if left_of[v] and w in left_of[v]), default=len(others))
-        self.budget.spend(len(others) * PAIR_COST)
-        # change: the crossings with v at place i + 1, less those with v at place `lowest`
-        best_place, best_change, change, current = lowest, 0, 0, 0
-        for i in range(lowest, highest):
-            v_left, w_left = _pair_crossings(v_above, above[i])
-            v_left_below, w_left_below = _pair_crossings(v_below, below[i])
-            change += w_left + w_left_below - v_left - v_left_below
-            if i + 1 == start:
-                current = change
-            if change < best_change:
-                best_place, best_change = i + 1, change
-        if best_change >= current:
-            return False
-        others.insert(best_place, v)
-        layer[:] = others
-        self._place(layer)
-        return True

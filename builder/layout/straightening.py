@@ -39,12 +39,19 @@ class Drawing:
             for k in range(top, bottom):
                 self.in_gap[k].append(edge)
         self.near = _Near(self.in_gap, g.layer_of)
+        self.extent = {}  # edge -> (least x, greatest x)
+        for v in self.point:
+            self.move(v, self.point[v][0])
 
     def x(self, v) -> float:
         return self.point[v][0]
 
     def move(self, v, new_x) -> None:
-        self.point[v] = (new_x, self.point[v][1])
+        point = self.point
+        point[v] = (new_x, point[v][1])
+        for edge in self.incident[v]:
+            a, b = point[edge[0]][0], point[edge[1]][0]
+            self.extent[edge] = (a, b) if a < b else (b, a)
 
     def crossings(self, pairs=None) -> int:
         """How many of `pairs` cross (all pairs when None, counted gap by gap: :meth:`between_rows`)."""
@@ -107,7 +114,7 @@ class Drawing:
         the crossings of every place v may take are counted with two bisections, not pair by pair.
         Edges of `fixed_only` (which move too) are left out.
         """
-        point, lefts, rights = self.point, [], []
+        point, extent, lefts, rights = self.point, self.extent, [], []
         ay = point[v][1]
         for edge in self.incident[v]:
             near = self.near[edge]
@@ -116,10 +123,10 @@ class Drawing:
             left, right = min(low, bx), max(high, bx)
             low_y, high_y = (ay, by) if ay < by else (by, ay)
             for other in near:
-                c, d = other
-                (cx, cy), (dx, dy) = point[c], point[d]
-                if cx < left and dx < left or cx > right and dx > right or other in fixed_only:
+                least, greatest = extent[other]
+                if greatest < left or least > right or other in fixed_only:
                     continue  # beside every line v's edge can take
+                (cx, cy), (dx, dy) = point[other[0]], point[other[1]]
                 if cy > dy:
                     cx, cy, dx, dy = dx, dy, cx, cy
                 if dy <= low_y or cy >= high_y:
