@@ -63,9 +63,9 @@ class Drawing:
             total += _cross(*point[s], *point[t], *point[u], *point[v])
         return total
 
-    def between_rows(self):
-        """For each gap between two rows: the crossings inside it, those right on its upper row, and the
-        edges crossed there, in O(E log E) for the E edges passing it.
+    def between_rows(self, count=True):
+        """For each gap between two rows: the crossings inside it (0 unless `count`), those right on its
+        upper row, and the edges crossed there, in O(E log E) for the E edges passing it.
 
         Two straight edges cross in the gap where their left-to-right order changes; as the x where each
         passes the rows bounding the gap are sorted, those are the inversions of the lower ones. Edges at
@@ -80,20 +80,22 @@ class Drawing:
                 below = x_bottom if k + 1 == bottom else (x_top * (bottom - k - 1) + x_bottom * (k + 1 - top)) / length
                 passing[k].append((above, below, top < k, (upper, lower)))
                 above = below
-        for k, items in enumerate(passing):
+        for items in passing:
             self.budget.spend(len(items))
             items.sort()
-            rank = {x: i for i, x in enumerate(sorted({item[1] for item in items}))}
-            inversions = count_inversions([rank[item[1]] for item in items], len(rank))
-            level, crossed = 0, set()
-            for _, group in groupby(items, key=lambda item: item[0]):
-                group = list(group)
-                for i, (_, bottom, through, edge) in enumerate(group):
-                    for _, bottom2, through2, edge2 in group[i + 1:]:
-                        if through and through2 and bottom != bottom2:
-                            level += 1
-                            crossed.update((edge, edge2))
-            if inversions:
+            inversions, level, crossed = 0, 0, set()
+            if count:
+                rank = {x: i for i, x in enumerate(sorted({item[1] for item in items}))}
+                inversions = count_inversions([rank[item[1]] for item in items], len(rank))
+            if len({item[0] for item in items}) < len(items):  # edges level on the upper row
+                for _, group in groupby(items, key=lambda item: item[0]):
+                    group = list(group)
+                    for i, (_, bottom, through, edge) in enumerate(group):
+                        for _, bottom2, through2, edge2 in group[i + 1:]:
+                            if through and through2 and bottom != bottom2:
+                                level += 1
+                                crossed.update((edge, edge2))
+            if inversions or not count:
                 ends = [item[:2] for item in items]
                 mirrored = [(-top, -bottom) for top, bottom in reversed(ends)]
                 sides = zip(crossed_from_left(ends), reversed(crossed_from_left(mirrored)))
@@ -102,7 +104,7 @@ class Drawing:
 
     def crossing_nodes(self) -> set:
         """The nodes with an edge that crosses another."""
-        return {v for _, _, crossed in self.between_rows() for edge in crossed for v in edge}
+        return {v for _, _, crossed in self.between_rows(count=False) for edge in crossed for v in edge}
 
     def shadows(self, v, low, high, fixed_only=()) -> tuple:
         """Where on its row v would make its edges cross others, while it stays between x = `low` and
