@@ -15,11 +15,15 @@ in the field metadata and reach the JSON Schema unchanged:
 """
 from marshmallow import ValidationError, fields, validate
 
-CONDITION_OPERATORS = ("eq", "ne", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt", "lte",
-                       "is_empty", "is_not_empty", "changed", "has_tag")
+# Condition operators and how a rule reads in words ("amount is at least 10"); the editor shows these words.
+OPERATOR_WORDS = {"eq": "is", "ne": "is not", "in": "is any of", "not_in": "is none of", "contains": "contains",
+                  "not_contains": "does not contain", "gt": "is greater than", "gte": "is at least",
+                  "lt": "is less than", "lte": "is at most", "is_empty": "is empty", "is_not_empty": "is not empty",
+                  "changed": "changed", "has_tag": "has the tag"}
+CONDITION_OPERATORS = tuple(OPERATOR_WORDS)
 _LIST_OPERATORS = ("in", "not_in")
 _ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
-_VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
+VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
 MAX_CONDITION_DEPTH = 10
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -164,6 +168,6 @@ def _rule_errors(rule) -> dict:
         errors["value"] = f"'{op}' needs a number or a date"
     elif op == "has_tag" and not (isinstance(value, str) and value):
         errors["value"] = "'has_tag' needs a tag"
-    elif op not in _VALUELESS_OPERATORS and isinstance(value, dict):
+    elif op not in VALUELESS_OPERATORS and isinstance(value, dict):
         errors["value"] = "must be a value or a list, not an object"
     return errors
