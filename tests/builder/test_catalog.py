@@ -128,3 +128,13 @@ def test_summaries_follow_the_declared_templates(type_, config, expected):
     from builder.summaries import summary
     kind = "action" if type_ == "update_record" or type_ == "notify_user" else None
     assert summary({"config": config}, get_type(type_, kind)) == expected
+
+
+def test_diagrams_colour_nodes_as_the_editor_does_and_say_what_each_step_does():
+    from builder.catalog import KINDS
+    from builder.preview import preview_svg
+    svg = preview_svg({"nodes": [{"id": "t", "kind": "trigger", "type": "manual", "label": "Go"},
+                                 {"id": "m", "kind": "action", "type": "send_email", "label": "Mail",
+                                  "config": {"to": "ops@example.com"}}]})
+    assert f'stroke="{KINDS["trigger"].colour}"' in svg and f'fill="{KINDS["action"].tint}"' in svg
+    assert "<title>Mail: email to ops@example.com</title>" in svg
