@@ -194,7 +194,7 @@ def _marked(node, entry: dict) -> str:
     detail = _status_detail(status, entry)
     heading = status.replace("_", " ")
     return _annotated(node, f' data-status="{escape(status)}"', (fill, accent, _icon(status)), detail,
-                      f"{node['label']} — {heading}{': ' + detail if detail != heading else ''}",
+                      f"{_described(node)} — {heading}{': ' + detail if detail != heading else ''}",
                       dashed=status == "not_reached")
 
 

@@ -3,13 +3,14 @@
 // Publish, a click elsewhere or leaving the page never meet text the model does not have.
 import { api } from "../lib/api.js";
 import { h } from "../lib/dom.js";
+import { catalog } from "./catalog.js";
 import { commands } from "./model.js";
 import { RuleEditor } from "./rules.js";
 import { settingsPanel } from "./settings.js";
 import { checkList, duration, keyValues, labelled, namesInput, select, templateField, textInput } from "./widgets.js";
 
 const VARIABLES = ["record.owner.name", "record.owner.email", "record.stage", "record.tags", "workflow.name", "now"];
-const ROLES = [["", "—"], ["viewer", "viewer"], ["editor", "editor"], ["admin", "admin"]];
+const ROLES = [["", "—"], ...catalog.roles.map((r) => [r, r])];
 
 export class Inspector {
   constructor(el, model, context) {
@@ -171,7 +172,7 @@ export class Inspector {
   assignee(title, path, value, set) {
     const current = value.user ? `user:${value.user}` : value.role ? `role:${value.role}` : "owner:";
     const options = [["owner:", "Record owner"], ...this.context.users.map((u) => [`user:${u.username}`, u.username]),
-      ...["viewer", "editor", "admin"].map((r) => [`role:${r}`, `anyone with role ${r}`])];
+      ...catalog.roles.map((r) => [`role:${r}`, `anyone with role ${r}`])];
     return labelled(title, select(path, options, current, (v) => {
       const [kind, name] = v.split(":");
       set(kind === "owner" ? { owner: true } : { [kind]: name });
