@@ -167,10 +167,10 @@ def _kind_look(node) -> tuple[str, str]:
     return kind.tint, kind.colour
 
 
-def _described(node) -> str:
-    """The node's label and, after a colon, its summary: the tooltip of a diagram node."""
+def _description(node) -> str:
+    """What the step is set to do (its summary), as the ``<desc>`` of its box; empty when its type says nothing."""
     said = summary(node, get_type(node["type"], node["kind"]))
-    return f"{node['label']}: {said}" if said else node["label"]
+    return f"<desc>{escape(said)}</desc>" if said else ""
 
 
 def _node(node) -> str:
@@ -180,7 +180,8 @@ def _node(node) -> str:
     first_baseline = y + NODE_H / 2 + 6 - (len(lines) - 1) * 11
     text = "".join(f'<tspan x="{x + 44:g}" y="{first_baseline + 22 * i:g}">{escape(line)}</tspan>'
                    for i, line in enumerate(lines))
-    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(_described(node))}</title>'
+    return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(node["label"])}</title>'
+            f'{_description(node)}'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="2.5"/>'
             f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="11" fill="{accent}"/>'
@@ -194,7 +195,7 @@ def _marked(node, entry: dict) -> str:
     detail = _status_detail(status, entry)
     heading = status.replace("_", " ")
     return _annotated(node, f' data-status="{escape(status)}"', (fill, accent, _icon(status)), detail,
-                      f"{_described(node)} — {heading}{': ' + detail if detail != heading else ''}",
+                      f"{node['label']} — {heading}{': ' + detail if detail != heading else ''}",
                       dashed=status == "not_reached")
 
 
@@ -236,7 +237,7 @@ def _annotated(node, marks, look, detail: str, title: str, dashed=False) -> str:
     dash = ' stroke-dasharray="6 5"' if dashed else ""
     ink = "#868e96" if dashed else "#1d2433"
     return (f'<g class="preview-node" data-kind="{escape(node["kind"])}" data-node-id="{escape(node["id"])}"{marks}>'
-            f'<title>{escape(title)}</title>'
+            f'<title>{escape(title)}</title>{_description(node)}'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="{2 if dashed else 3}"{dash}/>'
             f'<g transform="translate({x + 26:g},{y + 27:g})"><circle r="13" fill="{accent}"/>{glyph}</g>'

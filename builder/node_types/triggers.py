@@ -24,8 +24,8 @@ declare(
             fields={"object": OBJECT, "filter": FILTER, "include_workflow_tasks": _APPROVAL_TASKS}),
     trigger(type="record_updated", label="Record updated", icon="edit", help="Starts when a record changes.",
             event="updated", summary=("when a {object|record} changes" + _IF,),
-            fields={"object": OBJECT, "fields": s.names("Changed fields", "fields",
-                                                        description="Start only when one of these changed; empty = any"),
+            fields={"object": OBJECT, "fields": s.names("Changed fields", "fields", description=(
+                        "Start only when one of these changed; empty = any")),
                     "filter": FILTER, "include_workflow_tasks": _APPROVAL_TASKS}),
     trigger(type="record_deleted", label="Record deleted", icon="trash", help="Starts when a record is deleted.",
             event="deleted", summary=("when a {object|record} is deleted" + _IF,),

@@ -137,4 +137,4 @@ def test_diagrams_colour_nodes_as_the_editor_does_and_say_what_each_step_does():
                                  {"id": "m", "kind": "action", "type": "send_email", "label": "Mail",
                                   "config": {"to": "ops@example.com"}}]})
     assert f'stroke="{KINDS["trigger"].colour}"' in svg and f'fill="{KINDS["action"].tint}"' in svg
-    assert "<title>Mail: email to ops@example.com</title>" in svg
+    assert "<title>Mail</title><desc>email to ops@example.com</desc>" in svg

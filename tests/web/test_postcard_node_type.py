@@ -53,4 +53,4 @@ def test_a_run_performs_the_new_step_and_its_diagram_names_it(api, postcard, clo
     assert "Postcard to Acme, Main Street 1: Thanks for the deal!" in told
     auth.login()
     page = client.get(f"/runs/{run['id']}").get_data(as_text=True)
-    assert "Card: postcard to {{ record.fields.name }}, Main Street 1 — done" in page
+    assert "<title>Card — done</title><desc>postcard to {{ record.fields.name }}, Main Street 1</desc>" in page
