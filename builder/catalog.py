@@ -34,7 +34,8 @@ def _entry(node_type: NodeType, converter) -> dict:
             "help": node_type.help, "event": node_type.event, "ports": node_type.ports_for(defaults),
             "dynamic_ports": node_type.dynamic_ports,
             "ports_from": node_type.ports.as_json() if node_type.dynamic_ports else None,
-            "summary": list(node_type.summary), "needs_record": node_type.needs_record,
+            "summary": list(node_type.summary), "auto_label": list(node_type.auto_label),
+            "needs_record": node_type.needs_record,
             "record": node_type.record if node_type.kind == "trigger" else None, "channel": node_type.channel,
             "config_schema": config_schema, "defaults": defaults}
 

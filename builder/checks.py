@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from builder.credentials import credential_problems, strings_in
 from builder.cron import cron_problem
 from builder.durations import parse_duration
+from builder.node_type import get_type
 from builder.objects import field_names, field_type, stages
 from builder.schemas import group_errors
 from builder.template_fields import record_field_names
@@ -29,6 +30,10 @@ class Scope:
     has_record: bool | None = None
     trigger_type: str | None = None
     publishing: bool = False
+
+    def sees_changes(self) -> bool:
+        """Whether runs carry the change that started them (a trigger on record updates), or it is unknown."""
+        return self.trigger_type is None or get_type(self.trigger_type, "trigger").event == "updated"
 
     def label(self) -> str:
         return (self.objects.get(self.object) or {}).get("label") or str(self.object)
@@ -200,7 +205,7 @@ def _rule_refs(value, path, scope, add, depth=0) -> None:
         found = _ref_problem(rule["field"], scope)
         if found:
             add("error", f"{where}.field", found)
-        elif rule.get("op") == "changed" and scope.trigger_type not in (None, "record_updated"):
+        elif rule.get("op") == "changed" and not scope.sees_changes():
             add("warning", f"{where}.op", "'changed' only means something for a 'Record updated' trigger")
         elif scope.object and rule.get("op") in ("eq", "ne", "in", "not_in"):
             options = (scope.objects[scope.object].get("fields", {}).get(rule["field"]) or {}).get("options")

@@ -84,6 +84,8 @@ class NodeType:
     summary
         Templates of the one line shown under its label (:mod:`builder.summaries`): the first whose values are
         all set is used, else the last.
+    auto_label
+        Templates of the label a new step takes from its settings, and follows while nobody renames it.
     rules
         Checks it adds to validation: ``rule(config, scope, add)`` with ``add(severity, field, message)``.
     needs_record
@@ -105,6 +107,7 @@ class NodeType:
     fields: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
     ports: tuple | PortsFrom = ("next",)
     summary: tuple = ()
+    auto_label: tuple = ()
     rules: tuple[Callable, ...] = ()
     needs_record: bool = False
     record: bool | str = True

@@ -2,11 +2,12 @@
 
 A template is text with ``{name}`` for a config value, ``{name:filter}`` for one shown through a filter,
 ``{name|word}`` for a word shown when the value is empty, and ``[...]`` around a part shown only when all its
-values are set. A node type lists templates: the first whose values outside ``[...]`` are all set is used, else
-the last, with ``?`` for what is missing. A value is empty when it is missing, ``""``, ``[]``, ``{}`` or false;
-true shows as nothing. Lists show their items, mappings their keys. Filters: ``duration`` (``PT5M`` -> ``5 min``),
-``offset`` (a duration, empty when zero), ``rules`` (the node's rules and match in words), ``condition``
-(a condition group in words).
+values are set, and ``{!name}`` for nothing, counted as set only while the value is empty. A node type lists
+templates: the first whose values outside ``[...]`` are all set is used, else the last, with ``?`` for what is
+missing (an automatic label has no last resort: none). A value is empty when it is missing, ``""``, ``[]``, ``{}``
+or false; true shows as nothing. Lists show their items, mappings their keys. Filters: ``duration`` (``PT5M`` ->
+``5 min``), ``spoken`` (``PT5M`` -> ``5 minutes``), ``offset`` (a duration, empty when zero), ``clock`` (a time of
+day such as ``09:00``), ``rules`` (the node's rules and match in words), ``condition`` (a condition group in words).
 
 >>> render(("when a {object|record} changes[ if {filter:condition}]",), {"object": "deal", "filter": None})
 'when a deal changes'
@@ -22,6 +23,7 @@ from builder.schemas import OPERATOR_WORDS, VALUELESS_OPERATORS
 
 _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _UNITS = ("year", "month", "week", "day", "h", "min", "s")
+_CLOCK = re.compile(r"\d\d:\d\d")
 _PART = re.compile(r"\[([^\]]*)\]|\{([^}]*)\}")
 
 
@@ -30,10 +32,16 @@ def summary(node: dict, node_type) -> str:
     return render(node_type.summary, node.get("config") or {})
 
 
-def render(templates, config: dict) -> str:
-    if not templates:
+def auto_label(node: dict, node_type) -> str | None:
+    """The label a step takes from its settings while nobody has named it by hand; None when it has none."""
+    return render(node_type.auto_label, node.get("config") or {}, last_resort=False) or None
+
+
+def render(templates, config: dict, last_resort=True) -> str:
+    complete = [t for t in templates if all(_value(p, config) is not None for p in _required(t))]
+    if not complete and not (templates and last_resort):
         return ""
-    chosen = next((t for t in templates if all(_value(p, config) is not None for p in _required(t))), templates[-1])
+    chosen = complete[0] if complete else templates[-1]
     return _PART.sub(lambda m: _optional(m.group(1), config) if m.group(1) is not None
                      else _shown(m.group(2), config), chosen)
 
@@ -57,6 +65,8 @@ def _shown(placeholder: str, config) -> str:
 def _value(placeholder: str, config) -> str | None:
     """The placeholder's text, or None when its value is empty and it names no word for that."""
     spec, _, word = placeholder.partition("|")
+    if spec.startswith("!"):
+        return "" if _plain(config.get(spec[1:]), config) is None else None
     name, _, filter_name = spec.partition(":")
     text = _FILTERS.get(filter_name, _plain)(config.get(name), config)
     return text if text is not None else (word or None)
@@ -90,6 +100,19 @@ def _duration(value, _config) -> str | None:
     return human_duration(value) if value else None
 
 
+def spoken_duration(text) -> str | None:
+    """``PT5M`` -> ``5 minutes``, ``P1DT2H`` -> ``1 day 2 hours``; None when it is not a positive duration."""
+    match = _DURATION.fullmatch(text) if isinstance(text, str) else None
+    if not match or match.group(1) or not any(match.groups()[1:]):
+        return None
+    names = ("year", "month", "week", "day", "hour", "minute", "second")
+    return " ".join(f"{n} {name}{'' if int(n) == 1 else 's'}" for n, name in zip(match.groups()[1:], names) if n)
+
+
+def _clock(value, _config) -> str | None:
+    return value if isinstance(value, str) and _CLOCK.fullmatch(value) else None
+
+
 def _offset(value, _config) -> str | None:
     return human_duration(value) if value and value != "P0D" else None
 
@@ -102,7 +125,8 @@ def _condition(value, _config) -> str | None:
     return describe(value) if isinstance(value, dict) and value.get("rules") else None
 
 
-_FILTERS = {"duration": _duration, "offset": _offset, "rules": _rules, "condition": _condition}
+_FILTERS = {"duration": _duration, "spoken": lambda value, _config: spoken_duration(value), "offset": _offset,
+            "clock": _clock, "rules": _rules, "condition": _condition}
 
 
 def describe(group, nested=False) -> str:

@@ -2,13 +2,13 @@
 
 - ``@executes(kind, *types)``: ``execute(node, ctx)`` returns an Advance, a Wait or a Fail (engine.outcomes);
 - ``@narrows(type)``: a record trigger's own test of an event (``narrow(config, event) -> bool``), before its filter;
-- ``@wakes(type)``: a wait's wake time (``wake(config, record, now, zone) -> datetime``);
+- ``@wakes(type)``: the wake time of a wait run by the shared wait executor (``wake(config, record, now, zone)``);
 - ``@occurs(type)``: a time trigger's due occurrences (``occur(spec, config, armed_at, until)`` yields
   ``(record or None, occurrence key, due time)``).
 
 :func:`check_complete` holds the registry to the catalog: every declared type has an executor, every executor,
-narrowing, wake or occurrence a declared type of the right kind, every wait a wake and every time trigger its
-occurrences. engine.executors runs it once everything is registered.
+narrowing, wake or occurrence a declared type of the right kind, and every time trigger its occurrences.
+engine.executors runs it once everything is registered.
 """
 from builder.catalog import NODE_TYPES
 
@@ -65,8 +65,6 @@ def missing() -> list:
         found += [f"{what} is registered for {kind} '{type_}', which is not declared"
                   for kind, type_ in set(table) - declared]
     for key, node_type in NODE_TYPES.items():
-        if node_type.kind == "wait" and key not in WAKES:
-            found.append(f"wait '{node_type.type}' has no wake time (@wakes)")
         if node_type.kind == "trigger" and node_type.event in TIME_EVENTS and key not in OCCURS:
             found.append(f"trigger '{node_type.type}' listens to {node_type.event} but has no @occurs")
     return sorted(found)

@@ -11,6 +11,7 @@ wait = partial(NodeType, kind="wait")
 declare(
     wait(type="delay", label="Delay", icon="clock", help="Waits for a while.",
          summary=("wait {days_field} days", "wait {duration:duration}"),
+         auto_label=("{!days_field}Wait {duration:spoken}",),
          fields={"duration": s.duration("Duration", "P1D"),
                  "days_field": s.plain("Days from field", "field", field_types=("number",), description=(
                      "Wait as many days as this number field holds; empty = the duration")),
@@ -20,7 +21,7 @@ declare(
          fields={"field": DATE_FIELD, "offset": OFFSET, "cancel_if_changed": CANCEL_IF_CHANGED}),
     wait(type="until_time", label="Until time", icon="sun",
          help="Waits until a time of day (in the workflow's time zone).",
-         summary=("until {time}[ on {days}]",),
+         summary=("until {time}[ on {days}]",), auto_label=("Wait until {time:clock}",),
          fields={"time": s.plain("Time", "time", "09:00"),
                  "days": s.names("Days", "weekdays", options=WEEKDAYS, description="Empty = any day"),
                  "cancel_if_changed": CANCEL_IF_CHANGED}),

@@ -138,3 +138,13 @@ def test_diagrams_colour_nodes_as_the_editor_does_and_say_what_each_step_does():
                                   "config": {"to": "ops@example.com"}}]})
     assert f'stroke="{KINDS["trigger"].colour}"' in svg and f'fill="{KINDS["action"].tint}"' in svg
     assert "<title>Mail</title><desc>email to ops@example.com</desc>" in svg
+
+
+@pytest.mark.parametrize("type_, config, expected", [
+    ("delay", {"duration": "PT5M"}, "Wait 5 minutes"), ("delay", {"duration": "P1DT2H"}, "Wait 1 day 2 hours"),
+    ("delay", {"duration": "PT5M", "days_field": "usage_days"}, None), ("delay", {"duration": "soon"}, None),
+    ("until_time", {"time": "09:00"}, "Wait until 09:00"), ("until_time", {"time": "9"}, None),
+    ("condition", {"rules": []}, None)])
+def test_automatic_labels_follow_the_declared_templates(type_, config, expected):
+    from builder.summaries import auto_label
+    assert auto_label({"config": config}, get_type(type_)) == expected

@@ -18,14 +18,16 @@ def teleport():
     unregister("wait", "teleport")
 
 
-def test_a_declared_type_without_an_executor_or_wake_time_is_named(teleport):
+def test_a_declared_type_without_an_executor_is_named(teleport):
     declare(teleport)
-    assert missing() == ["wait 'teleport' has no executor", "wait 'teleport' has no wake time (@wakes)"]
+    assert missing() == ["wait 'teleport' has no executor"]
     with pytest.raises(RuntimeError, match="teleport"):
         check_complete()
     executes("wait", "teleport")(lambda node, ctx: None)
-    wakes("teleport")(lambda config, record, now, zone: now)
     assert missing() == []
+    wakes("nowhere")(lambda config, record, now, zone: now)
+    assert missing() == ["a wake time is registered for wait 'nowhere', which is not declared"]
+    unregister("wait", "nowhere")
 
 
 def test_code_for_an_undeclared_type_is_named(teleport):

@@ -27,6 +27,8 @@ class NodeTypeOut(ma.Schema):
         "list config[field] (entry[item] for objects), default when it names none, then the fixed ports 'then'")})
     summary = fields.List(fields.String(), metadata={"description": (
         "templates of the line under the node's label (docs/NODE_TYPES.md); the first with all its values is used")})
+    auto_label = fields.List(fields.String(), metadata={"description": (
+        "templates of the label a new node takes from its config (and follows until renamed); empty: its type label")})
     needs_record = fields.Boolean(metadata={"description": "the step acts on the run's record"})
     record = fields.Raw(allow_none=True, metadata={"description": (
         "triggers: whether their runs carry a record: true, false or \"object\" (when an object is chosen)")})

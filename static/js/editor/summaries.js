@@ -22,12 +22,8 @@ export function spokenDuration(text) {
 }
 
 // The label a step takes from its settings while nobody has named it by hand; null where its type has none.
-export function autoLabel(node) {
-  const c = node.config ?? {};
-  if (node.type === "delay" && !c.days_field) return spokenDuration(c.duration) && `Wait ${spokenDuration(c.duration)}`;
-  if (node.type === "until_time") return /^\d\d:\d\d$/.test(c.time ?? "") ? `Wait until ${c.time}` : null;
-  return null;
-}
+export const autoLabel = (node) =>
+  render(catalog.types.get(`${node.kind}/${node.type}`)?.auto_label, node.config ?? {}, false) || null;
 
 const WORDS = Object.fromEntries(catalog.operators.map((o) => [o.op, o.words]));
 export const OPERATORS = catalog.operators.map((o) => [o.op, o.words]);
@@ -52,10 +48,12 @@ function describeRule(rule) {
 }
 
 // The node's summary from its type's templates; the twin of builder/summaries.py (docs/NODE_TYPES.md says how
-// templates read): {name}, {name:filter}, {name|word}, and [...] around a part shown only when its values are set.
+// templates read): {name}, {name:filter}, {name|word}, {!name}, and [...] around a part shown only when its values are set.
 const PART = /\[([^\]]*)\]|\{([^}]*)\}/g;
 const FILTERS = {
   duration: (v) => (v ? humanDuration(v) : null),
+  spoken: (v) => spokenDuration(v),
+  clock: (v) => (/^\d\d:\d\d$/.test(v ?? "") ? v : null),
   offset: (v) => (v && v !== "P0D" ? humanDuration(v) : null),
   rules: (v, c) => (Array.isArray(v) && v.length ? describe({ match: c.match ?? "all", rules: v }) : null),
   condition: (v) => (v && typeof v === "object" && v.rules?.length ? describe(v) : null),
@@ -71,16 +69,18 @@ function plain(v) {
 
 function value(placeholder, config) {
   const [spec, ...word] = placeholder.split("|"), [name, filter] = spec.split(":");
+  if (spec.startsWith("!")) return plain(config[spec.slice(1)]) === null ? "" : null;
   const text = (FILTERS[filter] ?? plain)(config[name], config);
   return text ?? (word.join("|") || null);
 }
 
 const placeholders = (text) => [...text.matchAll(PART)].filter((m) => m[2] !== undefined).map((m) => m[2]);
 
-export function summary(node, type) {
-  const templates = type?.summary ?? [], config = node.config ?? {};
-  if (!templates.length) return "";
-  const chosen = templates.find((t) => placeholders(t).every((p) => value(p, config) !== null)) ?? templates.at(-1);
+export const summary = (node, type) => render(type?.summary, node.config ?? {});
+
+function render(templates = [], config = {}, lastResort = true) {
+  const chosen = templates.find((t) => placeholders(t).every((p) => value(p, config) !== null)) ?? (lastResort ? templates.at(-1) : null);
+  if (!chosen) return "";
   return chosen.replace(PART, (_, optional, placeholder) => {
     if (placeholder !== undefined) return value(placeholder, config) ?? "?";
     if (placeholders(optional).some((p) => value(p, config) === null)) return "";
