@@ -1,5 +1,6 @@
 """update_record: fields, stage, owner and tags, through crm.records so the change emits its events."""
 from crm import records
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
 from engine.task_rights import TaskRefused
 
@@ -43,6 +44,7 @@ def planned_change(config: dict, record, ctx) -> dict:
     return data
 
 
+@executes("action", "update_record")
 def execute(node, ctx):
     record = ctx.record
     if record is None:

@@ -117,6 +117,16 @@ def test_node_types_publish_schemas(api):
     assert {"next", "error"} <= set(types["webhook"]["ports"])
 
 
+def test_the_node_type_catalog_serves_what_the_editor_draws_from(api):
+    catalog = api.get("/api/node-types/catalog", as_="viewer").get_json()
+    assert {t["type"] for t in catalog["types"]} == {t["type"] for t in api.get("/api/node-types", as_="viewer").get_json()}
+    assert {k["name"]: k["title"] for k in catalog["kinds"]}["human_task"] == "People"
+    assert {o["op"]: o["words"] for o in catalog["operators"]}["gte"] == "is at least"
+    assert catalog["roles"] == ["viewer", "editor", "admin"] and catalog["node_size"] == {"w": 240, "h": 72}
+    task = next(t for t in catalog["types"] if t["type"] == "human_task")
+    assert task["ports_from"]["field"] == "outcomes" and task["summary"] == ["ask: {title}"]
+
+
 @pytest.mark.parametrize("method,path,role", [
     ("POST", "/api/workflows", "editor"), ("PUT", "/api/workflows/{id}", "editor"),
     ("POST", "/api/workflows/{id}/publish", "editor"), ("POST", "/api/workflows/{id}/pause", "editor"),
