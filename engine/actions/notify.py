@@ -1,6 +1,7 @@
 """notify_user: in-app notifications."""
 from store.db import db
 from crm.models import Notification, User
+from engine.node_executors import executes
 from engine.outcomes import Advance
 
 
@@ -34,6 +35,7 @@ def recipients(config: dict, ctx) -> tuple[list, list]:
     return list(users.values()), missing
 
 
+@executes("action", "notify_user")
 def execute(node, ctx):
     message = ctx.render(node["config"].get("message")).strip()
     users, missing = recipients(node["config"], ctx)

@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from store import error_workflows, versions, workflow_audit
 from builder.alert_settings import MODES
-from builder.credentials import keep_masked, mask_graph
+from builder.credentials import mask_graph, restore_masked
 from store.db import MAX_ID, db
 from builder.graph import read_graph
 from store.models import Workflow
@@ -110,6 +110,9 @@ class PublishOut(WorkflowOut):
 class LayoutIn(ma.Schema):
     graph = fields.Dict(metadata={"description": "lay out this graph instead of the saved draft"})
     save = fields.Boolean(load_default=False)
+    revision = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "with `save`: the revision this layout is based on "
+                                                       "(or send If-Match)"})
 
 
 class LayoutOut(ma.Schema):
@@ -170,6 +173,20 @@ def check_error_workflow(workflow_id: int | None, settings: dict | None) -> None
         abort(422, message="The error workflow is not valid.", details={error_workflows.FIELD: wrong})
 
 
+def save_or_409(workflow: Workflow, values: dict, based_on: int | None, words: str = "draft saved") -> None:
+    """Save the draft in one compare-and-swap on its revision (store.versions.save_draft) and commit with its audit
+    row; a stale `based_on` is refused with 409, storing nothing."""
+    before = workflow_audit.snapshot(workflow)
+    if not versions.save_draft(workflow, values, based_on):
+        db.session.rollback()
+        workflow = get_workflow(workflow.id)  # 404 when it was deleted in between
+        abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
+                           f"it is now at revision {workflow.revision}. Reload to see their changes.",
+              details={"revision": workflow.revision})
+    workflow_audit.edited(workflow, before, words=words)
+    db.session.commit()
+
+
 def apply_changes(workflow: Workflow, data: dict) -> None:
     if "settings" in data:
         check_error_workflow(workflow.id, data["settings"])
@@ -177,7 +194,7 @@ def apply_changes(workflow: Workflow, data: dict) -> None:
         if key in data:
             setattr(workflow, key, data[key])
     if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-        workflow.graph = read_graph(keep_masked(data["graph"], workflow.graph))
+        workflow.graph = read_graph(restore_masked(data["graph"], workflow.graph))
 
 
 @blp.route("")
@@ -221,21 +238,13 @@ class WorkflowOne(MethodView):
     def put(self, data, workflow_id):
         """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
         workflow = get_workflow(workflow_id)
-        before = workflow_audit.snapshot(workflow)
         based_on = expected_revision(data)
         values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
         if "settings" in values:
             check_error_workflow(workflow.id, values["settings"])
         if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-            values["graph"] = read_graph(keep_masked(data["graph"], workflow.graph))
-        if not versions.save_draft(workflow, values, based_on):
-            db.session.rollback()
-            workflow = get_workflow(workflow_id)  # 404 when it was deleted in between
-            abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
-                               f"it is now at revision {workflow.revision}. Reload to see their changes.",
-                  details={"revision": workflow.revision})
-        workflow_audit.edited(workflow, before)
-        db.session.commit()
+            values["graph"] = read_graph(restore_masked(data["graph"], workflow.graph))
+        save_or_409(workflow, values, based_on)
         return with_etag(workflow)
 
     @requires("editor")
