@@ -19,7 +19,12 @@ def problem(workflow_id: int | None, settings: dict | None) -> str | None:
     target = db.session.get(Workflow, target_id)
     if target is None:
         return f"no workflow with id {target_id}"
-    trigger = trigger_of(target.graph)
-    if trigger is None or trigger.get("type") != "manual":
+    if not starts_by_hand(target):
         return f"'{target.name}' (#{target_id}) must start with a manual trigger"
     return None
+
+
+def starts_by_hand(workflow: Workflow) -> bool:
+    """Whether the workflow's draft starts with a manual trigger, as an error workflow must."""
+    trigger = trigger_of(workflow.graph)
+    return trigger is not None and trigger.get("type") == "manual"

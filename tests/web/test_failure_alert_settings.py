@@ -15,6 +15,8 @@ def test_alert_settings_are_saved_checked_and_left_out_of_exports(api):
     workflow = make(api, "Reminders", reminder_graph())
     handler = make(api, "On error", MANUAL)
     other = make(api, "Not manual", reminder_graph())
+    listed = api.get("/api/workflows?error_workflows=true", as_="viewer").get_json()
+    assert [w["name"] for w in listed] == ["On error"]
 
     def put(**on_failure):
         return api.put(f"/api/workflows/{workflow['id']}", as_="editor",

@@ -197,12 +197,19 @@ def apply_changes(workflow: Workflow, data: dict) -> None:
         workflow.graph = read_graph(restore_masked(data["graph"], workflow.graph))
 
 
+class WorkflowQuery(ma.Schema):
+    error_workflows = fields.Boolean(load_default=False, metadata={
+        "description": "only the workflows that can be an error workflow (they start with a manual trigger)"})
+
+
 @blp.route("")
 class Workflows(MethodView):
     @requires("viewer")
+    @blp.arguments(WorkflowQuery, location="query")
     @blp.response(200, WorkflowOut(many=True))
-    def get(self):
-        return [dump(w) for w in db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()]
+    def get(self, args):
+        found = db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()
+        return [dump(w) for w in found if not args["error_workflows"] or error_workflows.starts_by_hand(w)]
 
     @requires("editor")
     @blp.arguments(WorkflowCreate)

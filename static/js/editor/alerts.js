@@ -2,11 +2,10 @@
 // Kept in settings.on_failure, which is only written once something here is changed.
 import { api } from "../lib/api.js";
 import { h } from "../lib/dom.js";
+import { catalog } from "./catalog.js";
 import { checkList, labelled, select } from "./widgets.js";
 
 const DEFAULTS = { owner: true, users: [], roles: [], in_app: true, email: true, mode: "each", error_workflow: null };
-const ROLES = ["viewer", "editor", "admin"];
-const startsByHand = (w) => (w.graph?.nodes ?? []).some((n) => n.kind === "trigger" && n.type === "manual");
 
 export function failureSection(ins, settings, write) {
   const now = () => ({ ...DEFAULTS, ...(settings().on_failure ?? {}) });
@@ -18,8 +17,8 @@ export function failureSection(ins, settings, write) {
   };
   const current = now().error_workflow;
   const picker = select("meta.on_failure.error_workflow", [["", "None"]], current ?? "", (v) => put("error_workflow")(v === "" ? null : Number(v)));
-  api("GET", "/api/workflows").then(({ data }) => {
-    const options = [["", "None"], ...data.filter(startsByHand).map((w) => [w.id, `${w.name} (#${w.id})`])];
+  api("GET", "/api/workflows?error_workflows=true").then(({ data }) => {
+    const options = [["", "None"], ...data.map((w) => [w.id, `${w.name} (#${w.id})`])];
     picker.replaceWith(Object.assign(select("meta.on_failure.error_workflow", options, current ?? "",
       (v) => put("error_workflow")(v === "" ? null : Number(v))), { id: picker.id }));
   }).catch(() => {}); // the picker keeps what is set; saving still checks it
@@ -27,7 +26,7 @@ export function failureSection(ins, settings, write) {
     tick("owner", "Tell the owner"),
     checkList("Tell these users", "meta.on_failure.users", ins.context.users.map((u) => [u.username, u.username]),
       now().users, (edit) => put("users")(edit(now().users))),
-    checkList("Tell everyone with the role", "meta.on_failure.roles", ROLES.map((r) => [r, r]), now().roles,
+    checkList("Tell everyone with the role", "meta.on_failure.roles", catalog.roles.map((r) => [r, r]), now().roles,
       (edit) => put("roles")(edit(now().roles))),
     tick("in_app", "In the app"),
     tick("email", "By email"),
