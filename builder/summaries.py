@@ -19,6 +19,7 @@ day such as ``09:00``), ``rules`` (the node's rules and match in words), ``condi
 """
 import re
 
+from builder.credentials import mask_data
 from builder.schemas import OPERATOR_WORDS, VALUELESS_OPERATORS
 
 _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
@@ -28,8 +29,11 @@ _PART = re.compile(r"\[([^\]]*)\]|\{([^}]*)\}")
 
 
 def summary(node: dict, node_type) -> str:
-    """The summary of `node` (a dict with ``config``) as its type declares it; "" when it declares none."""
-    return render(node_type.summary, node.get("config") or {})
+    """The summary of `node` (a dict with ``config``) as its type declares it; "" when it declares none.
+
+    Credentials in the config are masked first, as every reader sees them (builder.credentials).
+    """
+    return render(node_type.summary, mask_data(node.get("config") or {}))
 
 
 def auto_label(node: dict, node_type) -> str | None:

@@ -148,3 +148,9 @@ def test_diagrams_colour_nodes_as_the_editor_does_and_say_what_each_step_does():
 def test_automatic_labels_follow_the_declared_templates(type_, config, expected):
     from builder.summaries import auto_label
     assert auto_label({"config": config}, get_type(type_)) == expected
+
+
+def test_a_summary_never_shows_a_credential_written_into_the_config():
+    from builder.summaries import summary
+    said = summary({"config": {"url": "https://bot:hunter2@example.com/hook"}}, get_type("webhook", "action"))
+    assert "hunter2" not in said and said.startswith("POST https://bot:")
