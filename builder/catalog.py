@@ -79,6 +79,13 @@ def _human_task_ports(config: dict) -> list:
     return list(dict.fromkeys(named)) + ["timeout"]
 
 
+def split_ports(config: dict) -> list:
+    """A random split's ports: its branch names, in order (what a half-typed config names, read gracefully)."""
+    branches = config.get("branches", [])
+    names = [b.get("name") for b in branches if isinstance(b, dict)] if isinstance(branches, list) else []
+    return list(dict.fromkeys(n for n in names if isinstance(n, str) and n))
+
+
 _OBJECT = s.plain("Object", "object", required=True, description="The kind of record this workflow acts on")
 _FILTER = s.condition_group("Only when", description="Start only for records matching these conditions")
 _CANCEL = s.names("Cancel if changed", "fields",
@@ -133,6 +140,11 @@ _DECLARATIONS = [
     ("condition", "condition", "Condition", "git-branch", "Goes on along 'true' or 'false'.",
      {"match": s.choice("Match", ("all", "any"), "all"), "rules": s.condition_rules("Rules")},
      ("true", "false"), None),
+    ("random_split", "condition", "Random split", "shuffle",
+     "Sends each record down one branch by weight (an A/B test); the same record always takes the same branch.",
+     {"branches": s.branches("Branches", description="2 to 5 branches; the weights are percentages adding up "
+                                                       "to 100")},
+     split_ports, None),
     _wait("delay", "Delay", "clock", "Waits for a while.", duration=s.duration("Duration", "P1D"),
           days_field=s.plain("Days from field", "field", field_types=("number",),
                              description="Wait as many days as this number field holds; empty = the duration")),

@@ -6,7 +6,7 @@ in the field metadata and reach the JSON Schema unchanged:
 - ``format`` / ``x-widget``: ``template``, ``template-multiline``, ``duration``, ``time``, ``cron``,
   ``object``, ``field``, ``fields``, ``pipeline``, ``stage``, ``stages``, ``user``, ``role``,
   ``assignee``, ``weekdays``, ``outcomes``, ``tags``, ``key-value``, ``condition-group``,
-  ``condition-rules``;
+  ``condition-rules``, ``branches``;
 - ``x-template``: every string inside the value is a Jinja template;
 - ``x-required``: the value may be saved empty, but publishing needs it;
 - ``x-allow-negative``: a duration that is an offset and may point into the past;
@@ -23,6 +23,7 @@ _VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
 MAX_CONDITION_DEPTH = 10
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("low", "normal", "high", "urgent")
+MIN_BRANCHES, MAX_BRANCHES, MAX_BRANCH_NAME = 2, 5, 40
 
 
 def _meta(title, description=None, **hints) -> dict:
@@ -91,6 +92,12 @@ def condition_rules(title, *, description=None):
     return ConditionRules(load_default=list, metadata=_meta(title, description, x_widget="condition-rules"))
 
 
+def branches(title, *, description=None):
+    """The weighted branches of a random split: ``[{"name": "A", "weight": 50}, ...]``."""
+    return Branches(load_default=lambda: [{"name": "A", "weight": 50}, {"name": "B", "weight": 50}],
+                    metadata=_meta(title, description, x_widget="branches"))
+
+
 def assignee(title, *, description=None):
     return Assignee(load_default=lambda: {"owner": True}, allow_none=True, metadata=_meta(
         title, description, x_widget="assignee"))
@@ -112,6 +119,14 @@ class ConditionRules(fields.Field):
         return value
 
 
+class Branches(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        errors = branch_errors(value)
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+
 class Assignee(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, dict) or len(value) != 1:
@@ -122,6 +137,32 @@ class Assignee(fields.Field):
         if key == "owner" and who is True:
             return value
         raise ValidationError('choose one of {"user": name}, {"role": name} or {"owner": true}')
+
+
+def branch_errors(branches) -> dict:
+    """Problems of a random split's branches, keyed by path (``[1].weight``, ``""`` for the whole list).
+
+    >>> branch_errors([{"name": "A", "weight": 70}, {"name": "B", "weight": 20}])
+    {'': 'the weights add up to 90, not 100'}
+    """
+    if not isinstance(branches, list) or not MIN_BRANCHES <= len(branches) <= MAX_BRANCHES:
+        return {"": f"a split has {MIN_BRANCHES} to {MAX_BRANCHES} branches"}
+    errors, seen = {}, set()
+    for index, branch in enumerate(branches):
+        if not isinstance(branch, dict) or set(branch) != {"name", "weight"}:
+            errors[f"[{index}]"] = "must be an object with 'name' and 'weight'"
+            continue
+        name, weight = branch["name"], branch["weight"]
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_BRANCH_NAME:
+            errors[f"[{index}].name"] = f"a branch needs a name of at most {MAX_BRANCH_NAME} characters"
+        elif name in seen or name in ("next", "error"):
+            errors[f"[{index}].name"] = f"the name '{name}' is taken"
+        seen.add(name)
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 99:
+            errors[f"[{index}].weight"] = "a weight is a whole percentage from 1 to 99"
+    if not errors and sum(branch["weight"] for branch in branches) != 100:
+        errors[""] = f"the weights add up to {sum(b['weight'] for b in branches)}, not 100"
+    return errors
 
 
 def group_errors(group, depth=0) -> dict:

@@ -136,6 +136,23 @@ def test_welcome_new_contact_emails_each_new_contact_with_an_address_once(peers,
     assert posts(peers) == []
 
 
+def test_ab_test_welcome_sends_each_contact_one_variant_and_tags_it(peers, clock):
+    use_template("ab-test-welcome-email")
+    contacts = [create("contact", fields={"name": f"Person {n}", "email": f"p{n}@example.org"}) for n in range(8)]
+    drain(clock)
+    subjects = dict(mail(peers))
+    assert sorted(subjects) == sorted(f"p{n}@example.org" for n in range(8))  # one email each
+    for contact in contacts:
+        variant = fresh(contact).tags
+        subject = subjects[contact.fields["email"]]
+        if variant == ["welcome-short"]:
+            assert subject == f"Welcome, {contact.fields['name']}!"
+        else:
+            assert (variant, subject) == (["welcome-story"], f"{contact.fields['name']}, here is how we can help")
+    assert {tag for contact in contacts for tag in fresh(contact).tags} == {"welcome-short", "welcome-story"}
+    nothing_more_happens(clock, peers)
+
+
 def test_vip_onboarding_call_done_in_time_tags_the_contact(peers, clock):
     workflow = use_template("vip-onboarding-call")
     vip = create("contact", fields={"name": "Grace Hopper", "phone": "+62 811 000 003"}, owner="maria", tags=["vip"])

@@ -4,6 +4,7 @@
 import { api } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { commands } from "./model.js";
+import { branchesEditor } from "./branches.js";
 import { RuleEditor } from "./rules.js";
 import { settingsPanel } from "./settings.js";
 import { checkList, duration, keyValues, labelled, namesInput, select, templateField, textInput } from "./widgets.js";
@@ -134,6 +135,7 @@ export class Inspector {
         this.editor(() => ({ match: node.config.match, rules: node.config[key] ?? [] }), (g, typing) => set(g.rules, typing)), { withMatch: false });
       case "condition-group": return this.rules(title, path, value ?? { match: "all", rules: [] },
         this.editor(() => node.config[key] ?? { match: "all", rules: [] }, (g, typing) => set(g.rules.length ? g : null, typing)));
+      case "branches": return branchesEditor(this, node, title, schema.description);
       case "key-value": return keyValues(title, path, value, edit, node.type === "update_record" ? this.fieldsOf(this.triggerObject()) : []);
       default:
         if (schema.type === "array") return labelled(title, namesInput(path, value, set), schema.description);

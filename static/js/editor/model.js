@@ -1,6 +1,10 @@
 // The workflow being edited and the one command stack every change goes through (undo/redo).
 import { autoLabel } from "./summaries.js";
 
+// A random split's ports: its branch names, in order, as builder/catalog.py's split_ports reads them.
+export const branchNames = (node) => [...new Set((Array.isArray(node.config.branches) ? node.config.branches : [])
+  .map((b) => b?.name).filter((n) => typeof n === "string" && n))];
+
 export class Model {
   constructor(workflow, types) {
     this.workflow = workflow;
@@ -28,6 +32,7 @@ export class Model {
       const outcomes = Array.isArray(node.config.outcomes) && node.config.outcomes.length ? node.config.outcomes : ["done"];
       return [...new Set(outcomes.filter((o) => o && o !== "timeout")), "timeout"];
     }
+    if (node.type === "random_split") return branchNames(node);
     return this.typeOf(node)?.ports ?? ["next"];
   }
 
@@ -137,6 +142,15 @@ export const commands = {
   setConfigs: (node, after) => { // several keys as one step, for a picker that writes more than one
     const parts = Object.entries(after).map(([key, value]) => commands.setConfig(node, key, node.config[key], value));
     return { apply: () => parts.forEach((c) => c.apply()), revert: () => [...parts].reverse().forEach((c) => c.revert()) };
+  },
+  setBranches: (graph, node, before, after, renamed, coalesce) => { // edges leaving a renamed branch follow it
+    const leaving = graph.edges.filter((e) => e.source === node.id), ports = leaving.map((e) => e.port);
+    const moved = renamed ? leaving.filter((e) => e.port === renamed.from) : [];
+    return { // revert restores every leaving port, so keystrokes coalesced into one step undo as one
+      coalesce,
+      apply: () => { node.config.branches = structuredClone(after); moved.forEach((e) => { e.port = renamed.to; }); },
+      revert: () => { node.config.branches = structuredClone(before); leaving.forEach((e, i) => { e.port = ports[i]; }); },
+    };
   },
   setLabel: (node, before, after, coalesce) => ({
     coalesce,

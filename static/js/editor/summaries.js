@@ -68,6 +68,8 @@ function what(node) {
     case "inactive_for": return `no change for ${humanDuration(c.duration)}`;
     case "schedule": return `cron ${c.cron}`;
     case "condition": return (c.rules ?? []).length ? `if ${describe({ match: c.match, rules: c.rules })}` : "no rules: always true";
+    case "random_split": return Array.isArray(c.branches)
+      ? `split ${c.branches.map((b) => `${b?.name || "?"} ${b?.weight ?? "?"}%`).join(" · ")}` : "split";
     case "delay": return c.days_field ? `wait ${c.days_field} days` : `wait ${humanDuration(c.duration)}`;
     case "until_date": return `until ${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""}`;
     case "until_time": return `until ${c.time}${(c.days ?? []).length ? " on " + c.days.join(", ") : ""}`;
