@@ -276,6 +276,18 @@ def _update_record_rules(config, scope, add) -> None:
             add("error", f"config.fields.{name}", f"{name}: {exc}")
 
 
+def _rotate_rules(config, scope, add) -> None:
+    users, role = [u for u in config["users"] if u.strip()], config["role"].strip()
+    if not users and not role:
+        add("error", "config.users", "choose the users or the role to rotate among")
+    elif users and role:
+        add("error", "config.role", "choose either users or a role, not both")
+    if len(set(users)) < len(users):
+        add("warning", "config.users", "a user is listed twice (and still gets one turn per round)")
+    if scope.has_record is False:
+        add("error", "config.users", "this workflow's trigger starts runs without a record to assign")
+
+
 def _webhook_rules(config, scope, add) -> None:
     url = config["url"].strip()
     if url and not is_template(url) and not url.lower().startswith(("http://", "https://")):
@@ -300,7 +312,7 @@ def _email_rules(config, scope, add) -> None:
 _TYPE_RULES = {("human_task", "human_task"): _human_task_rules, ("action", "notify_user"): _notify_rules,
                ("action", "update_record"): _update_record_rules, ("action", "webhook"): _webhook_rules,
                ("condition", "condition"): _condition_rules, ("trigger", "stage_entered"): _stage_entered_rules,
-               ("action", "send_email"): _email_rules}
+               ("action", "send_email"): _email_rules, ("action", "rotate_owner"): _rotate_rules}
 
 
 def _is_empty(value) -> bool:

@@ -5,7 +5,7 @@ in the field metadata and reach the JSON Schema unchanged:
 
 - ``format`` / ``x-widget``: ``template``, ``template-multiline``, ``duration``, ``time``, ``cron``,
   ``object``, ``field``, ``fields``, ``pipeline``, ``stage``, ``stages``, ``user``, ``role``,
-  ``assignee``, ``weekdays``, ``outcomes``, ``tags``, ``key-value``, ``condition-group``,
+  ``assignee``, ``users``, ``weekdays``, ``outcomes``, ``tags``, ``key-value``, ``condition-group``,
   ``condition-rules``, ``branches``;
 - ``x-template``: every string inside the value is a Jinja template;
 - ``x-required``: the value may be saved empty, but publishing needs it;

@@ -153,6 +153,23 @@ def test_ab_test_welcome_sends_each_contact_one_variant_and_tags_it(peers, clock
     nothing_more_happens(clock, peers)
 
 
+def test_round_robin_gives_new_deals_to_available_editors_in_turn(peers, clock):
+    use_template("round-robin-new-deals")
+    deals = [create("deal", fields={"name": f"Deal {n}"}) for n in range(4)]
+    create("deal", fields={"name": "Owned"}, owner="sam")
+    drain(clock)
+    assert [fresh(deal).owner.username for deal in deals] == ["eddie", "maria", "sam", "eddie"]
+    assert notes("maria") == ["New deal for you: Deal 1"] and notes("sam") == ["New deal for you: Deal 2"]
+    for name in ("eddie", "maria", "sam"):
+        find_user(name).available = False
+    db.session.commit()
+    stuck = create("deal", fields={"name": "Late"})
+    drain(clock)
+    assert fresh(stuck).owner is None
+    assert notes("ada") == ["No editor is available for the new deal Late; please assign it."]
+    nothing_more_happens(clock, peers)
+
+
 def test_vip_onboarding_call_done_in_time_tags_the_contact(peers, clock):
     workflow = use_template("vip-onboarding-call")
     vip = create("contact", fields={"name": "Grace Hopper", "phone": "+62 811 000 003"}, owner="maria", tags=["vip"])

@@ -123,6 +123,7 @@ export class Inspector {
       case "cron": return labelled(title, textInput(path, value, set), `${schema.description ?? ""} · ${zone}`);
       case "weekdays": return checkList(title, path, (schema.items?.enum ?? []).map((d) => [d, d]), value, edit, schema.description);
       case "fields": return checkList(title, path, ["stage", ...this.fieldsOf(this.triggerObject())].map((f) => [f, f]), value, edit, schema.description);
+      case "users": return checkList(title, path, this.context.users.map((u) => [u.username, u.username]), value, edit, schema.description);
       case "stages": return checkList(title, path, this.stages().map((st) => [st, st]), value, edit, schema.description);
       case "object": return pick([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])]);
       case "field": return pick([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])]);

@@ -80,6 +80,8 @@ function what(node) {
     case "create_task": return `task: ${c.title || "?"}`;
     case "update_record": return "update " + [...Object.keys(c.fields ?? {}), c.stage && "stage", c.owner && "owner",
       (c.add_tags ?? []).length && "tags"].filter(Boolean).join(", ");
+    case "rotate_owner": return `${c.field ? c.field : "owner"}: next of ${c.role ? `role ${c.role}` : (c.users ?? []).join(", ") || "?"}`
+      + (c.only_available ? " (available)" : "");
     case "notify_user": return `notify ${c.user || c.role || (c.owner ? "owner" : "?")}`;
     case "webhook": return node.kind === "action" ? `${c.method || "POST"} ${c.url || "?"}` : "when the hook is called";
     default: return "";
