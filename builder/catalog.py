@@ -20,7 +20,7 @@ from marshmallow import Schema
 
 from builder import schemas as s
 from builder.errors import UnknownNodeType
-from builder.schemas import CONDITION_OPERATORS, PRIORITIES, WEEKDAYS
+from builder.schemas import CONDITION_OPERATORS, PRIORITIES, WAITED_EVENTS, WEEKDAYS
 
 KINDS = ("trigger", "condition", "wait", "human_task", "action")
 WAITING_KINDS = ("wait", "human_task")
@@ -101,8 +101,8 @@ def _trigger(type_, label, icon, help_, event, also_on=(), **fields_):
     return type_, "trigger", label, icon, help_, fields_, ("next",), event, also_on
 
 
-def _wait(type_, label, icon, help_, **fields_):
-    return type_, "wait", label, icon, help_, {**fields_, "cancel_if_changed": _CANCEL}, ("next",), None
+def _wait(type_, label, icon, help_, ports=("next",), **fields_):
+    return type_, "wait", label, icon, help_, {**fields_, "cancel_if_changed": _CANCEL}, ports, None
 
 
 def _action(type_, label, icon, help_, **fields_):
@@ -154,6 +154,16 @@ _DECLARATIONS = [
     _wait("until_time", "Until time", "sun", "Waits until a time of day (in the workflow's time zone).",
           time=s.plain("Time", "time", "09:00"),
           days=s.names("Days", "weekdays", options=WEEKDAYS, description="Empty = any day")),
+    _wait("wait_event", "Wait for event", "radio",
+          "Waits until something happens to the record, or goes on along 'timeout'.", ports=("next", "timeout"),
+          event=s.choice("Wait for", WAITED_EVENTS, "field_changed", description=(
+              "field_changed: one of the fields changes; stage_entered: the record enters the stage; task_done: "
+              "a task about the record (or the record, if it is a task) is set to Done; webhook: an outside "
+              "system reports the record through POST /api/events")),
+          fields=s.names("Fields", "fields", when={"event": ["field_changed"]},
+                         description="Any of these; empty = any field"),
+          stage=s.plain("Stage", "stage", when={"event": ["stage_entered"]}),
+          timeout=s.duration("Timeout after", "P1D", description="Goes on along 'timeout' when nothing happened")),
     ("human_task", "human_task", "Human task", "user-check", "Asks a person to decide, then goes on by outcome.",
      {"title": s.text("Title", required=True), "description": s.text("Description", multiline=True),
       "assignee": s.assignee("Assignee"), "priority": s.choice("Priority", PRIORITIES, "normal"),

@@ -288,6 +288,18 @@ def _rotate_rules(config, scope, add) -> None:
         add("error", "config.users", "this workflow's trigger starts runs without a record to assign")
 
 
+def _wait_event_rules(config, scope, add) -> None:
+    if scope.has_record is False:
+        add("error", "config.event", "this workflow's trigger starts runs without a record to wait on")
+    if config["event"] == "stage_entered":
+        if not config["stage"].strip():
+            add("error", "config.stage", "choose the stage to wait for")
+        elif scope.object and not scope.objects[scope.object].get("pipelines"):
+            add("error", "config.event", f"{scope.label()} has no pipeline, so no stage can be entered")
+    if config["event"] == "task_done" and scope.object and "task" not in scope.objects:
+        add("error", "config.event", "there are no task records")
+
+
 def _webhook_rules(config, scope, add) -> None:
     url = config["url"].strip()
     if url and not is_template(url) and not url.lower().startswith(("http://", "https://")):
@@ -312,7 +324,8 @@ def _email_rules(config, scope, add) -> None:
 _TYPE_RULES = {("human_task", "human_task"): _human_task_rules, ("action", "notify_user"): _notify_rules,
                ("action", "update_record"): _update_record_rules, ("action", "webhook"): _webhook_rules,
                ("condition", "condition"): _condition_rules, ("trigger", "stage_entered"): _stage_entered_rules,
-               ("action", "send_email"): _email_rules, ("action", "rotate_owner"): _rotate_rules}
+               ("action", "send_email"): _email_rules, ("action", "rotate_owner"): _rotate_rules,
+               ("wait", "wait_event"): _wait_event_rules}
 
 
 def _is_empty(value) -> bool:

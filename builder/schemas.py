@@ -11,7 +11,9 @@ in the field metadata and reach the JSON Schema unchanged:
 - ``x-required``: the value may be saved empty, but publishing needs it;
 - ``x-allow-negative``: a duration that is an offset and may point into the past;
 - ``x-optional``: a duration that may be left empty;
-- ``x-field-types``: the field types a ``field`` widget offers.
+- ``x-field-types``: the field types a ``field`` widget offers;
+- ``x-when``: ``{setting: [values]}``: the field only matters (and is only shown) while that setting of the same
+  node holds one of the values.
 """
 from marshmallow import ValidationError, fields, validate
 
@@ -23,6 +25,7 @@ _VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
 MAX_CONDITION_DEPTH = 10
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("low", "normal", "high", "urgent")
+WAITED_EVENTS = ("field_changed", "stage_entered", "task_done", "webhook")
 MIN_BRANCHES, MAX_BRANCHES, MAX_BRANCH_NAME = 2, 5, 40
 
 
@@ -41,14 +44,14 @@ def text(title, default="", *, multiline=False, required=False, description=None
         title, description, format=widget, x_widget=widget, x_template=True, x_required=required or None))
 
 
-def plain(title, widget, default="", *, required=False, field_types=None, description=None):
+def plain(title, widget, default="", *, required=False, field_types=None, description=None, when=None):
     """A plain string picked with a widget (object, field, stage, user, time, cron, ...).
 
     `field_types` narrows a ``field`` widget to fields of those types (``x-field-types``).
     """
     return fields.String(load_default=default, metadata=_meta(
         title, description, format=widget, x_widget=widget, x_required=required or None,
-        x_field_types=list(field_types) if field_types else None))
+        x_field_types=list(field_types) if field_types else None, x_when=when))
 
 
 def choice(title, options, default, *, description=None):
@@ -63,11 +66,11 @@ def duration(title, default, *, negative=False, optional=False, description=None
         x_optional=optional or None))
 
 
-def names(title, widget, default=(), *, description=None, options=None):
+def names(title, widget, default=(), *, description=None, options=None, when=None):
     """A list of short strings (field names, stages, weekdays, outcomes, tags)."""
     item = fields.String(validate=validate.OneOf(options)) if options else fields.String()
     return fields.List(item, load_default=lambda: list(default), metadata=_meta(
-        title, description, x_widget=widget))
+        title, description, x_widget=widget, x_when=when))
 
 
 def key_values(title, *, values=None, template=True, description=None):

@@ -129,7 +129,8 @@ class _Walk:
         node = self.graph.node(token["node"])
         if isinstance(outcome, Wait) and outcome.message_id is None and outcome.task_id is None \
                 and outcome.until is not None and outcome.until <= self.ctx.now():
-            outcome = Advance(reason=f"{outcome.reason} (already passed)", input=outcome.input)
+            outcome = Advance(port="timeout" if outcome.listens else "next",
+                              reason=f"{outcome.reason} (already passed)", input=outcome.input)
         if isinstance(outcome, Wait):
             self.park(token, node, outcome)
             return
@@ -150,7 +151,8 @@ class _Walk:
         until = wait.until.isoformat() if wait.until else None
         row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
         parked = {"node": node["id"], "state": "waiting", "attempt": token.get("attempt", 1)}
-        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id)):
+        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id),
+                           ("listens", wait.listens or None)):
             if value is not None:
                 parked[key] = value
         self.kept.append(parked)
@@ -235,6 +237,13 @@ def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
             return Advance(output={"message_id": token["message_id"], **(message.result or {})})
         if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
+        return None
+    if token.get("listens"):
+        heard = token.get("heard")
+        if heard is not None:  # engine.event_waits wrote what was heard, in the event's own transaction
+            return Advance(reason=f"heard: {heard['what']}", output=heard)
+        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+            return Advance(port="timeout", reason=f"nothing heard by {token['until']}")
         return None
     if "until" in token and datetime.fromisoformat(token["until"]) <= now:
         return Advance(reason=f"waited until {token['until']}")

@@ -11,7 +11,7 @@ CONTRACT_TYPES = {
     "condition": {"condition"}, "wait": {"delay", "until_date", "until_time"}, "human_task": {"human_task"},
     "action": {"send_email", "send_sms", "send_whatsapp", "create_task", "update_record", "notify_user", "webhook"}}
 # Types added beyond the contract (docs/NODES.md).
-EXTENSION_TYPES = {"condition": {"random_split"}, "action": {"rotate_owner"}}
+EXTENSION_TYPES = {"condition": {"random_split"}, "action": {"rotate_owner"}, "wait": {"wait_event"}}
 
 
 def test_every_contract_type_is_declared_once():

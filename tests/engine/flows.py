@@ -2,6 +2,7 @@
 
 Tests import what they need (fixtures included: pytest finds fixtures imported into a test module).
 """
+import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -104,3 +105,26 @@ def refusals_of(workflow: Workflow) -> list:
 def notifications_for(username: str) -> list:
     return db.session.scalars(db.select(Notification).where(Notification.user_id == find_user(username).id)
                               .order_by(Notification.id)).all()
+
+
+def in_threads(app, count, work):
+    """`work()` in `count` threads at once, each with its own app context (own session and transaction)."""
+    start, results, errors = threading.Barrier(count), [], []
+
+    def one():
+        with app.app_context():
+            try:
+                start.wait()
+                results.append(work())
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    return results

@@ -1,6 +1,5 @@
 """Rotate owner: records go to users in turn, skipping inactive (and, when asked, away) users, and no two
 runs ever get the same turn, even when workers advance them at the same instant."""
-import threading
 from collections import Counter
 
 from crm.models import Record, User
@@ -9,7 +8,7 @@ from engine import rotation, worker
 from engine.models import RotationCounter
 from store.db import db
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import create, drain, edge, node, only_run, publish, runs_of, steps_of, trigger
+from tests.engine.flows import create, drain, edge, in_threads, node, only_run, publish, runs_of, steps_of, trigger
 
 TEAM = ("ana", "ben", "cy")
 
@@ -94,29 +93,6 @@ def test_the_run_says_who_got_the_record_and_which_turn(app, clock):
     step = steps_of(only_run(workflow))["rotate"]
     assert step.reason == "owner set to ana (turn 1, 3 in rotation)"
     assert step.output["user"] == "ana" and step.output["turn"] == 1
-
-
-def in_threads(app, count, work):
-    """`work()` in `count` threads at once, each with its own app context (own session and transaction)."""
-    start, results, errors = threading.Barrier(count), [], []
-
-    def one():
-        with app.app_context():
-            try:
-                start.wait()
-                results.append(work())
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
-    return results
 
 
 def test_concurrent_takers_never_get_the_same_turn(app, clock):

@@ -170,6 +170,25 @@ def test_round_robin_gives_new_deals_to_available_editors_in_turn(peers, clock):
     nothing_more_happens(clock, peers)
 
 
+def test_proposal_chase_cheers_a_deal_won_in_the_week_and_chases_one_that_is_not(peers, clock):
+    use_template("proposal-chase")
+    won = create("deal", fields={"name": "Quick"}, owner="maria", pipeline="sales", stage="proposal")
+    slow = create("deal", fields={"name": "Slow"}, owner="sam", pipeline="sales", stage="proposal")
+    after(clock, 3 * DAY)
+    change(won, stage="won")
+    after(clock, DAY)
+    assert notes("maria") == ["Quick was won within a week of the proposal."]
+    assert task_records() == []
+    after(clock, 3 * DAY)
+    assert task_records() == [{"title": "Chase the proposal for Slow", "owner": "sam", "type": "Call",
+                               "category": None, "priority": "high", "status": "To Do",
+                               "due_at": iso(START + 8 * DAY)}]
+    assert notes("sam") == []
+    change(slow, stage="won")
+    nothing_more_happens(clock, peers)
+    assert len(task_records()) == 1 and notes("sam") == []
+
+
 def test_vip_onboarding_call_done_in_time_tags_the_contact(peers, clock):
     workflow = use_template("vip-onboarding-call")
     vip = create("contact", fields={"name": "Grace Hopper", "phone": "+62 811 000 003"}, owner="maria", tags=["vip"])

@@ -45,7 +45,9 @@ export class Inspector {
     }));
     // A record-owner flag beside a user (notify_user) is one "Who" picker with them, and the role if there is one.
     const who = props.owner?.type === "boolean" && props.user ? ["user", "role", "owner"].filter((k) => props[k]) : [];
-    const controls = Object.entries(props).filter(([key]) => !who.includes(key) || key === "user")
+    // A setting that only matters for some values of another (x-when) is shown only then.
+    const shown = ([, schema]) => Object.entries(schema["x-when"] ?? {}).every(([k, values]) => values.includes(node.config[k]));
+    const controls = Object.entries(props).filter(shown).filter(([key]) => !who.includes(key) || key === "user")
       .map(([key, schema]) => (key === "user" && who.length ? this.recipient(node, who, props) : this.control(node, key, schema)));
     return [h("h2", { text: type?.label ?? node.type }), h("p", { class: "muted", text: type?.help ?? "" }), label, ...controls];
   }

@@ -52,6 +52,13 @@ function describeRule(rule) {
   return `${rule.field} ${WORDS[rule.op] ?? rule.op} ${value}`;
 }
 
+const EVENT_WORDS = {
+  field_changed: (c) => ((c.fields ?? []).length ? `until ${c.fields.join(" or ")} changes` : "until the record changes"),
+  stage_entered: (c) => `until stage ${c.stage || "?"}`,
+  task_done: () => "until a task is done",
+  webhook: () => "until reported by webhook",
+};
+
 export function summary(node) {
   const text = what(node), filter = node.config?.filter?.rules?.length ? ` if ${describe(node.config.filter)}` : "";
   return node.kind === "trigger" ? `${text}${filter}` : text;
@@ -73,6 +80,7 @@ function what(node) {
     case "delay": return c.days_field ? `wait ${c.days_field} days` : `wait ${humanDuration(c.duration)}`;
     case "until_date": return `until ${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""}`;
     case "until_time": return `until ${c.time}${(c.days ?? []).length ? " on " + c.days.join(", ") : ""}`;
+    case "wait_event": return `${EVENT_WORDS[c.event]?.(c) ?? "wait for ?"}, up to ${humanDuration(c.timeout)}`;
     case "human_task": return `ask: ${c.title || "?"}`;
     case "send_email": return `email to ${c.to || "?"}`;
     case "send_sms": return `SMS to ${c.to || "?"}`;
