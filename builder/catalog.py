@@ -105,8 +105,13 @@ def _wait(type_, label, icon, help_, ports=("next",), **fields_):
     return type_, "wait", label, icon, help_, {**fields_, "cancel_if_changed": _CANCEL}, ports, None
 
 
+_BUSINESS_HOURS_ONLY = s.option("Only within business hours", description=(
+    "Outside the workflow's business hours the run waits here until they open"))
+
+
 def _action(type_, label, icon, help_, **fields_):
-    return type_, "action", label, icon, help_, fields_, _ACTION_PORTS, None
+    return type_, "action", label, icon, help_, {**fields_, "business_hours_only": _BUSINESS_HOURS_ONLY}, \
+        _ACTION_PORTS, None
 
 
 _DECLARATIONS = [
@@ -147,7 +152,9 @@ _DECLARATIONS = [
      split_ports, None),
     _wait("delay", "Delay", "clock", "Waits for a while.", duration=s.duration("Duration", "P1D"),
           days_field=s.plain("Days from field", "field", field_types=("number",),
-                             description="Wait as many days as this number field holds; empty = the duration")),
+                             description="Wait as many days as this number field holds; empty = the duration"),
+          business_time=s.option("Count business time", description=(
+              "Count only the workflow's business hours: P2D is 2 business days, PT4H 4 open hours"))),
     _wait("until_date", "Until date", "calendar-clock", "Waits until a date stored in the record.",
           field=_DATE_FIELD,
           offset=s.duration("Offset", "P0D", negative=True, description="e.g. -P1D for the day before")),
@@ -243,7 +250,7 @@ def catalog_json() -> list:
         defaults = node_type.defaults()
         config_schema = converter.schema2jsonschema(node_type.schema)
         for name, prop in config_schema.get("properties", {}).items():
-            prop.setdefault("default", defaults[name])
+            prop.setdefault("default", defaults.get(name, False))
         entries.append({"type": node_type.type, "kind": node_type.kind, "label": node_type.label,
                         "icon": node_type.icon, "help": node_type.help, "event": node_type.event,
                         "ports": node_type.ports_for(defaults), "dynamic_ports": node_type.dynamic_ports,

@@ -10,7 +10,7 @@ in the field metadata and reach the JSON Schema unchanged:
 - ``x-template``: every string inside the value is a Jinja template;
 - ``x-required``: the value may be saved empty, but publishing needs it;
 - ``x-allow-negative``: a duration that is an offset and may point into the past;
-- ``x-optional``: a duration that may be left empty;
+- ``x-optional``: a duration that may be left empty; a tick box absent from configs that do not set it;
 - ``x-field-types``: the field types a ``field`` widget offers;
 - ``x-when``: ``{setting: [values]}``: the field only matters (and is only shown) while that setting of the same
   node holds one of the values.
@@ -82,6 +82,12 @@ def key_values(title, *, values=None, template=True, description=None):
 
 def flag(title, default=False, *, description=None):
     return fields.Boolean(load_default=default, metadata=_meta(title, description))
+
+
+def option(title, *, description=None):
+    """A tick box that is off unless set, and absent from a config that does not set it (``x-optional``), so
+    configs made before it existed keep their exact shape."""
+    return fields.Boolean(metadata=_meta(title, description, x_optional=True))
 
 
 def condition_group(title, *, description=None):

@@ -29,6 +29,7 @@ class Wait:
     reason: str | None = None
     input: dict | None = None
     listens: bool = False
+    reopens: bool = False  # business hours: when `until` comes, the node itself runs (engine.interpreter)
 
 
 @dataclass(frozen=True)

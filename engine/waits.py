@@ -34,6 +34,16 @@ def delay_until(duration: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise WaitConfigError(f"duration '{duration}': {exc}") from None
 
 
+def business_delay_until(duration: str, now: datetime, hours) -> datetime:
+    """`duration` of the workflow's business time after `now` ("2 business days", "4 open hours")."""
+    if hours is None:
+        raise WaitConfigError("this delay counts business time, but the workflow has no business hours")
+    try:
+        return hours.add(now, parse_duration(duration)).astimezone(timezone.utc)
+    except ValueError as exc:
+        raise WaitConfigError(f"business time '{duration}': {exc}") from None
+
+
 def record_moment(value, zone: ZoneInfo) -> datetime | None:
     """A record's date (midnight, local) or datetime value as an aware UTC datetime; None when empty."""
     if value in (None, ""):
@@ -78,9 +88,16 @@ def next_time_of_day(at: str, days: list | None, now: datetime, zone: ZoneInfo) 
     raise WaitConfigError("no matching day in the next week")  # unreachable with a non-empty `allowed`
 
 
-def wake_time(node_type: str, config: dict, record: dict | None, now: datetime, tz_name: str) -> datetime:
-    """When a run waiting at this node goes on (possibly already past: then it goes on at once)."""
+def wake_time(node_type: str, config: dict, record: dict | None, now: datetime, tz_name: str,
+              hours=None) -> datetime:
+    """When a run waiting at this node goes on (possibly already past: then it goes on at once).
+
+    `hours` (builder.business_hours.BusinessHours) is the workflow's business hours, for a delay that counts
+    business time.
+    """
     zone = ZoneInfo(tz_name or "UTC")
+    if node_type == "delay" and config.get("business_time"):
+        return business_delay_until(config.get("duration") or "", now, hours)
     if node_type == "delay":
         if config.get("days_field"):
             return days_from_field(record, config["days_field"], now, zone)

@@ -9,7 +9,8 @@ def execute(node, ctx):
     if node["type"] == "wait_event":
         return _listen(node, ctx)
     try:
-        until = wake_time(node["type"], node["config"], ctx.view, ctx.now(), ctx.spec.timezone)
+        until = wake_time(node["type"], node["config"], ctx.view, ctx.now(), ctx.spec.timezone,
+                          ctx.spec.business_hours)
     except WaitConfigError as exc:
         return Fail(str(exc))
     return Wait(until=until, reason=f"until {until.astimezone(ctx.zone).isoformat()}")

@@ -36,13 +36,15 @@ def trigger(type_="record_created", object_="deal", node_id="start", **config):
 
 
 def publish(*nodes, edges=(), name="Test workflow", owner="eddie", reenroll=False, exit_when=None,
-            chain=False) -> Workflow:
+            chain=False, business_hours=None, timezone="UTC") -> Workflow:
     """Create and publish a workflow; `chain=True` wires the nodes one after the other through 'next'/'true'."""
     if chain:
         edges = [edge(a["id"], b["id"], "true" if a["kind"] == "condition" else "next")
                  for a, b in zip(nodes, nodes[1:])]
     workflow = Workflow(name=name, graph=read_graph({"nodes": list(nodes), "edges": list(edges)}),
-                        owner_id=find_user(owner).id, settings={"reenroll": reenroll, "exit_when": exit_when})
+                        owner_id=find_user(owner).id, timezone=timezone,
+                        settings={"reenroll": reenroll, "exit_when": exit_when,
+                                  **({"business_hours": business_hours} if business_hours else {})})
     db.session.add(workflow)
     db.session.flush()
     objects = {kind.name: kind.spec() for kind in db.session.scalars(db.select(ObjectType))}
