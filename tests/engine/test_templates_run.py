@@ -189,6 +189,26 @@ def test_proposal_chase_cheers_a_deal_won_in_the_week_and_chases_one_that_is_not
     assert len(task_records()) == 1 and notes("sam") == []
 
 
+def test_office_hours_welcome_waits_for_the_office_and_counts_working_days(peers, clock):
+    use_template("office-hours-welcome-call")
+    create("contact", fields={"name": "Ada Lovelace", "email": "ada@example.org"}, owner="maria")
+    drain(clock)
+    assert mail(peers) == [("ada@example.org", "Thanks for reaching out, Ada Lovelace")]
+    clock.set(START + 2 * DAY + 9 * HOUR)  # Friday 18:00
+    create("contact", fields={"name": "Late Larry", "email": "larry@example.org"}, owner="sam")
+    drain(clock)
+    assert len(mail(peers)) == 1 and [t["title"] for t in task_records()] == ["Call Ada Lovelace"]
+    clock.set(START + 5 * DAY - MINUTE)  # Monday 08:59
+    drain(clock)
+    assert len(mail(peers)) == 1
+    after(clock, MINUTE)
+    assert mail(peers)[-1] == ("larry@example.org", "Thanks for reaching out, Late Larry")
+    after(clock, 2 * DAY)
+    assert [(t["title"], t["owner"]) for t in task_records()] == [("Call Ada Lovelace", "maria"),
+                                                                  ("Call Late Larry", "sam")]
+    nothing_more_happens(clock, peers)
+
+
 def test_vip_onboarding_call_done_in_time_tags_the_contact(peers, clock):
     workflow = use_template("vip-onboarding-call")
     vip = create("contact", fields={"name": "Grace Hopper", "phone": "+62 811 000 003"}, owner="maria", tags=["vip"])

@@ -61,7 +61,8 @@ const EVENT_WORDS = {
 
 export function summary(node) {
   const text = what(node), filter = node.config?.filter?.rules?.length ? ` if ${describe(node.config.filter)}` : "";
-  return node.kind === "trigger" ? `${text}${filter}` : text;
+  if (node.kind === "trigger") return `${text}${filter}`;
+  return node.config?.business_hours_only ? `${text} · in business hours` : text;
 }
 
 function what(node) {
@@ -77,7 +78,8 @@ function what(node) {
     case "condition": return (c.rules ?? []).length ? `if ${describe({ match: c.match, rules: c.rules })}` : "no rules: always true";
     case "random_split": return Array.isArray(c.branches)
       ? `split ${c.branches.map((b) => `${b?.name || "?"} ${b?.weight ?? "?"}%`).join(" · ")}` : "split";
-    case "delay": return c.days_field ? `wait ${c.days_field} days` : `wait ${humanDuration(c.duration)}`;
+    case "delay": return c.days_field ? `wait ${c.days_field} days`
+      : `wait ${humanDuration(c.duration)}${c.business_time ? " of business time" : ""}`;
     case "until_date": return `until ${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""}`;
     case "until_time": return `until ${c.time}${(c.days ?? []).length ? " on " + c.days.join(", ") : ""}`;
     case "wait_event": return `${EVENT_WORDS[c.event]?.(c) ?? "wait for ?"}, up to ${humanDuration(c.timeout)}`;
