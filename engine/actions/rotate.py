@@ -1,6 +1,7 @@
 """rotate_owner: hand the record (its owner, or a user field such as a task's assignee) to the next user in turn."""
 from crm import records
 from engine import rotation
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
 
 
@@ -9,6 +10,7 @@ def _who(config: dict) -> str:
     return f"the users with role {role}" if role else ", ".join(config.get("users") or []) or "nobody"
 
 
+@executes("action", "rotate_owner")
 def execute(node, ctx):
     config, record = node["config"], ctx.record
     if record is None:

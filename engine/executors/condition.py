@@ -1,13 +1,11 @@
-"""Condition nodes: `true` when the record (as it is at this step) matches, else `false` (skipped);
-a random split goes down one of its branches (engine.executors.split)."""
+"""Condition nodes: `true` when the record (as it is at this step) matches, else `false` (skipped)."""
 from engine.conditions import explain
-from engine.executors import split
+from engine.node_executors import executes
 from engine.outcomes import Advance
 
 
+@executes("condition", "condition")
 def execute(node, ctx):
-    if node["type"] == "random_split":
-        return split.execute(node, ctx)
     config = node["config"]
     group = {"match": config.get("match", "all"), "rules": config.get("rules") or []}
     view = ctx.view or {}

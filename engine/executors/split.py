@@ -6,6 +6,7 @@ branches' shares approach their weights. A run without a record is split by its 
 """
 import hashlib
 
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
 
 
@@ -37,6 +38,7 @@ def branch_for(branches: list, number: int) -> dict:
     return branches[-1]
 
 
+@executes("condition", "random_split")
 def execute(node, ctx):
     branches = node["config"].get("branches") or []
     if not branches:
