@@ -28,4 +28,4 @@ def test_rotation_config_problems_name_the_field(config, expected):
 
 def test_a_run_without_a_record_has_nothing_to_assign():
     assert errors({"users": ["maria"]}, node("start", "webhook")) == [
-        ("config.users", "this workflow's trigger starts runs without a record to assign")]
+        (None, "Rotate owner needs a record, and this workflow's trigger starts runs without one")]
