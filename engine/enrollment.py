@@ -33,7 +33,7 @@ _CLAIM_UNLESS_TAKEN = EVENTS.update().where(EVENTS.c.id == select(EVENTS.c.id).w
     EVENTS.c.id == bindparam("event_id"), EVENTS.c.processed_at.is_(None)
 ).with_for_update(skip_locked=True).scalar_subquery()).values(processed_at=bindparam("now"))
 _EVENT_COLUMNS = (Event.id, Event.object, Event.event, Event.record_id, Event.changes, Event.snapshot,
-                  Event.origin_workflow_id, Event.depth, Event.actor)
+                  Event.origin_workflow_id, Event.origin_run_id, Event.depth, Event.actor)
 
 
 def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:

@@ -6,6 +6,8 @@ the event matches as ``heard`` and makes the run ready. The interpreter then tak
 token's timeout comes first, the advance that wakes it takes ``timeout`` and the token is gone, so a later
 event finds nothing to wake. Either way the wait ends exactly once.
 
+A change the run made itself (an earlier step updating its own record) wakes none of its own waits.
+
 An outside system's report of a record (POST /api/events) changes the record only when its data differ, so
 :func:`note_received` leaves a ``received`` event for the record, in the report's transaction, whenever a run
 of it waits for one.
@@ -62,7 +64,7 @@ def hear(event, runs: list, only: tuple = ()) -> None:
     """Wake the tokens of `runs` (live runs, in hand) that listen for `event`, in the caller's transaction.
     `only` narrows the waits to those kinds (a task's event reaching the runs of the record it is about)."""
     for run in runs:
-        if run.status not in LIVE:
+        if run.status not in LIVE or event.origin_run_id == run.id:  # a run does not wake itself
             continue
         spec, woken, tokens = spec_of(run.version_id), False, []
         for token in run.tokens or []:

@@ -165,3 +165,17 @@ def test_concurrent_workers_hear_each_event_once(app, clock):
     assert len(runs) == 12 and {run.status for run in runs} == {"completed"}
     assert {run.nodes["wait"]["reason"] for run in runs} == {"heard: amount changed from 0 to 1"}
     assert {tuple(tags_of(deal)) for deal in deals} == {("heard",)}
+
+
+def test_a_run_is_not_woken_by_its_own_change_before_the_wait(app, clock):
+    workflow = publish(trigger(), node("raise", "update_record", fields={"amount": 10}),
+                       node("wait", "wait_event", event="field_changed", fields=["amount"], timeout="P1D"),
+                       tag("heard"), tag("late"),
+                       edges=[edge("start", "raise"), edge("raise", "wait"), edge("wait", "heard"),
+                              edge("wait", "late", "timeout")])
+    deal = create(fields={"name": "Acme", "amount": 1})
+    drain(clock)
+    assert only_run(workflow).status == "waiting"
+    change(deal, fields={"amount": 20})
+    drain(clock)
+    assert only_run(workflow).nodes["wait"]["reason"] == "heard: amount changed from 10 to 20"
