@@ -1,6 +1,7 @@
 """Business hours through the API: the setting is saved with the workflow, checked when publishing, and steps
 that need it are refused (naming the node and field) while the workflow has none."""
 from tests.builder.factories import edge, node
+from tests.engine.flows import START, clock  # noqa: F401  (a fixture)
 
 TRIGGER = {**node("start", "record_created", object="deal"), "position": {"x": 0, "y": 0}}
 MAIL = node("mail", "send_email", to="a@example.com", subject="Hi", body="b", business_hours_only=True)
@@ -52,3 +53,11 @@ def test_a_business_time_delay_counts_no_months(api):
     refused = api.post(f"/api/workflows/{answer.get_json()['id']}/publish", as_="editor")
     assert ("wait", "config.duration", "Business time counts weeks, days, hours and minutes, not months or years.") \
         in problems_of(refused)
+
+
+def test_the_dry_run_says_the_email_would_go_out_at_the_opening(api, clock, make_record):
+    workflow = create(api, business_hours=OFFICE)  # Wednesday 09:00 UTC is Wednesday 10:00 in Berlin: closed
+    record = make_record(fields={"name": "Acme"})
+    path = api.post(f"/api/workflows/{workflow['id']}/test", as_="viewer", json={"record_id": record["id"]})
+    assert [(step["node_id"], step["at"]) for step in path.get_json()["path"]] == [
+        ("start", START.isoformat()), ("mail", "2026-11-27T08:00:00+00:00")]  # Friday 09:00 in Berlin
