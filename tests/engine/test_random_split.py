@@ -89,3 +89,17 @@ def test_a_run_without_a_record_is_split_by_its_run(app, clock, api):
 def test_bucket_and_branch_examples():
     assert doctest.testmod(split).failed == 0
     assert {split.bucket(1, "split", n) for n in range(2000)} == set(range(100))
+
+
+def test_the_run_diagram_marks_the_split_and_the_branch_taken(app, clock, client, auth):
+    workflow = split_workflow()
+    create(fields={"name": "x"})
+    drain(clock)
+    run = only_run(workflow)
+    taken = steps_of(run)["split"].output["branch"]
+    auth.login("vic")
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert 'data-node-id="split" data-status="done"' in page and f"branch {taken} (" in page
+    assert f'data-node-id="tag{taken}" data-status="done"' in page
+    other = "A" if taken == "B" else "B"
+    assert f'data-node-id="tag{other}" data-status="not_reached"' in page
