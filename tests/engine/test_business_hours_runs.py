@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from crm.models import Record
 from engine.models import Step
 from store.db import db
-from tests.engine.flows import START, clock  # noqa: F401  (a fixture)
+from tests.engine.flows import clock  # noqa: F401  (a fixture)
 from tests.engine.flows import create, drain, messages_of, node, only_run, publish, steps_of, trigger
 
 JAKARTA_OFFICE = {"days": {d: [["10:00", "12:00"], ["13:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},

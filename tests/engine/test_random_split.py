@@ -34,7 +34,6 @@ def test_every_record_takes_exactly_one_branch_in_about_its_share(app, clock, ap
     assert stats["nodes"]["split"]["reached"] == 120
 
 
-
 def test_the_statistics_diagram_writes_each_branch_count_on_its_edge(app, clock, client, auth):
     workflow = split_workflow()
     for number in range(10):

@@ -2,7 +2,7 @@
 runs ever get the same turn, even when workers advance them at the same instant."""
 from collections import Counter
 
-from crm.models import Record, User
+from crm.models import Record
 from crm.people import create_user, find_user
 from engine import rotation, worker
 from engine.models import RotationCounter
