@@ -227,7 +227,10 @@ def _status_detail(status: str, entry: dict) -> str:
         return f"goes on {_moment(entry['until'])}"
     if status == "done" and (entry.get("count") or 0) > 1:
         return f"done · {entry['count']} times"
-    return entry.get("reason") or status.replace("_", " ")
+    reason = entry.get("reason") or status.replace("_", " ")
+    # A wait for an event: what it waits for first (its timeout is in the title and on the run page).
+    return f"waits {reason.split(', at most until ')[0]}" if status == "waiting" and reason.startswith("for ") \
+        else reason
 
 
 def _moment(value) -> str:

@@ -24,12 +24,12 @@ def describe(config: dict) -> str:
     kind = config.get("event")
     if kind == "field_changed":
         fields = config.get("fields") or []
-        return f"{' or '.join(fields)} to change" if fields else "any change to the record"
+        return f"{' or '.join(fields)} to change" if fields else "any change"
     if kind == "stage_entered":
-        return f"the record to enter the stage {config.get('stage')}"
+        return f"stage {config.get('stage')}"
     if kind == "task_done":
-        return "a task about the record to be done"
-    return "an outside system to report the record"
+        return "a task to be done"
+    return "an outside report"
 
 
 def already(config: dict, view: dict | None) -> str | None:

@@ -179,3 +179,13 @@ def test_a_run_is_not_woken_by_its_own_change_before_the_wait(app, clock):
     change(deal, fields={"amount": 20})
     drain(clock)
     assert only_run(workflow).nodes["wait"]["reason"] == "heard: amount changed from 10 to 20"
+
+
+def test_the_run_diagram_says_what_the_run_waits_for(app, clock, client, auth):
+    workflow = waiting_for(event="stage_entered", stage="won")
+    create(fields={"name": "Acme"}, pipeline="sales", stage="new")
+    drain(clock)
+    auth.login("vic")
+    page = client.get(f"/runs/{only_run(workflow).id}").get_data(as_text=True)
+    assert 'data-node-id="wait" data-status="waiting"' in page
+    assert ">waits for stage won</text>" in page
