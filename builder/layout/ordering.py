@@ -1,6 +1,6 @@
 """Crossing reduction: the left-to-right order of every layer.
 
-As Graphviz dot does it: two first orders (breadth-first from the top and from the bottom), then
+Much as Graphviz dot does it: two first orders (breadth-first and depth-first from the top), then
 median sweeps down and up with adjacent transpositions, keeping the best order seen. Every other
 round, nodes of equal median trade places and transpositions that change nothing are made, which
 walks the search along plateaus instead of stopping at the first one. Held children (see
@@ -24,27 +24,30 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
     """Up to `count` orders of `g`'s layers with few crossings (one once `budget` is spent), the same
     for the same graph.
 
-    The first is found as dot finds it; the others start from breadth-first orders that visit
-    neighbours in a shuffled (seeded) order, since the sweeps settle in whichever valley they start in.
+    The first is the better of two, each swept for a few rounds: from a breadth-first order as dot's,
+    and from a depth-first one, in which the tree that most of a workflow is has no crossings. The others
+    start from breadth-first orders that visit neighbours in a shuffled (seeded) order and are swept
+    longer, since the sweeps settle in whichever valley they start in.
     """
     numbered = _Numbered(g)
     first, starts = None, []
-    for downward in (True, False):
-        start = _breadth_first(numbered, downward)
-        if start in starts:  # a chain-like graph is met in the same order from both ends
+    for walk in (_breadth_first, _depth_first):
+        start = walk(numbered)
+        if start in starts:  # a chain-like graph is met in the same order both ways
             continue
         starts.append(start)
         order = _Order(numbered, start, budget)
         order.transpose()
+        order.keep()
         order.improve(FIRST_ROUNDS)
         if first is None or order.best_count < first.best_count:
             first = order
-    yield numbered.named(_polished(numbered, first.best, budget))
+    yield numbered.named(_polished(numbered, first.best, budget, rounds=0))
     shuffle = random.Random(0).shuffle
     for _ in range(count - 1):
         if budget.spent:
             return
-        yield numbered.named(_polished(numbered, _breadth_first(numbered, True, shuffle), budget))
+        yield numbered.named(_polished(numbered, _breadth_first(numbered, shuffle), budget))
 
 
 class _Numbered:
@@ -72,17 +75,34 @@ class _Numbered:
         return [[names[i] for i in layer] for layer in layers]
 
 
-def _polished(g, layers, budget) -> list:
+def _polished(g, layers, budget, rounds=ROUNDS) -> list:
     order = _Order(g, layers, budget)
-    order.improve(ROUNDS)
+    order.improve(rounds)
     order = _Order(g, order.best, budget)
     order.transpose()
     return order.layers
 
 
-def _breadth_first(g: _Numbered, downward, shuffle=None) -> list:
-    """Layers filled in the order a breadth-first walk meets the nodes, from the sources or the sinks."""
-    ahead, behind = (g.down, g.up) if downward else (g.up, g.down)
+def _depth_first(g: _Numbered) -> list:
+    """Layers filled in the order a depth-first walk from the sources meets the nodes, each node's edges
+    in port order: a tree comes out without crossings."""
+    ahead, behind = g.down, g.up
+    seen, layers = [False] * len(g.names), [[] for _ in g.layers]
+    for start in (v for layer in g.layers for v in layer if not behind[v]):
+        stack = [start]
+        while stack:
+            v = stack.pop()
+            if seen[v]:
+                continue
+            seen[v] = True
+            layers[g.layer_of[v]].append(v)
+            stack += reversed([w for w in ahead[v] + behind[v] if not seen[w]])
+    return layers
+
+
+def _breadth_first(g: _Numbered, shuffle=None) -> list:
+    """Layers filled in the order a breadth-first walk from the sources meets the nodes."""
+    ahead, behind = g.down, g.up
     seen, layers = [False] * len(g.names), [[] for _ in g.layers]
     for start in (v for layer in g.layers for v in layer if not behind[v]):
         if seen[start]:
@@ -157,6 +177,12 @@ class _Order:
             if ends != sorted(ends):  # (sorted: no crossing, found at C speed)
                 total += count_inversions(ends, len(lower))
         return total
+
+    def keep(self) -> None:
+        """Make the order as it is the best one when it crosses less."""
+        count = self.crossings()
+        if count < self.best_count:
+            self.best, self.best_count = self.copy(), count
 
     def improve(self, rounds) -> None:
         """Sweep and transpose for up to `rounds` rounds, until PATIENCE rounds bring nothing better."""
