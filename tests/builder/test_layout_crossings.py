@@ -9,7 +9,7 @@ from builder.layout import ROW_HEIGHT
 from builder.layout.budget import Budget
 from builder.layout.crossings import count_inversions
 from builder.layout.geometry import crossings_of_lines, segments_cross
-from builder.layout.layering import layered_graph
+from builder.layout.layering import is_dummy, layered_graph
 from builder.layout.straightening import Drawing
 from tests.builder.factories import graphs
 
@@ -29,8 +29,9 @@ def drawings(draw):
     layers = [list(layer) for layer in g.layers]
     x = {}
     for layer in layers:
-        places = draw(st.lists(st.integers(-6, 6), min_size=len(layer), max_size=len(layer), unique=True))
-        x.update((v, place * 50) for v, place in zip(layer, places))
+        real = [v for v in layer if not is_dummy(v)]
+        places = draw(st.lists(st.integers(-8, 8), min_size=len(real), max_size=len(real), unique=True))
+        x.update((v, place * 50) for v, place in zip(real, places))
     return Drawing(g, layers, x, ROW_HEIGHT, Budget()), g
 
 
