@@ -49,7 +49,8 @@ def test_the_shadows_on_a_row_count_a_nodes_crossings_at_every_place(drawn, data
     v = data.draw(st.sampled_from(sorted(drawing.point)))
     places = data.draw(st.lists(st.integers(-400, 400), max_size=6))
     y = drawing.point[v][1]
-    by_pairs = [sum(segments_cross((x, y), drawing.point[w], drawing.point[a], drawing.point[b])
-                    for edge in drawing.incident[v] for w in edge if w != v for a, b in drawing.near[edge])
+    point, ends = drawing.point, drawing.ends
+    by_pairs = [sum(segments_cross((x, y), point[w], point[ends[other][0]], point[ends[other][1]])
+                    for e in drawing.incident[v] for w in ends[e] if w != v for other in drawing.near[e])
                 for x in places]
     assert drawing.crossings_of(drawing.shadows(v, -math.inf, math.inf), places) == by_pairs
