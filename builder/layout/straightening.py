@@ -194,10 +194,7 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
             for j in range(len(row)):
                 if row[j] not in looked_at:
                     continue
-                if _best_place(drawing, row, j):
-                    moved.add(row[j])
-                if _best_swap(drawing, row, j, left_of):
-                    moved.update(row[j:j + 2])
+                moved.update(_improve(drawing, row, j, left_of))
         if not moved:
             break
         looked_at = {w for v in moved for w in wired[v]}
@@ -222,42 +219,42 @@ class _Near(dict):
         return found
 
 
-def _best_place(drawing, row, j) -> bool:
-    """Move row[j] between its row neighbours to where its edges cross least."""
-    v = row[j]
+def _improve(drawing, row, j, left_of) -> list:
+    """Move row[j] between its row neighbours to where its edges cross least, then swap it with its right
+    neighbour when that crosses less and port order allows; the nodes that moved.
+
+    The shadows of v's edges serve both: with v at w's place, its edges cannot cross w's (they meet there).
+    """
+    v, ends = row[j], drawing.ends
+    w = row[j + 1] if j + 1 < len(row) and row[j + 1] not in left_of.get(v, ()) else None
     low = drawing.x(row[j - 1]) + SPACING if j else -math.inf
     high = drawing.x(row[j + 1]) - SPACING if j + 1 < len(row) else math.inf
     start = best = drawing.x(v)
-    wanted = {min(max(drawing.x(w), low), high) for e in drawing.incident[v] for w in drawing.ends[e]}
+    wanted = {min(max(drawing.x(u), low), high) for e in drawing.incident[v] for u in ends[e]}
     wanted = sorted(wanted | {start, low, high} - {-math.inf, math.inf})
-    shadows = drawing.shadows(v, wanted[0], wanted[-1])
+    shadows = drawing.shadows(v, wanted[0], max(wanted[-1], drawing.x(w)) if w else wanted[-1])
     best_count = drawing.crossings_of(shadows, [start])[0]
     if best_count:
         for candidate, count in zip(wanted, drawing.crossings_of(shadows, wanted)):
             if count < best_count:
                 best, best_count = candidate, count
+    moved = [v] if best != start else []
     drawing.move(v, best)
-    return best != start
-
-
-def _best_swap(drawing, row, j, left_of) -> bool:
-    """Swap row[j] with its right neighbour when that crosses less and port order allows."""
-    if j + 1 >= len(row) or row[j + 1] in left_of.get(row[j], ()):
-        return False
-    v, w = row[j], row[j + 1]
-    xv, xw = drawing.x(v), drawing.x(w)
+    if w is None:
+        return moved
+    xv, xw = best, drawing.x(w)
     v_edges, w_edges = drawing.incident[v], drawing.incident[w]
-    v_before, v_after = drawing.crossings_of(drawing.shadows(v, xv, xw, w_edges), [xv, xw])
     w_before, w_after = drawing.crossings_of(drawing.shadows(w, xv, xw, v_edges), [xw, xv])
-    between = [(e, other) for e in v_edges for other in drawing.near[e] if other in w_edges]
-    before = v_before + w_before + drawing.crossings(between)
+    before = best_count + w_before
     if not before:
-        return False
+        return moved
+    v_after = drawing.crossings_of(shadows, [xw])[0]
+    between = [(e, other) for e in v_edges for other in drawing.near[e] if other in w_edges]
     drawing.move(v, xw)
     drawing.move(w, xv)
     if v_after + w_after + drawing.crossings(between) < before:
         row[j], row[j + 1] = w, v
-        return True
+        return [v, w]
     drawing.move(v, xv)
     drawing.move(w, xw)
-    return False
+    return moved
