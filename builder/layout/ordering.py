@@ -51,8 +51,9 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
 
 
 class _Numbered:
-    """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers, `held` the
-    held sibling groups, `left_of[i]` the held siblings that must stay right of node i (None: no such)."""
+    """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers, `single[i]`
+    says node i has one edge up and one down, `held` lists the held sibling groups, `left_of[i]` the held
+    siblings that must stay right of node i (None: no such)."""
 
     def __init__(self, g: LayeredGraph):
         self.names = [v for layer in g.layers for v in layer]
@@ -65,6 +66,7 @@ class _Numbered:
         self.up = [[number[u] for u in g.up[v]] for v in self.names]
         self.down = [[number[w] for w in g.down[v]] for v in self.names]
         self.held = {number[u]: [number[v] for v in children] for u, children in g.held.items()}
+        self.single = [len(ups) == len(downs) == 1 for ups, downs in zip(self.up, self.down)]
         self.left_of = [None] * len(self.names)
         for children in self.held.values():
             for k, i in enumerate(children):
@@ -124,9 +126,6 @@ def _breadth_first(g: _Numbered, shuffle=None) -> list:
 def _pair_crossings(v_ends, w_ends) -> tuple:
     """Crossings between the edges of v and those of w, each given by the places of their other ends
     (one side: above or below): with v left of w, and with w left of v."""
-    if len(v_ends) == 1 and len(w_ends) == 1:  # most nodes, and every dummy
-        a, b = v_ends[0], w_ends[0]
-        return a > b, a < b
     v_left = w_left = 0
     for a in v_ends:
         for b in w_ends:
@@ -230,18 +229,12 @@ class _Order:
             return (keys[middle - 1] + keys[middle]) / 2
         return (keys[middle - 1] * right_span + keys[middle] * left_span) / (left_span + right_span)
 
-    def _ends(self, layer) -> tuple:
-        """The places of the other ends of the edges of each node of `layer`, above and below (those
-        layers stay put while this one is reordered)."""
-        pos, up, down = self.pos, self.g.up, self.g.down
-        return [[pos[u] for u in up[v]] for v in layer], [[pos[w] for w in down[v]] for v in layer]
-
     def transpose(self, ties=False) -> None:
         """Swap neighbours in a layer while that removes crossings with the layers above and below.
 
         With `ties`, swaps that change nothing are made too, to move along plateaus.
         """
-        up, down, left_of = self.g.up, self.g.down, self.g.left_of
+        up, down, left_of, single, pos = self.g.up, self.g.down, self.g.left_of, self.g.single, self.pos
         dirty = None  # the nodes whose pairs may cross differently since they were looked at; None: all
         for _ in range(TRANSPOSE_ROUNDS):
             if self.budget.spent:
@@ -250,26 +243,23 @@ class _Order:
             for layer in self.layers:
                 if len(layer) < 2 or dirty is not None and dirty.isdisjoint(layer):
                     continue
-                above, below = self._ends(layer)
                 self.budget.spend(len(layer) * PAIR_COST)
                 for j in range(len(layer) - 1):
                     v, w = layer[j], layer[j + 1]
                     if dirty is not None and v not in dirty and w not in dirty or \
                             left_of[v] is not None and w in left_of[v]:
                         continue
-                    a, b, c, d = above[j], above[j + 1], below[j], below[j + 1]
-                    if len(a) == len(b) == len(c) == len(d) == 1:  # dummies, and chains
-                        now = (a[0] > b[0]) + (c[0] > d[0])
-                        swapped = (a[0] < b[0]) + (c[0] < d[0])
+                    if single[v] and single[w]:  # dummies, and chains
+                        a, b, c, d = pos[up[v][0]], pos[up[w][0]], pos[down[v][0]], pos[down[w][0]]
+                        now, swapped = (a > b) + (c > d), (a < b) + (c < d)
                     else:
-                        now, swapped = _pair_crossings(a, b)
-                        now_below, swapped_below = _pair_crossings(c, d)
+                        now, swapped = _pair_crossings([pos[u] for u in up[v]], [pos[u] for u in up[w]])
+                        now_below, swapped_below = _pair_crossings([pos[x] for x in down[v]],
+                                                                   [pos[x] for x in down[w]])
                         now, swapped = now + now_below, swapped + swapped_below
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
-                        above[j], above[j + 1] = above[j + 1], above[j]
-                        below[j], below[j + 1] = below[j + 1], below[j]
-                        self.pos[v], self.pos[w] = j + 1, j
+                        pos[v], pos[w] = j + 1, j
                         if swapped < now:
                             changed.update((v, w))
                             if dirty is not None:
