@@ -214,8 +214,9 @@ class _Near(dict):
     def __missing__(self, e):
         ends, (_, _, top, bottom) = self.drawing.ends, self.drawing.spans[e]
         a, b = ends[e]
-        others = {other for k in range(top, bottom) for other in self.drawing.in_gap[k]}
-        self[e] = found = sorted(other for other in others if a not in ends[other] and b not in ends[other])
+        in_gap = self.drawing.in_gap
+        others = in_gap[top] if bottom - top == 1 else {other for k in range(top, bottom) for other in in_gap[k]}
+        self[e] = found = [other for other in others if a not in ends[other] and b not in ends[other]]
         return found
 
 
