@@ -80,6 +80,15 @@ def change_user(user: User, role: str | None = None, active: bool | None = None)
     return user
 
 
+def set_available(user: User, available: bool) -> None:
+    """Mark a user available for rotate-owner steps, or away."""
+    if user.available == available:
+        return
+    user.available = available
+    audit.record("user.changed", "user", user.id, f"{user.username}: {'available' if available else 'away'}",
+                 user.username, before={"available": not available}, after={"available": available})
+
+
 def _keep_an_admin(leaving: User) -> None:
     # Take the write lock (SQLite) or lock the admin rows (PostgreSQL) first, so two admins demoting each
     # other at the same instant cannot both pass the count.

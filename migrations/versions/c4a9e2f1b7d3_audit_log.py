@@ -1,7 +1,7 @@
 """audit: who did what to which workflow, setting, user, token or task, and when
 
 Revision ID: c4a9e2f1b7d3
-Revises: b7e3c1d2a9f4
+Revises: c4a8e2f1b6d3
 Create Date: 2026-12-05 07:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a9e2f1b7d3'
-down_revision = 'b7e3c1d2a9f4'
+down_revision = 'c4a8e2f1b6d3'
 branch_labels = None
 depends_on = None
 

@@ -63,6 +63,7 @@ LEAST_ROLE = {
     "POST /api/users": "admin",
     "PATCH /api/users/<username>": "admin",
     "GET /api/audit": "admin",
+    "PUT /api/users/<username>/availability": "viewer",  # yourself; another user needs admin (test_user_availability)
     "GET /api/tokens": "admin",
     "POST /api/tokens": "admin",
     "DELETE /api/tokens/<int:token_id>": "admin",
@@ -119,6 +120,7 @@ LEAST_ROLE = {
     "POST /settings/users": "admin",
     "POST /settings/users/<username>": "admin",
     "GET /settings/audit": "admin",
+    "POST /settings/users/<username>/availability": "admin",
     "POST /settings/tokens": "admin",
     "POST /settings/tokens/<int:token_id>/revoke": "admin",
     "POST /settings/fields": "admin",

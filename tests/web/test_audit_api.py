@@ -105,6 +105,8 @@ def test_settings_users_tokens_and_secrets(api):
                                                                       "after": {"role": "editor"}}
     off = changes(lambda: api.patch("/api/users/nina", json={"active": False}), 200)
     assert off.action == "user.deactivated"
+    away = changes(lambda: api.put("/api/users/vic/availability", as_="viewer", json={"available": False}), 200)
+    assert (away.action, away.actor, away.changes["after"]) == ("user.changed", "vic", {"available": False})
 
     token = changes(lambda: api.post("/api/tokens", json={"name": "ci", "user": "eddie"}), 201)
     assert token.action == "token.created"

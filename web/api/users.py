@@ -1,13 +1,14 @@
-"""Users: everyone can list them (assignee pickers); admins create them, change their role, switch them off."""
+"""Users: everyone can list them (assignee pickers); admins create them, change their role, switch them off; a
+user (or an admin) marks whether they are available for rotate-owner steps."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from flask_smorest import abort
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 
 from store.db import db
 from crm.models import ROLES, User
-from crm.people import change_user, create_user, find_user
+from crm.people import change_user, create_user, find_user, set_available
 from web.auth import requires
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")
@@ -20,6 +21,8 @@ class UserOut(ma.Schema):
     email = fields.String(allow_none=True)
     role = fields.String()
     active = fields.Boolean()
+    available = fields.Boolean(metadata={"description": "rotate-owner steps set to 'only available' skip users "
+                                                        "who are not"})
 
 
 class UserIn(ma.Schema):
@@ -63,5 +66,26 @@ class UserOne(MethodView):
         if user is None:
             abort(404, description=f"No user named '{username}'.")
         change_user(user, data.get("role"), data.get("active"))
+        db.session.commit()
+        return user.as_dict()
+
+
+class AvailabilityIn(ma.Schema):
+    available = fields.Boolean(required=True)
+
+
+@blp.route("/<username>/availability")
+class Availability(MethodView):
+    @requires("viewer")
+    @blp.arguments(AvailabilityIn)
+    @blp.response(200, UserOut)
+    def put(self, data, username):
+        """Mark a user available or away: yourself, or anyone as an admin."""
+        user = find_user(username)
+        if user is None:
+            abort(404, description=f"No user named {username}.")
+        if user.id != current_user.id and not current_user.has_role("admin"):
+            abort(403, description="Only an admin may change another user's availability.")
+        set_available(user, data["available"])
         db.session.commit()
         return user.as_dict()

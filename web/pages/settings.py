@@ -9,7 +9,7 @@ from engine import vault
 from crm.models import ROLES, ApiToken, ObjectType, User
 from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
-from crm.people import change_user, create_user, find_user, issue_token, revoke_token
+from crm.people import change_user, create_user, find_user, issue_token, revoke_token, set_available
 from crm.errors import InvalidInput
 from web.pages import bp
 
@@ -71,6 +71,16 @@ def settings_change_user(username):
     except InvalidInput as error:
         db.session.rollback()
         flash(error.message, "error")
+    return redirect(url_for("pages.settings") + "#users")
+
+
+@bp.route("/settings/users/<username>/availability", methods=["POST"])
+@admin_only
+def settings_user_availability(username):
+    user = find_user(username) or abort(404)
+    set_available(user, request.form.get("available") == "1")
+    db.session.commit()
+    flash(f"{user.username} is now {'available' if user.available else 'away'}.", "info")
     return redirect(url_for("pages.settings") + "#users")
 
 

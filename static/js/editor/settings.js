@@ -1,8 +1,10 @@
 // The workflow's own settings, shown in the side form when no step is selected: name, description, time zone,
-// re-enrollment, the exit condition and what happens when a run fails. Edited through the command stack and saved with the graph.
+// re-enrollment, the exit condition, business hours and what happens when a run fails. Edited through the command
+// stack and saved with the graph.
 import { h } from "../lib/dom.js";
-import { commands } from "./model.js";
 import { failureSection } from "./alerts.js";
+import { hoursPanel } from "./hours.js";
+import { commands } from "./model.js";
 import { labelled, select, textArea, textInput } from "./widgets.js";
 
 export const zones = (current) => [...new Set(["UTC", ...Intl.supportedValuesOf("timeZone"), current].filter(Boolean))].sort();
@@ -14,6 +16,10 @@ export function settingsPanel(ins) {
     ins.write(commands.setMeta(meta, key, meta[key], value, ins.coalesce(typing, `meta.${key}`)), typing);
   };
   const setting = (name) => (value, typing) => set("settings")({ ...meta.settings, [name]: value }, typing);
+  const hours = (value, typing) => { // no business hours: the key is left out, as workflows made before them have it
+    const { business_hours: _, ...rest } = meta.settings;
+    set("settings")(value ? { ...rest, business_hours: value } : rest, typing);
+  };
   const reenroll = h("input", { type: "checkbox", checked: !!meta.settings.reenroll, "data-path": "meta.reenroll",
     onchange: (e) => setting("reenroll")(e.target.checked) });
   const exit = ins.editor(() => meta.settings.exit_when ?? { match: "all", rules: [] },
@@ -25,5 +31,6 @@ export function settingsPanel(ins) {
       "Times of day, dates and schedules in this workflow are in this zone"),
     labelled("Re-enroll records", reenroll, "A record may start this workflow again while an earlier run of it is still live"),
     ins.rules("Exit condition", "meta.exit_when", meta.settings.exit_when ?? { match: "all", rules: [] }, exit),
+    hoursPanel(() => ins.model.meta.settings.business_hours ?? null, hours),
     failureSection(ins, () => meta.settings, setting("on_failure"))];
 }
