@@ -34,6 +34,17 @@ def delay_until(duration: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise WaitConfigError(f"duration '{duration}': {exc}") from None
 
 
+def business_delay_until(duration: str, now: datetime, hours) -> datetime:
+    """`duration` of the workflow's business time after `now` ("2 business days", "4 open hours"); `hours` is its
+    builder.business_hours.BusinessHours, or None when it has none."""
+    if hours is None:
+        raise WaitConfigError("this delay counts business time, but the workflow has no business hours")
+    try:
+        return hours.add(now, parse_duration(duration)).astimezone(timezone.utc)
+    except ValueError as exc:
+        raise WaitConfigError(f"business time '{duration}': {exc}") from None
+
+
 def record_moment(value, zone: ZoneInfo) -> datetime | None:
     """A record's date (midnight, local) or datetime value as an aware UTC datetime; None when empty."""
     if value in (None, ""):
@@ -76,18 +87,3 @@ def next_time_of_day(at: str, days: list | None, now: datetime, zone: ZoneInfo) 
             if candidate > now:
                 return candidate
     raise WaitConfigError("no matching day in the next week")  # unreachable with a non-empty `allowed`
-
-
-def wake_time(node_type: str, config: dict, record: dict | None, now: datetime, tz_name: str) -> datetime:
-    """When a run waiting at this node goes on (possibly already past: then it goes on at once)."""
-    zone = ZoneInfo(tz_name or "UTC")
-    if node_type == "delay":
-        if config.get("days_field"):
-            return days_from_field(record, config["days_field"], now, zone)
-        return delay_until(config.get("duration") or "", now, zone)
-    if node_type == "until_date":
-        value = ((record or {}).get("fields") or {}).get(config.get("field"))
-        return date_until(value, config.get("offset"), zone)
-    if node_type == "until_time":
-        return next_time_of_day(config.get("time") or "09:00", config.get("days"), now, zone)
-    raise WaitConfigError(f"'{node_type}' is not a wait")
