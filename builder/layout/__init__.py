@@ -53,7 +53,7 @@ def arrange_within(graph: dict, seconds: float = DEADLINE_SECONDS) -> tuple[dict
     budget = Budget(seconds)
     layered = layered_graph(graph, budget)
     cells = sum(map(len, layered.layers))
-    if budget.timed_out or (cells > MAX_CELLS and budget.spent):  # the layers alone took all the time there is
+    if budget.look_at_clock() or (cells > MAX_CELLS and budget.spent):  # the layers took all the time there is
         return grid(graph), False
     if cells > MAX_CELLS:
         raise LayoutTooLarge(
