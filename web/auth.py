@@ -5,6 +5,7 @@ from functools import wraps
 from flask import g, redirect, request, url_for
 from flask_smorest import abort
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from store.db import MAX_ID, db, utcnow
 from crm.models import ApiToken, User
@@ -83,7 +84,7 @@ def requires(role: str, *, to_write: str | None = None):
                 return login_manager.unauthorized()
             needed = to_write if to_write and request.method in WRITE_METHODS else role
             if not current_user.has_role(needed):
-                abort(403, description=f"This needs the '{needed}' role; you are '{current_user.role}'.")
+                raise Forbidden(f"This needs the '{needed}' role; you are '{current_user.role}'.")
             return view(*args, **kwargs)
 
         return wrapped
