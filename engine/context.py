@@ -11,19 +11,15 @@ from flask import current_app
 from builder.templating import render, storable
 from crm import kinds, records
 from engine.clock import SYSTEM_CLOCK
+from store.db import app_clock, use_clock  # noqa: F401 (use_clock: tests install their clock through here)
 from crm.records import Cause
 
-_CLOCK_KEY = "flowdesk.engine.clock"
 _UNLOADED = object()
 
 
 def current_clock():
     """The app's clock: the system clock unless a test installed another with :func:`use_clock`."""
-    return current_app.extensions.get(_CLOCK_KEY, SYSTEM_CLOCK)
-
-
-def use_clock(app, clock) -> None:
-    app.extensions[_CLOCK_KEY] = clock
+    return app_clock() or SYSTEM_CLOCK
 
 
 def record_view(record) -> dict | None:
