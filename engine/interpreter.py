@@ -6,6 +6,7 @@ this module alone moves tokens.
 """
 import logging
 from collections import deque
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -20,6 +21,7 @@ from engine import overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
+from engine.run_tokens import RunToken, read_tokens, stored_tokens, wake_at
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
@@ -66,11 +68,6 @@ def move(run, ctx: StepContext) -> None:
     walk.save()
 
 
-def wake_at(tokens: list) -> datetime | None:
-    moments = [datetime.fromisoformat(t["until"]) for t in tokens if t["state"] == "waiting" and t.get("until")]
-    return min(moments, default=None)
-
-
 class _Walk:
     """The working state of one advance."""
 
@@ -83,13 +80,13 @@ class _Walk:
         self.allowance = overruns.Allowance()
 
     def go(self) -> None:
-        tokens = list(self.run.tokens or [])
-        messages = _messages([t["message_id"] for t in tokens if t.get("message_id")])
-        tasks = _tasks([t["task_id"] for t in tokens if t.get("task_id")])
+        tokens = read_tokens(self.run.tokens)
+        messages = _messages([t.message_id for t in tokens if t.message_id])
+        tasks = _tasks([t.task_id for t in tokens if t.task_id])
         now, woken = self.ctx.now(), []
         for token in tokens:
-            outcome = _woken(token, now, messages, tasks) if token["state"] == "waiting" else None
-            if token["state"] == "ready":
+            outcome = _woken(token, now, messages, tasks) if token.state == "waiting" else None
+            if token.state == "ready":
                 self.todo.append(token)
             elif outcome is not None:
                 woken.append((token, outcome))
@@ -97,8 +94,8 @@ class _Walk:
                 self.kept.append(token)
         for token, outcome in woken:
             if self.failure is None:
-                if "task_id" in token and outcome.port == "timeout":
-                    human_tasks.expire(token["task_id"], self.ctx.clock)
+                if token.task_id is not None and outcome.port == "timeout":
+                    human_tasks.expire(token.task_id, self.ctx.clock)
                 self.apply(token, outcome)
             else:
                 self.kept.append(token)
@@ -108,7 +105,7 @@ class _Walk:
                 self.overran = True  # stop at this step boundary; the run goes on later (engine/overruns.py)
                 break
             token = self.todo.popleft()
-            node = self.graph.node(token["node"])
+            node = self.graph.node(token.node)
             taken += 1
             if taken > MAX_STEPS:
                 self.apply(token, Fail(f"more than {MAX_STEPS} steps without a wait: does the workflow loop?"))
@@ -125,8 +122,8 @@ class _Walk:
             log.exception("step %s of run %s", node["id"], self.run.id)
             return Fail(f"internal error in this step: {internal_error(exc)}")
 
-    def apply(self, token: dict, outcome) -> None:
-        node = self.graph.node(token["node"])
+    def apply(self, token: RunToken, outcome) -> None:
+        node = self.graph.node(token.node)
         if isinstance(outcome, Wait) and outcome.message_id is None and outcome.task_id is None \
                 and outcome.until is not None and outcome.until <= self.ctx.now():
             outcome = Advance(reason=f"{outcome.reason} (already passed)", input=outcome.input)
@@ -144,31 +141,28 @@ class _Walk:
                         output=outcome.output)
             port = outcome.port
         for target in self.graph.targets(node["id"], port):
-            self.todo.append({"node": target, "state": "ready"})
+            self.todo.append(RunToken(target))
 
-    def park(self, token: dict, node: dict, wait: Wait) -> None:
+    def park(self, token: RunToken, node: dict, wait: Wait) -> None:
         until = wait.until.isoformat() if wait.until else None
         row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
-        parked = {"node": node["id"], "state": "waiting", "attempt": token.get("attempt", 1)}
-        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id)):
-            if value is not None:
-                parked[key] = value
-        self.kept.append(parked)
-        self.parked.append((parked, row))
+        self.kept.append(RunToken(node["id"], "waiting", attempt=token.tries, until=until,
+                                  message_id=wait.message_id, task_id=wait.task_id))
+        self.parked.append((len(self.kept) - 1, row))
 
     def record(self, token, node, status, *, reason=None, input=None, output=None, error=None, until=None):
         """Write the step (a new row, or the end of the step a woken token waited in) and the node's status."""
         now = self.ctx.now()
         finished = None if status == "waiting" else now
-        resumed = "step_id" in token
+        resumed = token.step_id is not None
         count = (self.nodes.get(node["id"]) or {}).get("count", 0) + (0 if resumed else 1)
         self.nodes[node["id"]] = {"status": status, "reason": reason, "until": until, "error": error, "count": count}
         if resumed:
-            self.ended_steps.append({"step_id": token["step_id"], "new_status": status, "new_reason": reason,
+            self.ended_steps.append({"step_id": token.step_id, "new_status": status, "new_reason": reason,
                                      "new_output": output, "new_error": error, "new_finished_at": finished})
             return None
         row = {"run_id": self.run.id, "node_id": node["id"], "status": status, "reason": reason, "input": input,
-               "output": output, "error": error, "attempt": token.get("attempt", 1), "started_at": now,
+               "output": output, "error": error, "attempt": token.tries, "started_at": now,
                "finished_at": finished}
         self.new_steps.append(row)
         return row
@@ -179,28 +173,30 @@ class _Walk:
             # Waiting tokens remember their step, so that the step is completed where it began.
             ids = run_sql(_INSERT_STEPS_RETURNING, self.new_steps).scalars().all()
             position = {id(row): index for index, row in enumerate(self.new_steps)}
-            for parked, row in self.parked:
-                parked["step_id"] = ids[position[id(row)]]
+            for index, row in self.parked:
+                self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
         elif self.new_steps:
             run_sql(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
             run_sql(_END_STEP, self.ended_steps)
         if self.failure is not None:
             token, node, error = self.failure
-            failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}
-            runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo) + [failed],
+            failed = RunToken(node["id"], "failed", attempt=token.tries)
+            runstore.write(run, nodes=self.nodes, ready=False,
+                           tokens=stored_tokens(self.kept + list(self.todo) + [failed]),
                            status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
             notify.run_failed(self.ctx, run.reason)
             return
         if self.overran:
             woken = wake_at(self.kept)
             resume = overruns.resume_at(now)
-            runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo), status="running",
+            runstore.write(run, nodes=self.nodes, ready=False, tokens=stored_tokens(self.kept + list(self.todo)),
+                           status="running",
                            reason=None, wake_at=min(resume, woken) if woken else resume, finished_at=None)
             overruns.count(self.ctx)
             return
-        waiting = any(t["state"] == "waiting" for t in self.kept)
-        runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept,
+        waiting = any(t.state == "waiting" for t in self.kept)
+        runstore.write(run, nodes=self.nodes, ready=False, tokens=stored_tokens(self.kept),
                        status="waiting" if waiting else "completed", reason=None, wake_at=wake_at(self.kept),
                        finished_at=None if waiting else now)
 
@@ -217,25 +213,25 @@ def _tasks(ids: list) -> dict:
     return {row.id: row for row in db.session.execute(_TASKS, {"ids": ids})}
 
 
-def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
+def _woken(token: RunToken, now: datetime, messages: dict, tasks: dict):
     """The outcome that ends a waiting token's wait, or None while it still waits."""
-    if "task_id" in token:
-        task = tasks.get(token["task_id"])
+    if token.task_id is not None:
+        task = tasks.get(token.task_id)
         if task is not None and task.status == "done":
             return Advance(port=task.outcome, reason=f"{task.completed_by} chose '{task.outcome}'",
                            output={"outcome": task.outcome, "by": task.completed_by})
-        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
-            return Advance(port="timeout", reason=f"no decision by {token['until']}")
+        if token.until and token.wakes_at() <= now:
+            return Advance(port="timeout", reason=f"no decision by {token.until}")
         return None
-    if "message_id" in token:
-        message = messages.get(token["message_id"])
+    if token.message_id is not None:
+        message = messages.get(token.message_id)
         if message is None:
             return Fail("the message of this step no longer exists")
         if message.status == "sent":
-            return Advance(output={"message_id": token["message_id"], **(message.result or {})})
+            return Advance(output={"message_id": token.message_id, **(message.result or {})})
         if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
         return None
-    if "until" in token and datetime.fromisoformat(token["until"]) <= now:
-        return Advance(reason=f"waited until {token['until']}")
+    if token.until and token.wakes_at() <= now:
+        return Advance(reason=f"waited until {token.until}")
     return None
