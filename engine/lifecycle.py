@@ -9,7 +9,7 @@ from store.models import Workflow
 from store.versions import latest_version
 from engine.context import StepContext
 from crm import records
-from engine import runstore, tasks
+from engine import cpu_use, runstore, tasks
 from engine.interpreter import move
 from engine.run_tokens import RunToken, read_tokens, stored_tokens, wake_at
 from engine.models import EnrollmentRefusal, Message, Run, Step
@@ -55,14 +55,17 @@ def live_runs(record_id: int | None) -> list:
 
 def start(spec, *, record=None, record_id=None, trigger=None, payload=None, depth=0, event_id=None,
           clock):
-    """Create a run on the trigger node of `spec` and advance it as far as it goes, in this transaction."""
+    """Create a run on the trigger node of `spec` and advance it as far as it goes, in this transaction; a run of
+    a heavy workflow (engine.cpu_use) is left ready instead, for a worker to advance with its steps rendered
+    ahead rather than inside this transaction."""
     values = {"workflow_id": spec.workflow_id, "version_id": spec.version_id, "version": spec.number,
               "record_id": record.id if record is not None else record_id, "event_id": event_id,
               "status": "running", "tokens": stored_tokens([RunToken(spec.trigger["id"])]), "nodes": {},
               "ready": True, "seq": 0, "trigger": trigger or {}, "payload": payload, "depth": depth,
               "started_at": clock.now()}
     run = runstore.insert(**values)
-    move(run, StepContext.of_run(run, spec, clock, record=record))
+    if not cpu_use.heavy(spec.workflow_id):
+        move(run, StepContext.of_run(run, spec, clock, record=record))
     return run
 
 

@@ -3,7 +3,7 @@
 Each use case is one transaction: it commits what it did, or rolls back and raises :class:`WorkflowRefused`,
 whose `status` is the HTTP status that says why (the web part answers it as 4xx, storing nothing).
 """
-from builder.credentials import keep_masked
+from builder.credentials import restore_masked
 from builder.graph import read_graph
 from crm.models import ObjectType
 from engine import lifecycle, run_queries
@@ -50,10 +50,10 @@ def objects() -> dict:
 
 def _draft_values(values: dict, stored_graph: dict | None = None) -> dict:
     """The draft fields among `values`; a graph is brought to normal form, and a credential sent back masked (as
-    it was read) keeps its `stored_graph` value."""
+    it was read) keeps its `stored_graph` value (a mask with no stored value behind it is refused)."""
     picked = {key: values[key] for key in DRAFT_FIELDS if key in values}
     if "graph" in picked:
-        picked["graph"] = read_graph(keep_masked(picked["graph"], stored_graph or {}))
+        picked["graph"] = read_graph(restore_masked(picked["graph"], stored_graph or {}))
     return picked
 
 

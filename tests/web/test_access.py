@@ -92,7 +92,7 @@ LEAST_ROLE = {
     "GET /api/enrollment-refusals": "viewer",
     "GET /api/messages": "viewer",
     "GET /api/notifications": "viewer",
-    "GET /api/node-types": "viewer",
+    "GET /api/node-types": "viewer", "GET /api/node-types/catalog": "viewer",
     "GET /api/templates": "viewer",
     "GET /api/templates/categories": "viewer",
     "GET /api/templates/<template_id>": "viewer",

@@ -85,6 +85,9 @@ class PublishOut(WorkflowOut):
 class LayoutIn(ma.Schema):
     graph = fields.Dict(metadata={"description": "lay out this graph instead of the saved draft"})
     save = fields.Boolean(load_default=False)
+    revision = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "with `save`: the revision this layout is based on "
+                                                       "(or send If-Match)"})
 
 
 class LayoutOut(ma.Schema):
