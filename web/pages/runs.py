@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from store.db import db
 from store.models import Workflow, WorkflowVersion
+from builder.credentials import mask_graph
 from builder.preview import preview_svg, status_legend, taken_edges
 from engine import lifecycle, run_queries, stats
 from engine.context import current_clock
@@ -32,9 +33,10 @@ def run_view(run_id: int) -> dict:
     version = db.session.get(WorkflowVersion, run.version_id)
     labels = {node["id"]: node.get("label") or node["id"] for node in version.graph["nodes"]}
     by_node = {node_id: [step for step in data["steps"] if step["node_id"] == node_id] for node_id in data["nodes"]}
-    # preview_svg escapes every text it draws; the markup itself is ours.
-    diagram = Markup(preview_svg(version.graph, title=f"Run {run.id} of {version.name}", statuses=data["nodes"],
-                                 taken=taken_edges(version.graph, [step.node_id for step in steps])))
+    # preview_svg escapes every text it draws; the markup itself is ours. It writes each step's details, so a
+    # credential in them is shown masked, as on every other door.
+    diagram = Markup(preview_svg(mask_graph(version.graph), title=f"Run {run.id} of {version.name}",
+                                 statuses=data["nodes"], taken=taken_edges(version.graph, [step.node_id for step in steps])))
     record = db.session.get(Record, run.record_id) if run.record_id else None
     return {"run": data, "labels": labels, "by_node": by_node, "diagram": diagram, "record": record,
             "legend": Markup(status_legend()), "live": run.status in LIVE}
@@ -114,7 +116,7 @@ def workflow_stats(workflow_id):
     counts = stats.node_counts(workflow_id)
     days = stats.daily(workflow_id, current_clock().now().date())
     graph = workflow.versions[-1].graph if workflow.versions else workflow.graph
-    diagram = Markup(preview_svg(graph, title=f"{workflow.name}: runs per step", counts=counts))
+    diagram = Markup(preview_svg(mask_graph(graph), title=f"{workflow.name}: runs per step", counts=counts))
     totals = {key: sum(day[key] for day in days) for key, _ in SERIES}
     return render_template("runs/stats.html", workflow=workflow, diagram=diagram, chart=Markup(day_chart(days)),
                            totals=totals)
