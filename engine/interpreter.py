@@ -7,12 +7,12 @@ this module alone moves tokens.
 import logging
 import time
 from collections import deque
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from builder.business_hours import NeverOpen
 from store.db import db, run_sql
 from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
@@ -22,10 +22,10 @@ from engine import cpu_use, overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
-from engine.run_tokens import RunToken, read_tokens, stored_tokens, wake_at
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
+REOPENED = object()  # _woken's answer for a token whose business hours have opened
 
 # Validation refuses loops without a wait, so only a bug gets here; it fails the run instead of spinning.
 MAX_STEPS = 1000
@@ -38,6 +38,10 @@ _INSERT_STEPS_RETURNING = STEPS.insert().returning(STEPS.c.id, sort_by_parameter
 _END_STEP = STEPS.update().where(STEPS.c.id == bindparam("step_id")).values(
     status=bindparam("new_status"), reason=bindparam("new_reason"), output=bindparam("new_output"),
     error=bindparam("new_error"), finished_at=bindparam("new_finished_at"))
+# A step that waited for business hours to open gets the input of what it then did.
+_END_OPENED_STEP = STEPS.update().where(STEPS.c.id == bindparam("step_id")).values(
+    status=bindparam("new_status"), reason=bindparam("new_reason"), input=bindparam("new_input"),
+    output=bindparam("new_output"), error=bindparam("new_error"), finished_at=bindparam("new_finished_at"))
 _MESSAGES = select(Message.id, Message.status, Message.error, Message.result) \
     .where(Message.id.in_(bindparam("ids", expanding=True)))
 _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.completed_by) \
@@ -73,6 +77,11 @@ def move(run, ctx: StepContext) -> None:
     walk.save()
 
 
+def wake_at(tokens: list) -> datetime | None:
+    moments = [datetime.fromisoformat(t["until"]) for t in tokens if t["state"] == "waiting" and t.get("until")]
+    return min(moments, default=None)
+
+
 class _Walk:
     """The working state of one advance."""
 
@@ -80,23 +89,27 @@ class _Walk:
         self.run, self.ctx, self.graph = run, ctx, ctx.spec.graph
         self.nodes = dict(run.nodes or {})
         self.todo, self.kept = deque(), []
-        self.new_steps, self.ended_steps, self.parked = [], [], []
+        self.new_steps, self.ended_steps, self.opened_steps, self.parked = [], [], [], []
         self.failure, self.stop = None, None  # stop: "overran" its CPU budget, or cut "short" to free the lock
         self.allowance, self.began = overruns.Allowance(), time.monotonic()
 
     def go(self) -> None:
-        tokens = read_tokens(self.run.tokens)
+        tokens = list(self.run.tokens or [])
         woken = wakes(tokens, self.ctx.now())
         ended = {id(token) for token, _ in woken}
         for token in tokens:
-            if token.state == "ready":
+            if token["state"] == "ready":
                 self.todo.append(token)
             elif id(token) not in ended:
                 self.kept.append(token)
         for token, outcome in woken:
-            if self.failure is None:
-                if token.task_id is not None and outcome.port == "timeout":
-                    human_tasks.expire(token.task_id, self.ctx.clock)
+            if self.failure is None and outcome is REOPENED:
+                # Business hours opened: the step it waited in now runs, in that same step row.
+                self.todo.append({"node": token["node"], "state": "ready", "attempt": token.get("attempt", 1),
+                                  "step_id": token["step_id"], "opened": True})
+            elif self.failure is None:
+                if "task_id" in token and outcome.port == "timeout":
+                    human_tasks.expire(token["task_id"], self.ctx.clock)
                 self.apply(token, outcome)
             else:
                 self.kept.append(token)
@@ -105,17 +118,33 @@ class _Walk:
             if taken and self.stops_before(self.todo[0]):
                 break
             token = self.todo.popleft()
-            node = self.graph.node(token.node)
+            node = self.graph.node(token["node"])
             taken += 1
             if taken > MAX_STEPS:
                 self.apply(token, Fail(f"more than {MAX_STEPS} steps without a wait: does the workflow loop?"))
             else:
-                self.apply(token, self.execute(node))
+                self.apply(token, self.deferral(node, token) or self.execute(node))
 
-    def stops_before(self, token: RunToken) -> bool:
+    def deferral(self, node, token):
+        """A Wait for the business hours to open, for an action set to run only within them; else None."""
+        if node["kind"] != "action" or node["config"].get("business_hours_only") is not True or token.get("opened"):
+            return None
+        hours, now = self.ctx.spec.business_hours, self.ctx.now()
+        if hours is None:
+            return Fail("this step runs only within business hours, but the workflow has none")
+        try:
+            opens = hours.next_open(now)
+        except NeverOpen as exc:
+            return Fail(str(exc))
+        if opens == now:
+            return None
+        return Wait(until=opens, reopens=True,
+                    reason=f"outside business hours, until {opens.astimezone(self.ctx.zone).isoformat()}")
+
+    def stops_before(self, token: dict) -> bool:
         """Whether to stop at this step boundary, leaving `token` for later (engine/overruns.py)."""
         renders = self.ctx.renders
-        if renders is not None and token.node not in renders.path:
+        if renders is not None and token["node"] not in renders.path:
             self.stop = "overran" if renders.spent else "short"
         elif renders is None and self.allowance.spent():
             self.stop = "overran"
@@ -133,11 +162,12 @@ class _Walk:
             log.exception("step %s of run %s", node["id"], self.run.id)
             return Fail(f"internal error in this step: {internal_error(exc)}")
 
-    def apply(self, token: RunToken, outcome) -> None:
-        node = self.graph.node(token.node)
+    def apply(self, token: dict, outcome) -> None:
+        node = self.graph.node(token["node"])
         if isinstance(outcome, Wait) and outcome.message_id is None and outcome.task_id is None \
                 and outcome.until is not None and outcome.until <= self.ctx.now():
-            outcome = Advance(reason=f"{outcome.reason} (already passed)", input=outcome.input)
+            outcome = Advance(port="timeout" if outcome.listens else "next",
+                              reason=f"{outcome.reason} (already passed)", input=outcome.input)
         if isinstance(outcome, Wait):
             self.park(token, node, outcome)
             return
@@ -152,28 +182,39 @@ class _Walk:
                         output=outcome.output)
             port = outcome.port
         for target in self.graph.targets(node["id"], port):
-            self.todo.append(RunToken(target))
+            self.todo.append({"node": target, "state": "ready"})
 
-    def park(self, token: RunToken, node: dict, wait: Wait) -> None:
+    def park(self, token: dict, node: dict, wait: Wait) -> None:
         until = wait.until.isoformat() if wait.until else None
         row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
-        self.kept.append(RunToken(node["id"], "waiting", attempt=token.tries, until=until,
-                                  message_id=wait.message_id, task_id=wait.task_id))
-        self.parked.append((len(self.kept) - 1, row))
+        parked = {"node": node["id"], "state": "waiting", "attempt": token.get("attempt", 1)}
+        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id),
+                           ("listens", wait.listens or None), ("reopens", wait.reopens or None)):
+            if value is not None:
+                parked[key] = value
+        self.kept.append(parked)
+        if row is not None:
+            self.parked.append((parked, row))
+        elif "step_id" in token:  # waiting again in the step it resumed (an opened action queuing its message)
+            parked["step_id"] = token["step_id"]
 
     def record(self, token, node, status, *, reason=None, input=None, output=None, error=None, until=None):
         """Write the step (a new row, or the end of the step a woken token waited in) and the node's status."""
         now = self.ctx.now()
         finished = None if status == "waiting" else now
-        resumed = token.step_id is not None
+        resumed = "step_id" in token
         count = (self.nodes.get(node["id"]) or {}).get("count", 0) + (0 if resumed else 1)
         self.nodes[node["id"]] = {"status": status, "reason": reason, "until": until, "error": error, "count": count}
         if resumed:
-            self.ended_steps.append({"step_id": token.step_id, "new_status": status, "new_reason": reason,
-                                     "new_output": output, "new_error": error, "new_finished_at": finished})
+            ended = {"step_id": token["step_id"], "new_status": status, "new_reason": reason, "new_output": output,
+                     "new_error": error, "new_finished_at": finished}
+            if token.get("opened"):
+                self.opened_steps.append({**ended, "new_input": input})
+            else:
+                self.ended_steps.append(ended)
             return None
         row = {"run_id": self.run.id, "node_id": node["id"], "status": status, "reason": reason, "input": input,
-               "output": output, "error": error, "attempt": token.tries, "started_at": now,
+               "output": output, "error": error, "attempt": token.get("attempt", 1), "started_at": now,
                "finished_at": finished}
         self.new_steps.append(row)
         return row
@@ -186,44 +227,43 @@ class _Walk:
             # Waiting tokens remember their step, so that the step is completed where it began.
             ids = run_sql(_INSERT_STEPS_RETURNING, self.new_steps).scalars().all()
             position = {id(row): index for index, row in enumerate(self.new_steps)}
-            for index, row in self.parked:
-                self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
+            for parked, row in self.parked:
+                parked["step_id"] = ids[position[id(row)]]
         elif self.new_steps:
             run_sql(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
             run_sql(_END_STEP, self.ended_steps)
+        if self.opened_steps:
+            run_sql(_END_OPENED_STEP, self.opened_steps)
         if self.failure is not None:
             token, node, error = self.failure
-            failed = RunToken(node["id"], "failed", attempt=token.tries)
-            runstore.write(run, nodes=self.nodes, ready=False,
-                           tokens=stored_tokens(self.kept + list(self.todo) + [failed]),
+            failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}
+            runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo) + [failed],
                            status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
             notify.run_failed(self.ctx, run.reason)
             return
         if self.stop == "overran":
             woken = wake_at(self.kept)
             resume = overruns.resume_at(now)
-            runstore.write(run, nodes=self.nodes, ready=False, tokens=stored_tokens(self.kept + list(self.todo)),
-                           status="running",
+            runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo), status="running",
                            reason=None, wake_at=min(resume, woken) if woken else resume, finished_at=None)
             overruns.count(self.ctx)
             return
         if self.stop == "short":
-            runstore.write(run, nodes=self.nodes, ready=True, tokens=stored_tokens(self.kept + list(self.todo)),
-                           status="running",
+            runstore.write(run, nodes=self.nodes, ready=True, tokens=self.kept + list(self.todo), status="running",
                            reason=None, wake_at=wake_at(self.kept), finished_at=None)
             return
-        waiting = any(t.state == "waiting" for t in self.kept)
-        runstore.write(run, nodes=self.nodes, ready=False, tokens=stored_tokens(self.kept),
+        waiting = any(t["state"] == "waiting" for t in self.kept)
+        runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept,
                        status="waiting" if waiting else "completed", reason=None, wake_at=wake_at(self.kept),
                        finished_at=None if waiting else now)
 
 
-def wakes(tokens: list[RunToken], now: datetime) -> list:
+def wakes(tokens: list, now: datetime) -> list:
     """(token, outcome) for each waiting token whose wait has ended by `now`."""
-    waiting = [t for t in tokens if t.state == "waiting"]
-    messages = _messages([t.message_id for t in waiting if t.message_id])
-    tasks = _tasks([t.task_id for t in waiting if t.task_id])
+    waiting = [t for t in tokens if t["state"] == "waiting"]
+    messages = _messages([t["message_id"] for t in waiting if t.get("message_id")])
+    tasks = _tasks([t["task_id"] for t in waiting if t.get("task_id")])
     outcomes = [(token, _woken(token, now, messages, tasks)) for token in waiting]
     return [(token, outcome) for token, outcome in outcomes if outcome is not None]
 
@@ -240,25 +280,32 @@ def _tasks(ids: list) -> dict:
     return {row.id: row for row in db.session.execute(_TASKS, {"ids": ids})}
 
 
-def _woken(token: RunToken, now: datetime, messages: dict, tasks: dict):
+def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
     """The outcome that ends a waiting token's wait, or None while it still waits."""
-    if token.task_id is not None:
-        task = tasks.get(token.task_id)
+    if "task_id" in token:
+        task = tasks.get(token["task_id"])
         if task is not None and task.status == "done":
             return Advance(port=task.outcome, reason=f"{task.completed_by} chose '{task.outcome}'",
                            output={"outcome": task.outcome, "by": task.completed_by})
-        if token.until and token.wakes_at() <= now:
-            return Advance(port="timeout", reason=f"no decision by {token.until}")
+        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+            return Advance(port="timeout", reason=f"no decision by {token['until']}")
         return None
-    if token.message_id is not None:
-        message = messages.get(token.message_id)
+    if "message_id" in token:
+        message = messages.get(token["message_id"])
         if message is None:
             return Fail("the message of this step no longer exists")
         if message.status == "sent":
-            return Advance(output={"message_id": token.message_id, **(message.result or {})})
+            return Advance(output={"message_id": token["message_id"], **(message.result or {})})
         if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
         return None
-    if token.until and token.wakes_at() <= now:
-        return Advance(reason=f"waited until {token.until}")
+    if token.get("listens"):
+        heard = token.get("heard")
+        if heard is not None:  # engine.event_waits wrote what was heard, in the event's own transaction
+            return Advance(reason=f"heard: {heard['what']}", output=heard)
+        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+            return Advance(port="timeout", reason=f"nothing heard by {token['until']}")
+        return None
+    if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+        return REOPENED if token.get("reopens") else Advance(reason=f"waited until {token['until']}")
     return None

@@ -21,7 +21,6 @@ from engine.context import StepContext
 from engine.executors import execute
 from engine.models.runs import LIVE
 from engine.outcomes import Fail, Wait
-from engine.run_tokens import read_tokens
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
@@ -75,10 +74,12 @@ def ahead(run_id: int, clock) -> Renders | None:
 
 def _walk(run, spec, ctx: StepContext, renders: Renders) -> bool:
     """Walk ahead for one slice of CPU (ADVANCE_SLICE_SECONDS); True when the slice ended the walk."""
-    tokens = read_tokens(run.tokens)
-    todo = deque(token.node for token in tokens if token.state == "ready")
-    for token, outcome in interpreter.wakes(tokens, ctx.now()):
-        todo.extend(spec.graph.targets(token.node, "error" if isinstance(outcome, Fail) else outcome.port))
+    todo = deque(token["node"] for token in run.tokens or [] if token["state"] == "ready")
+    for token, outcome in interpreter.wakes(run.tokens or [], ctx.now()):
+        if outcome is interpreter.REOPENED:  # business hours opened: the step it waited in runs now
+            todo.append(token["node"])
+        else:
+            todo.extend(spec.graph.targets(token["node"], "error" if isinstance(outcome, Fail) else outcome.port))
     allowance = overruns.Allowance(overruns.setting("ADVANCE_SLICE_SECONDS"))
     while todo:
         if renders.path and allowance.spent():
