@@ -7,20 +7,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from store import error_workflows, versions, workflow_audit
 from builder.alert_settings import MODES
-from builder.credentials import mask_graph, restore_masked
-from store.db import MAX_ID, db
-from builder.graph import read_graph
-from store.models import Workflow
-from store.names import free_name
+from builder.credentials import mask_graph
 from builder.validate import problems as find_problems
-from engine import lifecycle
+from engine import workflows
 from engine.context import current_clock
-from crm.models import ROLES, ObjectType
-from engine.models import Run
-from engine.models.runs import LIVE
-from templates_library import get_template, start_draft
+from store.db import MAX_ID, db
+from store.models import Workflow
+from crm.models import ROLES
+from store import error_workflows
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
@@ -133,15 +128,8 @@ class ExportDoc(ma.Schema):
     graph = fields.Dict(required=True)
 
 
-def objects() -> dict:
-    return {o.name: o.spec() for o in db.session.execute(db.select(ObjectType)).scalars()}
-
-
 def get_workflow(workflow_id: int) -> Workflow:
-    workflow = db.session.get(Workflow, workflow_id)
-    if workflow is None:
-        abort(404, description=f"No workflow with id {workflow_id}.")
-    return workflow
+    return workflows.get(workflow_id)
 
 
 def dump(workflow: Workflow) -> dict:
@@ -169,37 +157,6 @@ def expected_revision(data: dict) -> int | None:
     return data.get("revision")
 
 
-def check_error_workflow(workflow_id: int | None, settings: dict | None) -> None:
-    """422 naming the field when the settings name an error workflow that cannot be one."""
-    wrong = error_workflows.problem(workflow_id, settings)
-    if wrong:
-        abort(422, message="The error workflow is not valid.", details={error_workflows.FIELD: wrong})
-
-
-def save_or_409(workflow: Workflow, values: dict, based_on: int | None, words: str = "draft saved") -> None:
-    """Save the draft in one compare-and-swap on its revision (store.versions.save_draft) and commit with its audit
-    row; a stale `based_on` is refused with 409, storing nothing."""
-    before = workflow_audit.snapshot(workflow)
-    if not versions.save_draft(workflow, values, based_on):
-        db.session.rollback()
-        workflow = get_workflow(workflow.id)  # 404 when it was deleted in between
-        abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
-                           f"it is now at revision {workflow.revision}. Reload to see their changes.",
-              details={"revision": workflow.revision})
-    workflow_audit.edited(workflow, before, words=words)
-    db.session.commit()
-
-
-def apply_changes(workflow: Workflow, data: dict) -> None:
-    if "settings" in data:
-        check_error_workflow(workflow.id, data["settings"])
-    for key in ("name", "description", "timezone", "settings"):
-        if key in data:
-            setattr(workflow, key, data[key])
-    if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-        workflow.graph = read_graph(restore_masked(data["graph"], workflow.graph))
-
-
 class WorkflowQuery(ma.Schema):
     error_workflows = fields.Boolean(load_default=False, metadata={
         "description": "only the workflows that can be an error workflow (they start with a manual trigger)"})
@@ -219,18 +176,10 @@ class Workflows(MethodView):
     @blp.response(201, WorkflowOut)
     def post(self, data):
         """Create a draft from a graph, or from a template (`{"name", "template"}`)."""
-        workflow = Workflow(name=data["name"], owner_id=current_user.id)
-        if data.get("template"):
-            data["name"] = free_name(data["name"])  # the same template used twice gives "Name", "Name (2)"
-            template = get_template(data["template"])
-            if template is None:
-                abort(422, message="Unknown template.", details={"template": f"no template '{data['template']}'"})
-            start_draft(workflow, template)
-        apply_changes(workflow, {k: v for k, v in data.items() if k != "template"})
-        db.session.add(workflow)
-        db.session.flush()
-        workflow_audit.created(workflow, source=f"template {data['template']}" if data.get("template") else "")
-        db.session.commit()
+        template = data.get("template") or None
+        # The same template used twice gives "Name", "Name (2)"; a name sent with a graph is kept as it is.
+        workflow = workflows.create(current_user, data["name"], data, template=template,
+                                    unique_name=template is not None)
         return with_etag(workflow, 201)
 
 
@@ -247,15 +196,7 @@ class WorkflowOne(MethodView):
     @blp.alt_response(409, description="Someone saved a newer revision first")
     def put(self, data, workflow_id):
         """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
-        workflow = get_workflow(workflow_id)
-        based_on = expected_revision(data)
-        values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
-        if "settings" in values:
-            check_error_workflow(workflow.id, values["settings"])
-        if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-            values["graph"] = read_graph(restore_masked(data["graph"], workflow.graph))
-        save_or_409(workflow, values, based_on)
-        return with_etag(workflow)
+        return with_etag(workflows.save_draft(workflow_id, data, expected_revision(data)))
 
     @requires("editor")
     @blp.arguments(DeleteArgs, location="query")
@@ -263,21 +204,8 @@ class WorkflowOne(MethodView):
     @blp.alt_response(409, description="Runs are still going and `cancel_runs` was not given")
     def delete(self, args, workflow_id):
         """Delete the workflow, its versions and runs. Refused while runs are live unless `cancel_runs=1`."""
-        workflow = get_workflow(workflow_id)
-        live = lifecycle.live_run_ids(workflow.id)
-        if live and not args["cancel_runs"]:
-            abort(409, message=f"{len(live)} run(s) of '{workflow.name}' are still going. Cancel them to delete it "
-                               f"(cancel_runs=1), or wait until they end.",
-                  details={"cancel_runs": "must be true while runs are live", "live_runs": len(live)})
-        try:
-            lifecycle.cancel_workflow_runs(workflow.id, f"the workflow was deleted by {current_user.username}",
-                                           current_clock())
-        except lifecycle.RunRefused as error:
-            db.session.rollback()
-            abort(409, message=f"Nothing deleted: {error.message}")
-        workflow_audit.deleted(workflow, len(live))
-        db.session.delete(workflow)
-        db.session.commit()
+        workflows.delete(workflow_id, cancel_runs=args["cancel_runs"], by=current_user.username,
+                         clock=current_clock())
 
 
 @blp.route("/<int:workflow_id>/validate")
@@ -290,7 +218,7 @@ class Validate(MethodView):
         `settings`) is checked in place of the saved ones without being saved, so an editor can show the
         problems of what is on screen."""
         workflow = get_workflow(workflow_id)
-        return {"problems": find_problems(data.get("graph", workflow.graph), objects=objects(),
+        return {"problems": find_problems(data.get("graph", workflow.graph), objects=workflows.objects(),
                                           timezone=data.get("timezone", workflow.timezone),
                                           settings=data.get("settings", workflow.settings))}
 
@@ -300,15 +228,7 @@ class Publish(MethodView):
     @requires("editor")
     @blp.response(200, PublishOut)
     def post(self, workflow_id):
-        workflow = get_workflow(workflow_id)
-        status = workflow.status
-        version, problems = versions.publish(workflow, objects(), current_user.username)
-        if version is None:
-            abort(422, message="Fix these problems before publishing.", details={"problems": problems})
-        workflow_audit.published(workflow, version.number, status)
-        db.session.commit()
-        older = db.session.scalar(db.select(db.func.count(Run.id)).where(
-            Run.workflow_id == workflow.id, Run.status.in_(LIVE), Run.version < version.number))
+        workflow, problems, older = workflows.publish(workflow_id, current_user.username)
         return {**dump(workflow), "problems": problems, "live_runs_on_older_versions": older}
 
 
@@ -316,14 +236,7 @@ def _status_view(status: str):
     @requires("editor")
     @blp.response(200, WorkflowOut)
     def post(self, workflow_id):
-        workflow = get_workflow(workflow_id)
-        if status == "active" and workflow.version is None:
-            abort(409, message="Publish the workflow first; there is no version to activate.")
-        before = workflow.status
-        versions.set_status(workflow, status)
-        workflow_audit.status_changed(workflow, before)
-        db.session.commit()
-        return with_etag(workflow)
+        return with_etag(workflows.set_status(workflow_id, status))
 
     if status == "active":
         post = blp.alt_response(409, description="There is no published version to activate")(post)

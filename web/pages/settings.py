@@ -1,8 +1,6 @@
 """/settings (admin): users, API tokens, secrets, object-type fields, pipelines and the running configuration."""
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from store.db import db
 from engine import vault
@@ -11,18 +9,8 @@ from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
 from crm.people import change_user, create_user, find_user, issue_token, revoke_token, set_available
 from crm.errors import InvalidInput
+from web.auth import requires
 from web.pages import bp
-
-
-def admin_only(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.has_role("admin"):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _refused(error: InvalidInput):
@@ -32,7 +20,7 @@ def _refused(error: InvalidInput):
 
 
 @bp.route("/settings")
-@admin_only
+@requires("admin")
 def settings():
     config = current_app.config
     channels = {"Email (SMTP)": config.get("SMTP_URL"), "SMS provider": config.get("SMS_PROVIDER_URL"),
@@ -46,7 +34,7 @@ def settings():
 
 
 @bp.route("/settings/users", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_add_user():
     form = request.form
     try:
@@ -60,7 +48,7 @@ def settings_add_user():
 
 
 @bp.route("/settings/users/<username>", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_change_user(username):
     user = find_user(username) or abort(404)
     ticks = request.form.getlist("active")  # a hidden "0" before the checkbox: a form without it changes nothing
@@ -75,7 +63,7 @@ def settings_change_user(username):
 
 
 @bp.route("/settings/users/<username>/availability", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_user_availability(username):
     user = find_user(username) or abort(404)
     set_available(user, request.form.get("available") == "1")
@@ -85,7 +73,7 @@ def settings_user_availability(username):
 
 
 @bp.route("/settings/tokens", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_add_token():
     try:
         _, plain = issue_token(request.form.get("user", ""), request.form.get("name", "").strip())
@@ -97,7 +85,7 @@ def settings_add_token():
 
 
 @bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_revoke_token(token_id):
     token = db.session.get(ApiToken, token_id) or abort(404)
     revoke_token(token)
@@ -107,7 +95,7 @@ def settings_revoke_token(token_id):
 
 
 @bp.route("/settings/secrets", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_put_secret():
     name = request.form.get("name", "").strip()
     try:
@@ -120,7 +108,7 @@ def settings_put_secret():
 
 
 @bp.route("/settings/secrets/<name>/delete", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_delete_secret(name):
     if not vault.remove(name):
         abort(404)
@@ -130,7 +118,7 @@ def settings_delete_secret(name):
 
 
 @bp.route("/settings/fields", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_add_field():
     form = request.form
     options = [o.strip() for o in form.get("options", "").split(",") if o.strip()]

@@ -9,13 +9,13 @@ from web.api.audit import AuditQuery
 from web.api.schemas import paginate
 from web.errors import flatten
 from web.pages import bp
-from web.pages.settings import admin_only
+from web.auth import requires
 
 PER_PAGE = 50
 
 
 @bp.route("/settings/audit")
-@admin_only
+@requires("admin")
 def settings_audit():
     shown = {key: value for key, value in request.args.items() if value.strip() and key != "page"}
     try:
