@@ -19,5 +19,9 @@ class UserInvalid(InvalidInput):
     """A refused user or API token."""
 
 
+class Conflict(InvalidInput):
+    """Refused because of the state of other things, not the input itself (answered with 409)."""
+
+
 class UnknownObject(LookupError):
     pass

@@ -2,6 +2,7 @@
 import re
 
 from builder.objects import FIELD_TYPES
+from store import audit
 from crm.records import RecordInvalid, UnknownObject, object_type
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -27,4 +28,6 @@ def add_field(object_name: str, name: str, type_: str, label: str | None = None,
     if options:
         spec["options"] = list(options)
     kind.fields = {**kind.fields, name: spec}
+    audit.record("object_type.field_added", "object_type", kind.name,
+                 f"field '{name}' ({type_}) added to {kind.name}", kind.name, after={name: spec})
     return kind

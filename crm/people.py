@@ -5,9 +5,10 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from store.db import db
+from store import audit
+from store.db import begin_writing, db
 from crm.models import ROLES, ApiToken, User
-from crm.errors import UserInvalid
+from crm.errors import Conflict, UserInvalid
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 MAX_PASSWORD = 1_000
@@ -56,7 +57,47 @@ def create_user(username: str, role: str, password: str | None = None, email: st
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record("user.created", "user", user.id, f"created {role} '{username}'", username,
+                 after={"role": role, "active": True, "email": user.email})
     return user
+
+
+def change_user(user: User, role: str | None = None, active: bool | None = None) -> User:
+    """Change a user's role and/or switch them off or on. The last active admin stays one (Conflict)."""
+    if role is not None and role not in ROLES:
+        raise UserInvalid({"role": f"must be one of {', '.join(ROLES)}"}, "The user is not valid.")
+    before = {"role": user.role, "active": user.active}
+    after = {"role": user.role if role is None else role, "active": user.active if active is None else active}
+    if before == after:
+        return user
+    if before["role"] == "admin" and before["active"] and after != {"role": "admin", "active": True}:
+        _keep_an_admin(user)
+    user.role, user.active = after["role"], after["active"]
+    was, now = audit.differences(before, after)
+    action = "user.deactivated" if was.get("active") else "user.changed"
+    said = ", ".join(f"{key} {was[key]} \u2192 {now[key]}" for key in was)
+    audit.record(action, "user", user.id, f"{user.username}: {said}", user.username, before=was, after=now)
+    return user
+
+
+def set_available(user: User, available: bool) -> None:
+    """Mark a user available for rotate-owner steps, or away."""
+    if user.available == available:
+        return
+    user.available = available
+    audit.record("user.changed", "user", user.id, f"{user.username}: {'available' if available else 'away'}",
+                 user.username, before={"available": not available}, after={"available": available})
+
+
+def _keep_an_admin(leaving: User) -> None:
+    # Take the write lock (SQLite) or lock the admin rows (PostgreSQL) first, so two admins demoting each
+    # other at the same instant cannot both pass the count.
+    begin_writing()
+    admins = db.session.scalars(db.select(User.id).where(User.role == "admin", User.active.is_(True))
+                                .with_for_update()).all()
+    if set(admins) <= {leaving.id}:
+        raise Conflict({"role" if leaving.active else "active": "the last active admin must stay an active admin"},
+                       f"'{leaving.username}' is the last active admin; make another user an admin first.")
 
 
 def issue_token(username: str, name: str) -> tuple[ApiToken, str]:
@@ -68,4 +109,13 @@ def issue_token(username: str, name: str) -> tuple[ApiToken, str]:
     token, plain = ApiToken.issue(user, name)
     db.session.add(token)
     db.session.flush()
+    audit.record("token.created", "token", token.id, f"token '{name}' ({token.prefix}\u2026) for {username}", name,
+                 after={"user": username, "prefix": token.prefix})
     return token, plain
+
+
+def revoke_token(token: ApiToken) -> None:
+    audit.record("token.revoked", "token", token.id, f"token '{token.name}' ({token.prefix}\u2026) of "
+                 f"{token.user.username} revoked", token.name, before={"user": token.user.username,
+                                                                      "prefix": token.prefix})
+    db.session.delete(token)

@@ -13,6 +13,7 @@ import re
 
 from sqlalchemy.orm.attributes import flag_modified
 
+from store import audit
 from store.db import db
 from store.models import Workflow, WorkflowVersion
 from crm.models import Record
@@ -40,10 +41,28 @@ def _meta(kind, pipeline: str) -> dict:
 
 
 def _save(kind, pipelines: dict, meta: dict) -> None:
+    before = _described(kind)
     kind.pipelines, kind.pipeline_meta = pipelines, meta
     flag_modified(kind, "pipelines")
     flag_modified(kind, "pipeline_meta")
     db.session.flush()
+    was, now = audit.differences(before, _described(kind))
+    if not was:  # moving the first stage up changes nothing
+        return
+    said = "; ".join(f"{was[p] or 'nothing'} \u2192 {now[p] or 'nothing'}" for p in was)
+    audit.record("pipelines.changed", "object_type", kind.name, f"{kind.name} pipelines: {said}", kind.name,
+                 before=was, after=now)
+
+
+def _described(kind) -> dict:
+    """Each pipeline in a few words, for the audit log: 'Sales: New, Won (archived: Old)'."""
+    described = {}
+    for pipeline in pipeline_details(kind):
+        live = ", ".join(s["label"] for s in pipeline["stages"] if not s["archived"])
+        archived = ", ".join(s["label"] for s in pipeline["stages"] if s["archived"])
+        text = f"{pipeline['label']}{' (archived pipeline)' if pipeline['archived'] else ''}: {live or '-'}"
+        described[pipeline["name"]] = text + (f" (archived: {archived})" if archived else "")
+    return described
 
 
 def name_from(label: str) -> str:

@@ -14,11 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from builder.business_hours import NeverOpen
 from store.db import db, run_sql
-from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import cpu_use, overruns, runstore, tasks as human_tasks
+from engine import cpu_use, failure_alerts, overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
@@ -240,7 +239,7 @@ class _Walk:
             failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}
             runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo) + [failed],
                            status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
-            notify.run_failed(self.ctx, run.reason)
+            failure_alerts.run_failed(self.ctx, node["id"], run.reason)
             return
         if self.stop == "overran":
             woken = wake_at(self.kept)

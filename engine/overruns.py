@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, update
 
 from builder import templating
 from engine import cpu_use
-from store import versions
+from store import versions, workflow_audit
 from store.db import db, run_sql
 from store.models import Workflow
 from crm.models import Notification, User
@@ -76,6 +76,7 @@ def count(ctx) -> None:
         return
     workflow = db.session.get(Workflow, ctx.spec.workflow_id)
     versions.set_status(workflow, "paused")
+    workflow_audit.status_changed(workflow, "active", "its steps overran their CPU time")
     paused = _paused_now.get()
     if paused is not None:
         paused.add(workflow.id)

@@ -8,7 +8,7 @@ stay unpublished); if any such version would have errors, nothing moves and the 
 import copy
 from datetime import timedelta
 
-from store import versions
+from store import versions, workflow_audit
 from store.db import db, utcnow
 from store.models import Workflow
 from store.names import MAX_NAME
@@ -148,6 +148,7 @@ def _copy(workflow, graph, by) -> Workflow:
 
 
 def _move(workflow, draft, published, target, specs, by) -> Workflow:
+    before = workflow_audit.snapshot(workflow)
     if published is not None:
         status, draft_settings = workflow.status, workflow.settings
         workflow.graph, workflow.settings = retarget(published.graph, *target), dict(published.settings)
@@ -159,4 +160,6 @@ def _move(workflow, draft, published, target, specs, by) -> Workflow:
         workflow.settings = draft_settings
     db.session.flush()
     versions.save_draft(workflow, {"graph": draft}, None)
+    moved = "moved to " + "/".join(target) + (f" and published as version {workflow.version}" if published else "")
+    workflow_audit.edited(workflow, before, "workflow.moved", moved)
     return workflow

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from store import audit
 from store.db import db
 from crm import records
 from crm.models import Record, User
@@ -72,5 +73,10 @@ def mark_done(record_id: int, cause: records.Cause) -> tuple[Record, bool]:
     record = db.session.get(Record, record_id)
     if record is None or record.object != "task":
         raise NotATask(record_id)
+    before = (record.fields or {}).get("status")
     changed = records.update(record, {"fields": {"status": DONE}}, cause)
+    if changed:
+        title = (record.fields or {}).get("title") or f"task #{record.id}"
+        audit.record("task.completed", "task_record", record.id, f"task '{title}' marked Done", title,
+                     before={"status": before}, after={"status": DONE})
     return record, bool(changed)

@@ -1,6 +1,7 @@
 """What people do with human tasks: see their inbox, claim, and complete with an outcome."""
 from sqlalchemy import or_, update
 
+from store import audit
 from store.db import db
 from crm import records, related
 from engine import task_records
@@ -78,7 +79,10 @@ def reassign(task_id: int, username: str, by: User) -> HumanTask:
     if record is not None:  # while the task still names `by` as one who may decide it
         records.update(record, {"fields": {"assignee": target.username}, "owner": target.username},
                        records.Cause(actor=by.username, user=by))
+    before = task.assignee_user or (f"role {task.assignee_role}" if task.assignee_role else None)
     task.assignee_user, task.assignee_role, task.claimed_by = target.username, None, None
+    audit.record("task.reassigned", "task", task.id, f"task '{task.title}' passed from {before} to {target.username}",
+                 task.title, before={"assignee": before}, after={"assignee": target.username})
     db.session.add(Notification(user_id=target.id, message=f"{by.username} passed you a task: {task.title}",
                                 link="/tasks", run_id=task.run_id))
     return task
@@ -96,6 +100,8 @@ def complete(task_id: int, outcome: str | None, user: User, clock=SYSTEM_CLOCK) 
         raise TaskRefused(f"'{outcome}' is not an outcome of this task.", 422,
                           {"outcome": f"choose one of: {', '.join(task.outcomes)}"})
     _finish(task, outcome, user.username, clock)
+    audit.record("task.completed", "task", task.id, f"task '{task.title}' completed: {outcome}", task.title,
+                 before={"status": "open"}, after={"status": "done", "outcome": outcome})
     record = db.session.get(Record, task.record_id) if task.record_id else None
     if record is not None and (record.fields or {}).get("status") != "Done":
         records.update(record, {"fields": {"status": "Done"}}, records.Cause(actor=user.username, user=user))

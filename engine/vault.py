@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from builder.credentials import SECRET_NAME, SECRET_REF
+from store import audit
 from store.db import db, utcnow
 from engine.models import Secret
 from crm.errors import InvalidInput
@@ -72,15 +73,21 @@ def put(name: str, value: str, by: str | None) -> bool:
     if details:
         raise InvalidInput(details, "The secret is not valid.")
     found = db.session.scalar(db.select(Secret).where(Secret.name == name))
+    # The audit row names the secret, never its value.
     if found is None:
         db.session.add(Secret(name=name, sealed_value=seal(value), updated_by=by))
+        audit.record("secret.created", "secret", name, f"secret {name} added", name)
         return True
     found.sealed_value, found.updated_at, found.updated_by = seal(value), utcnow(), by
+    audit.record("secret.replaced", "secret", name, f"the value of secret {name} replaced", name)
     return False
 
 
 def remove(name: str) -> bool:
-    return db.session.execute(db.delete(Secret).where(Secret.name == name)).rowcount == 1
+    if db.session.execute(db.delete(Secret).where(Secret.name == name)).rowcount != 1:
+        return False
+    audit.record("secret.deleted", "secret", name, f"secret {name} deleted", name)
+    return True
 
 
 def value_of(name: str) -> str:

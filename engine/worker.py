@@ -14,8 +14,11 @@ from sqlalchemy.exc import OperationalError
 
 from store.db import db
 from crm import kinds
-from engine import cpu_use, enrollment, heartbeat, interpreter, outbox, overruns, prerender, runstore, time_triggers
+from engine import (alert_digest, cpu_use, enrollment, failure_alerts, heartbeat, interpreter, outbox, overruns,
+                    prerender, runstore, time_triggers)
 from engine.clock import SYSTEM_CLOCK
+from engine.context import StepContext
+from engine.specs import spec_of
 from engine.models import Run
 from engine.outcomes import internal_error
 from engine.timers import Alarm
@@ -136,6 +139,12 @@ def fail_broken(run_id: int, error: Exception, clock) -> bool:
         return False
     runstore.write(run, status="failed", reason=f"internal error: {internal_error(error)}", ready=False, wake_at=None,
                    finished_at=clock.now())
+    try:
+        spec = spec_of(run.version_id)
+    except LookupError:
+        spec = None  # its version is gone: nobody left to tell
+    if spec is not None:
+        failure_alerts.run_failed(StepContext.of_run(run, spec, clock), None, run.reason)
     db.session.commit()
     return True
 
@@ -167,7 +176,8 @@ def drain(clock=SYSTEM_CLOCK, rounds: int = 100) -> int:
     """Run every loop until nothing is left to do now (tests and one-shot commands)."""
     total = 0
     for _ in range(rounds):
-        work = engine_pass(clock) + timers_pass(clock) + time_triggers.fire_due(clock) + sender_pass(clock)
+        work = (engine_pass(clock) + timers_pass(clock) + time_triggers.fire_due(clock) + alert_digest.send_due(clock)
+                + sender_pass(clock))
         total += work
         if not work:
             break
@@ -224,6 +234,7 @@ class Engine:
                            in_context(app, wake_times),
                            sweep=ALARM_SWEEP_SECONDS)
         self._fire_time_triggers = in_context(app, lambda: time_triggers.fire_due(clock))
+        self._send_digest = in_context(app, lambda: alert_digest.send_due(clock))
         self.name = heartbeat.worker_name()
         self._beat = in_context(app, lambda: heartbeat.beat(self.name))
         self._leave = in_context(app, lambda: heartbeat.leave(self.name))
@@ -233,6 +244,7 @@ class Engine:
             thread.start()
         self.alarm.scheduler.add_job(self._fire_time_triggers, "interval", seconds=TIME_TRIGGER_SECONDS,
                                      id="time-triggers")
+        self.alarm.scheduler.add_job(self._send_digest, "interval", seconds=TIME_TRIGGER_SECONDS, id="alert-digest")
         self._beat()
         self.alarm.scheduler.add_job(self._beat, "interval", seconds=heartbeat.BEAT_SECONDS, id="heartbeat")
         self.alarm.start()

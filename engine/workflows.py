@@ -7,7 +7,7 @@ from builder.credentials import restore_masked
 from builder.graph import read_graph
 from crm.models import ObjectType
 from engine import lifecycle, run_queries
-from store import versions
+from store import error_workflows, versions, workflow_audit
 from store.db import db
 from store.models import Workflow, WorkflowVersion
 from store.names import MAX_NAME, free_name
@@ -57,10 +57,18 @@ def _draft_values(values: dict, stored_graph: dict | None = None) -> dict:
     return picked
 
 
+def _check_error_workflow(workflow_id: int | None, values: dict) -> None:
+    """422 naming the field when the settings name an error workflow that cannot be one."""
+    wrong = error_workflows.problem(workflow_id, values["settings"]) if "settings" in values else None
+    if wrong:
+        _refuse("The error workflow is not valid.", 422, {error_workflows.FIELD: wrong})
+
+
 def create(by, name: str, values: dict | None = None, *, template: str | None = None,
-           unique_name: bool = True) -> Workflow:
+           unique_name: bool = True, imported: bool = False) -> Workflow:
     """A new draft owned by `by`: from `values` (description, timezone, settings, graph), or from `template`
     (then `values` still override). With `unique_name`, a taken name becomes "Name (2)"."""
+    _check_error_workflow(None, values or {})
     workflow = Workflow(owner_id=by.id if by is not None else None)
     if template is not None:
         found = get_template(template)
@@ -71,6 +79,9 @@ def create(by, name: str, values: dict | None = None, *, template: str | None = 
         setattr(workflow, key, value)
     workflow.name = free_name(name) if unique_name else name
     db.session.add(workflow)
+    db.session.flush()
+    workflow_audit.created(workflow, "imported" if imported else "created",
+                           f"template {template}" if template is not None else "")
     db.session.commit()
     return workflow
 
@@ -83,6 +94,7 @@ def copy_draft(source: Workflow, by, name: str, graph: dict) -> Workflow:
                     template_id=source.template_id)
     db.session.add(copy)
     db.session.flush()
+    workflow_audit.created(copy, "duplicated", f"'{source.name}' (#{source.id})")
     return copy
 
 
@@ -99,11 +111,14 @@ def save_draft(workflow_id: int, values: dict, based_on: int | None) -> Workflow
     """Write `values` to the draft. With `based_on`, only while the stored revision is still that one (the
     database compares and swaps); otherwise 409 naming the revision that won, so no edit is silently lost."""
     workflow = get(workflow_id)
+    _check_error_workflow(workflow_id, values)
+    before = workflow_audit.snapshot(workflow)
     if not versions.save_draft(workflow, _draft_values(values, workflow.graph), based_on):
         db.session.rollback()
         workflow = get(workflow_id)  # 404 when it was deleted in between
         _refuse(f"This workflow was saved by someone else since revision {based_on}; it is now at revision "
                 f"{workflow.revision}. Reload to see their changes.", 409, {"revision": workflow.revision})
+    workflow_audit.edited(workflow, before)
     db.session.commit()
     return workflow
 
@@ -112,9 +127,11 @@ def publish(workflow_id: int, by: str | None) -> tuple[Workflow, list[dict], int
     """Freeze the draft as the next version: the workflow, the warnings that did not stop it, and how many runs
     still go on earlier versions. Refused (422, listing them) while the draft has errors."""
     workflow = get(workflow_id)
+    status = workflow.status
     version, problems = versions.publish(workflow, objects(), by)
     if version is None:
         _refuse("Fix these problems before publishing.", 422, {"problems": problems})
+    workflow_audit.published(workflow, version.number, status)
     db.session.commit()
     return workflow, problems, run_queries.live_on_older_versions(workflow.id, version.number)
 
@@ -124,7 +141,9 @@ def set_status(workflow_id: int, status: str) -> Workflow:
     workflow = get(workflow_id)
     if status == "active" and workflow.version is None:
         _refuse("Publish the workflow first; there is no version to activate.", 409)
+    before = workflow.status
     versions.set_status(workflow, status)
+    workflow_audit.status_changed(workflow, before)
     db.session.commit()
     return workflow
 
@@ -132,7 +151,9 @@ def set_status(workflow_id: int, status: str) -> Workflow:
 def restore(workflow_id: int, number: int) -> Workflow:
     """Copy a published version into the draft (the version itself never changes)."""
     workflow = get(workflow_id)
+    before = workflow_audit.snapshot(workflow)
     versions.restore(workflow, get_version(workflow, number))
+    workflow_audit.edited(workflow, before, "workflow.restored", f"version {number} copied into the draft")
     db.session.commit()
     return workflow
 
@@ -149,5 +170,6 @@ def delete(workflow_id: int, *, cancel_runs: bool, by: str, clock) -> None:
         lifecycle.cancel_workflow_runs(workflow.id, f"the workflow was deleted by {by}", clock)
     except lifecycle.RunRefused as error:
         _refuse(f"Nothing deleted: {error.message}", 409)
+    workflow_audit.deleted(workflow, len(live))
     db.session.delete(workflow)
     db.session.commit()

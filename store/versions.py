@@ -1,5 +1,7 @@
 """Publishing: validate the draft, freeze it as the next immutable version, and index its trigger."""
 from builder.catalog import get_type
+from builder.checks import problem
+from store import error_workflows
 from store.db import db, utcnow
 from builder.graph import trigger_of
 from store.models import TriggerIndex, Workflow, WorkflowVersion
@@ -7,8 +9,12 @@ from builder.validate import problems as find_problems
 
 
 def draft_problems(workflow: Workflow, objects: dict, publishing: bool = False) -> list[dict]:
-    return find_problems(workflow.graph, objects=objects, timezone=workflow.timezone, settings=workflow.settings,
-                         publishing=publishing)
+    found = find_problems(workflow.graph, objects=objects, timezone=workflow.timezone, settings=workflow.settings,
+                          publishing=publishing)
+    wrong = error_workflows.problem(workflow.id, workflow.settings)  # it may have been deleted since the save
+    if wrong:
+        found.append(problem("error", f"Error workflow: {wrong}.", field=error_workflows.FIELD))
+    return found
 
 
 def publish(workflow: Workflow, objects: dict, by: str | None) -> tuple[WorkflowVersion | None, list[dict]]:

@@ -7,6 +7,7 @@ from flask_smorest import abort
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from store import audit
 from store.db import MAX_ID, db, utcnow
 from crm.models import ApiToken, User
 from crm.records import Cause
@@ -30,7 +31,10 @@ def load_user(user_id: str):
     if has_bearer(request) or not number.isdigit() or not epoch.isdigit() or int(number) > MAX_ID:
         return None
     user = db.session.get(User, int(number))
-    return user if user and user.active and user.session_epoch == int(epoch) else None
+    if user and user.active and user.session_epoch == int(epoch):
+        audit.act_as(audit.Actor(user.username, "session"))
+        return user
+    return None
 
 
 # The token's user and when the token was last used, in one query: it runs on every token request.
@@ -47,6 +51,7 @@ def load_user_from_token(req):
     if found is None or not found.User.active:
         return None
     g.token_auth = True
+    audit.act_as(audit.Actor(found.User.username, "token", found.id))
     now = utcnow()
     if found.last_used_at is None or now - found.last_used_at > timedelta(hours=1):
         db.session.execute(db.update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))

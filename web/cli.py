@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from store import audit
 from store.db import db
 from crm import demo
 from crm.models import ROLES
@@ -26,6 +27,9 @@ def main():
     pass
 
 
+CLI = audit.Actor("cli", "cli")
+
+
 def _fail(error: InvalidInput):
     db.session.rollback()
     raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.details.items()))
@@ -42,6 +46,7 @@ users = click.Group("users", help="Manage users.")
 @with_appcontext
 def users_create(name, role, password, email):
     """Create a user NAME with a role and password."""
+    audit.act_as(CLI)
     try:
         create_user(name, role, password, email)
     except InvalidInput as error:
@@ -59,6 +64,7 @@ tokens = click.Group("tokens", help="Manage API tokens.")
 @with_appcontext
 def tokens_create(name, label):
     """Print a new API token acting as user NAME (shown once)."""
+    audit.act_as(CLI)
     try:
         _, plain = issue_token(name, label)
     except InvalidInput as error:

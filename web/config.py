@@ -1,7 +1,9 @@
 """Settings from the environment (CONTRACT.md §1), with an optional instance/config.py on top."""
 import os
 import secrets
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -31,7 +33,20 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def digest_time() -> tuple[str, str]:
+    """ALERT_DIGEST_AT ("HH:MM") and ALERT_DIGEST_TIMEZONE, checked now rather than at the first digest."""
+    at = os.environ.get("ALERT_DIGEST_AT") or "08:00"
+    zone = os.environ.get("ALERT_DIGEST_TIMEZONE") or "UTC"
+    try:
+        time.fromisoformat(at)
+        ZoneInfo(zone)
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"ALERT_DIGEST_AT must be HH:MM and ALERT_DIGEST_TIMEZONE a time zone name: {exc}") from None
+    return at, zone
+
+
 def from_environment(instance_path: str) -> dict:
+    digest_at, digest_zone = digest_time()
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SECRET_KEY": secret_key(instance_path),
@@ -41,6 +56,8 @@ def from_environment(instance_path: str) -> dict:
         "WHATSAPP_PROVIDER_URL": os.environ.get("WHATSAPP_PROVIDER_URL") or None,
         "WEBHOOK_ALLOW_PRIVATE": _flag("WEBHOOK_ALLOW_PRIVATE", False),
         "FLOWDESK_EMBEDDED_ENGINE": _flag("FLOWDESK_EMBEDDED_ENGINE", True),
+        "ALERT_DIGEST_AT": digest_at,
+        "ALERT_DIGEST_TIMEZONE": digest_zone,
     }
 
 

@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_excep
 from store.db import db
 from builder.errors import InvalidWorkflow
 from crm.pipelines import InUse
-from crm.errors import InvalidInput, UnknownObject
+from crm.errors import Conflict, InvalidInput, UnknownObject
 from engine.task_rights import TaskRefused
 from engine.workflows import WorkflowRefused
 from web.input_rules import check_request_input
@@ -58,7 +58,7 @@ def refusal(error: Exception) -> tuple[int, str, dict] | None:
         default = {422: "Some fields are not valid.", 400: "The request could not be read."}.get(error.code)
         return error.code, data.get("message") or data.get("description") or (
             default if details else error.description), details
-    if isinstance(error, InUse):  # before InvalidInput, which it is
+    if isinstance(error, (InUse, Conflict)):  # before InvalidInput, which they are
         return 409, error.message, error.details
     if isinstance(error, (InvalidInput, InvalidWorkflow)):
         return 422, error.message, error.details

@@ -1,7 +1,5 @@
-"""notify_user: in-app notifications; and the note to a workflow's owner when one of its runs fails."""
+"""notify_user: in-app notifications."""
 from store.db import db
-from store.models import Workflow
-from engine import outbox
 from crm.models import Notification, User
 from engine.node_executors import executes
 from engine.outcomes import Advance
@@ -53,17 +51,3 @@ def execute(node, ctx):
     db.session.add_all([Notification(user_id=user.id, message=message, link=link, run_id=ctx.run_id, created_at=now)
                         for user in users])
     return Advance(input=shown, output={"notified": names}, reason="; ".join(missing) or None)
-
-
-def run_failed(ctx, error: str) -> None:
-    """Tell the workflow's owner in the app, and by email when an SMTP server is configured."""
-    owner = db.session.execute(db.select(User).join(Workflow, Workflow.owner_id == User.id)
-                               .where(Workflow.id == ctx.spec.workflow_id)).scalar_one_or_none()
-    if owner is None:
-        return
-    text = f"Workflow '{ctx.spec.name}' failed in run {ctx.run_id}: {error}"
-    db.session.add(Notification(user_id=owner.id, message=text, link=f"/runs/{ctx.run_id}", run_id=ctx.run_id,
-                                created_at=ctx.now()))
-    if owner.email and outbox.has_provider("email"):
-        outbox.add_message(run_id=ctx.run_id, node_id=None, channel="email", to=owner.email, now=ctx.now(),
-                           subject=f"Flowdesk: workflow '{ctx.spec.name}' failed", body=text)

@@ -1,4 +1,6 @@
-"""The engine's tables: runs, their steps and messages, human tasks, secrets, trigger fires, workers, rotation turns."""
+"""The engine's tables: runs, their steps and messages, human tasks, secrets, trigger fires, workers, rotation
+turns, failure alerts."""
+from engine.models.alerts import AlertDigest, FailureAlert
 from engine.models.fires import TriggerFire
 from engine.models.rotations import RotationCounter
 from engine.models.runs import EnrollmentRefusal, Message, Run, Step
@@ -6,4 +8,5 @@ from engine.models.secrets import Secret
 from engine.models.tasks import HumanTask
 from engine.models.workers import WorkerBeat
 
-__all__ = ["EnrollmentRefusal", "HumanTask", "Message", "RotationCounter", "Run", "Secret", "Step", "TriggerFire", "WorkerBeat"]
+__all__ = ["AlertDigest", "EnrollmentRefusal", "FailureAlert", "HumanTask", "Message", "RotationCounter", "Run",
+           "Secret", "Step", "TriggerFire", "WorkerBeat"]

@@ -61,6 +61,8 @@ LEAST_ROLE = {
     "POST /api/events": "editor",
     "GET /api/users": "viewer",
     "POST /api/users": "admin",
+    "PATCH /api/users/<username>": "admin",
+    "GET /api/audit": "admin",
     "PUT /api/users/<username>/availability": "viewer",  # yourself; another user needs admin (test_user_availability)
     "GET /api/tokens": "admin",
     "POST /api/tokens": "admin",
@@ -116,6 +118,8 @@ LEAST_ROLE = {
     "POST /records/<object_name>/<int:record_id>": "editor",
     "GET /settings": "admin",
     "POST /settings/users": "admin",
+    "POST /settings/users/<username>": "admin",
+    "GET /settings/audit": "admin",
     "POST /settings/users/<username>/availability": "admin",
     "POST /settings/tokens": "admin",
     "POST /settings/tokens/<int:token_id>/revoke": "admin",

@@ -8,7 +8,7 @@ from marshmallow import fields
 
 from store.db import db
 from crm.models import ApiToken
-from crm.people import issue_token
+from crm.people import issue_token, revoke_token
 from web.auth import requires
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/tokens", description="API tokens")
@@ -53,5 +53,5 @@ class TokenOne(MethodView):
         token = db.session.get(ApiToken, token_id)
         if token is None:
             abort(404, description=f"No token with id {token_id}.")
-        db.session.delete(token)
+        revoke_token(token)
         db.session.commit()

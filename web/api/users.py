@@ -1,14 +1,14 @@
-"""Users: everyone can list them (assignee pickers); admins create them; a user (or an admin) marks whether
-they are available for rotate-owner steps."""
+"""Users: everyone can list them (assignee pickers); admins create them, change their role, switch them off; a
+user (or an admin) marks whether they are available for rotate-owner steps."""
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from store.db import db
 from crm.models import ROLES, User
-from crm.people import create_user, find_user
+from crm.people import change_user, create_user, find_user, set_available
 from web.auth import requires
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")
@@ -49,6 +49,27 @@ class Users(MethodView):
         return user.as_dict()
 
 
+class UserPatch(ma.Schema):
+    role = fields.String(validate=validate.OneOf(ROLES), metadata={"enum": list(ROLES)})
+    active = fields.Boolean(metadata={"description": "false: the user can no longer sign in, nor use their tokens"})
+
+
+@blp.route("/<username>")
+class UserOne(MethodView):
+    @requires("admin")
+    @blp.arguments(UserPatch)
+    @blp.response(200, UserOut)
+    @blp.alt_response(409, description="That would leave no active admin")
+    def patch(self, data, username):
+        """Change a user's role or switch them off (`active: false`) or on again."""
+        user = find_user(username)
+        if user is None:
+            abort(404, description=f"No user named '{username}'.")
+        change_user(user, data.get("role"), data.get("active"))
+        db.session.commit()
+        return user.as_dict()
+
+
 class AvailabilityIn(ma.Schema):
     available = fields.Boolean(required=True)
 
@@ -65,6 +86,6 @@ class Availability(MethodView):
             abort(404, description=f"No user named {username}.")
         if user.id != current_user.id and not current_user.has_role("admin"):
             abort(403, description="Only an admin may change another user's availability.")
-        user.available = data["available"]
+        set_available(user, data["available"])
         db.session.commit()
         return user.as_dict()

@@ -31,6 +31,14 @@ class DuplicateIn(ma.Schema):
                          metadata={"description": "the copy's name; default 'Copy of <name>', numbered if taken"})
 
 
+def portable(settings: dict | None) -> dict:
+    """Settings without what names this installation's rows: the error workflow is chosen again after import."""
+    settings = dict(settings or {})
+    if settings.get("on_failure"):
+        settings["on_failure"] = {**settings["on_failure"], "error_workflow": None}
+    return settings
+
+
 def dump_version(version) -> dict:
     data = {name: getattr(version, name) for name in ("number", "name", "timezone", "published_at", "published_by",
                                                        "settings")}
@@ -104,7 +112,8 @@ class Export(MethodView):
     def get(self, workflow_id):
         workflow = get_workflow(workflow_id)
         return {"format": EXPORT_FORMAT, "name": workflow.name, "description": workflow.description,
-                "timezone": workflow.timezone, "settings": workflow.settings, "graph": mask_graph(workflow.graph)}
+                "timezone": workflow.timezone, "settings": portable(workflow.settings),
+                "graph": mask_graph(workflow.graph)}
 
 
 @blp.route("/import")
@@ -114,7 +123,7 @@ class Import(MethodView):
     @blp.response(201, WorkflowOut)
     def post(self, doc):
         """Create a draft from an exported document."""
-        return with_etag(workflows.create(current_user, doc["name"], doc), 201)
+        return with_etag(workflows.create(current_user, doc["name"], doc, imported=True), 201)
 
 
 @blp.route("/<int:workflow_id>/duplicate")

@@ -7,16 +7,35 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from builder.alert_settings import MODES
 from builder.credentials import mask_graph
 from builder.validate import problems as find_problems
 from engine import workflows
 from engine.context import current_clock
 from store.db import MAX_ID, db
 from store.models import Workflow
+from crm.models import ROLES
+from store import error_workflows
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
 EXPORT_FORMAT = "flowdesk-workflow/1"
+
+
+class OnFailure(ma.Schema):
+    owner = fields.Boolean(load_default=True, metadata={"description": "tell the workflow's owner"})
+    users = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list,
+                        validate=validate.Length(max=50), metadata={"description": "usernames to tell"})
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list,
+                        metadata={"description": "tell every active user of these roles"})
+    in_app = fields.Boolean(load_default=True, metadata={"description": "an in-app notification"})
+    email = fields.Boolean(load_default=True, metadata={"description": "an email, when an SMTP server is set"})
+    mode = fields.String(load_default="each", validate=validate.OneOf(MODES),
+                         metadata={"description": "each: one message per failure; digest: one a day, at "
+                                                  "ALERT_DIGEST_AT"})
+    error_workflow = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=MAX_ID),
+                                    metadata={"description": "a workflow with a manual trigger, started with "
+                                                             "{workflow, run_id, failed_node, error} as its payload"})
 
 
 class Settings(ma.Schema):
@@ -26,6 +45,7 @@ class Settings(ma.Schema):
     business_hours = fields.Dict(allow_none=True, metadata={"description": (
         '{"days": {"mon": [["09:00", "17:00"]], ...}, "holidays": ["2026-12-25"]} in the workflow\'s time zone; '
         "steps may wait for them (docs/NODES.md)")})
+    on_failure = fields.Nested(OnFailure, allow_none=True, metadata={"description": "who is told when a run fails"})
 
 
 class WorkflowUpdate(ma.Schema):
@@ -137,12 +157,19 @@ def expected_revision(data: dict) -> int | None:
     return data.get("revision")
 
 
+class WorkflowQuery(ma.Schema):
+    error_workflows = fields.Boolean(load_default=False, metadata={
+        "description": "only the workflows that can be an error workflow (they start with a manual trigger)"})
+
+
 @blp.route("")
 class Workflows(MethodView):
     @requires("viewer")
+    @blp.arguments(WorkflowQuery, location="query")
     @blp.response(200, WorkflowOut(many=True))
-    def get(self):
-        return [dump(w) for w in db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()]
+    def get(self, args):
+        found = db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()
+        return [dump(w) for w in found if not args["error_workflows"] or error_workflows.starts_by_hand(w)]
 
     @requires("editor")
     @blp.arguments(WorkflowCreate)

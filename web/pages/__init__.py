@@ -11,8 +11,8 @@ NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.temp
 
 def register(app) -> None:
     from web.pages import (apidocs, auth, editor, home, outbox, record_panels, records, runs,  # noqa: F401
-                           settings, settings_pipelines, stage_rules, tasks,  # (routes attach to bp on import)
-                           templates)
+                           settings, settings_audit, settings_pipelines, stage_rules,  # (routes attach to bp)
+                           tasks, templates)
 
     app.register_blueprint(bp)
 

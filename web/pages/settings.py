@@ -7,7 +7,7 @@ from engine import vault
 from crm.models import ROLES, ApiToken, ObjectType, User
 from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
-from crm.people import create_user, issue_token
+from crm.people import change_user, create_user, find_user, issue_token, revoke_token, set_available
 from crm.errors import InvalidInput
 from web.auth import requires
 from web.pages import bp
@@ -47,11 +47,26 @@ def settings_add_user():
     return redirect(url_for("pages.settings") + "#users")
 
 
+@bp.route("/settings/users/<username>", methods=["POST"])
+@requires("admin")
+def settings_change_user(username):
+    user = find_user(username) or abort(404)
+    ticks = request.form.getlist("active")  # a hidden "0" before the checkbox: a form without it changes nothing
+    try:
+        change_user(user, request.form.get("role") or None, "1" in ticks if ticks else None)
+        db.session.commit()
+        flash(f"User '{username}' is {'an active' if user.active else 'a switched-off'} {user.role}.", "info")
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("pages.settings") + "#users")
+
+
 @bp.route("/settings/users/<username>/availability", methods=["POST"])
 @requires("admin")
 def settings_user_availability(username):
-    user = db.session.scalar(db.select(User).where(User.username == username)) or abort(404)
-    user.available = request.form.get("available") == "1"
+    user = find_user(username) or abort(404)
+    set_available(user, request.form.get("available") == "1")
     db.session.commit()
     flash(f"{user.username} is now {'available' if user.available else 'away'}.", "info")
     return redirect(url_for("pages.settings") + "#users")
@@ -73,7 +88,7 @@ def settings_add_token():
 @requires("admin")
 def settings_revoke_token(token_id):
     token = db.session.get(ApiToken, token_id) or abort(404)
-    db.session.delete(token)
+    revoke_token(token)
     db.session.commit()
     flash(f"Token '{token.name}' revoked.", "info")
     return redirect(url_for("pages.settings") + "#tokens")

@@ -1,6 +1,8 @@
 // The workflow's own settings, shown in the side form when no step is selected: name, description, time zone,
-// re-enrollment, the exit condition and business hours. Edited through the command stack and saved with the graph.
+// re-enrollment, the exit condition, business hours and what happens when a run fails. Edited through the command
+// stack and saved with the graph.
 import { h } from "../lib/dom.js";
+import { failureSection } from "./alerts.js";
 import { hoursPanel } from "./hours.js";
 import { commands } from "./model.js";
 import { labelled, select, textArea, textInput } from "./widgets.js";
@@ -29,5 +31,6 @@ export function settingsPanel(ins) {
       "Times of day, dates and schedules in this workflow are in this zone"),
     labelled("Re-enroll records", reenroll, "A record may start this workflow again while an earlier run of it is still live"),
     ins.rules("Exit condition", "meta.exit_when", meta.settings.exit_when ?? { match: "all", rules: [] }, exit),
-    hoursPanel(() => ins.model.meta.settings.business_hours ?? null, hours)];
+    hoursPanel(() => ins.model.meta.settings.business_hours ?? null, hours),
+    failureSection(ins, () => meta.settings, setting("on_failure"))];
 }
