@@ -1,4 +1,4 @@
-"""Workflows (the editable draft) and their immutable published versions."""
+"""Workflows (the editable draft), the folders they are kept in, and their immutable published versions."""
 import secrets
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -12,6 +12,16 @@ DEFAULT_SETTINGS = {"reenroll": False, "exit_when": None}
 
 def empty_graph() -> dict:
     return {"nodes": [], "edges": [], "notes": []}
+
+
+class Folder(db.Model):
+    """A named shelf on the workflows list. A workflow is in one folder or none (the root)."""
+
+    __tablename__ = "folders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Workflow(db.Model):
@@ -32,6 +42,7 @@ class Workflow(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     webhook_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
     template_id: Mapped[str | None] = mapped_column(String(100))
+    folder_id: Mapped[int | None] = mapped_column(ForeignKey("folders.id", ondelete="SET NULL"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     updated_at = mapped_column(UTCDateTime, default=utcnow)
 

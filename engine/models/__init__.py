@@ -1,8 +1,8 @@
 """The engine's tables: runs, their steps and messages, human tasks, secrets, trigger fires, workers."""
 from engine.models.fires import TriggerFire
-from engine.models.runs import EnrollmentRefusal, Message, Run, Step
+from engine.models.runs import Enrollment, Message, Run, Step
 from engine.models.secrets import Secret
 from engine.models.tasks import HumanTask
 from engine.models.workers import WorkerBeat
 
-__all__ = ["EnrollmentRefusal", "HumanTask", "Message", "Run", "Secret", "Step", "TriggerFire", "WorkerBeat"]
+__all__ = ["Enrollment", "HumanTask", "Message", "Run", "Secret", "Step", "TriggerFire", "WorkerBeat"]

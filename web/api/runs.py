@@ -10,7 +10,7 @@ from builder.errors import InvalidWorkflow
 from engine import dryrun, lifecycle
 from engine.context import current_clock
 from crm.models import Record
-from engine.models import EnrollmentRefusal, Run, Step
+from engine.models import Enrollment, Run, Step
 from engine.specs import spec_of
 from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.api.workflows import get_workflow
@@ -224,10 +224,10 @@ class Refusals(MethodView):
     @blp.response(200, RefusalPage)
     def get(self, args):
         """Enrollments that did not start a run, and why; newest first."""
-        query = db.select(EnrollmentRefusal).order_by(EnrollmentRefusal.id.desc())
+        query = db.select(Enrollment).where(Enrollment.kind != "enrolled").order_by(Enrollment.id.desc())
         for name in ("workflow_id", "record_id"):
             if args.get(name) is not None:
-                query = query.where(getattr(EnrollmentRefusal, name) == args[name])
+                query = query.where(getattr(Enrollment, name) == args[name])
         page = paginate(query, args)
         page["items"] = [refusal.as_dict() for refusal in page["items"]]
         return page
