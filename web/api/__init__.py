@@ -1,10 +1,10 @@
 """The JSON API: one flask-smorest blueprint per resource."""
-from web.api import (catalog, events, health, messages, notifications, objects, pipelines,  # noqa: F401
+from web.api import (catalog, enrollments, events, folders, health, messages, notifications, objects, pipelines,  # noqa: F401
                      records, runs, secrets, stage_rules, stats, tasks, tokens, users, workflow_versions, workflows)
 
 BLUEPRINTS = (objects.blp, pipelines.blp, records.blp, events.blp, tokens.blp, users.blp, stage_rules.blp,
               workflows.blp, catalog.blp, runs.blp, messages.blp, notifications.blp, health.blp, tasks.blp, stats.blp,
-              secrets.blp)
+              secrets.blp, enrollments.blp, folders.blp)
 
 
 def register(api) -> None:

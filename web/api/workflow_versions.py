@@ -141,7 +141,8 @@ class Duplicate(MethodView):
         source = get_workflow(workflow_id)
         copy = Workflow(name=free_name(data.get("name") or f"Copy of {source.name}"[:MAX_NAME]),
                         owner_id=current_user.id, description=source.description, timezone=source.timezone,
-                        settings=dict(source.settings or {}), graph=source.graph, template_id=source.template_id)
+                        settings=dict(source.settings or {}), graph=source.graph, template_id=source.template_id,
+                        folder_id=source.folder_id)
         db.session.add(copy)
         db.session.commit()
         return with_etag(copy, 201)

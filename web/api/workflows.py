@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from store import versions
+from store import folders, versions
 from builder.credentials import keep_masked, mask_graph
 from store.db import MAX_ID, db
 from builder.graph import read_graph
@@ -15,11 +15,13 @@ from store.models import Workflow
 from store.names import free_name
 from builder.validate import problems as find_problems
 from engine import lifecycle
+from engine import workflow_list
 from engine.context import current_clock
 from crm.models import ObjectType
 from engine.models import Run
 from engine.models.runs import LIVE
 from templates_library import get_template, start_draft
+from web.api.schemas import Id
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
@@ -45,6 +47,20 @@ class WorkflowUpdate(ma.Schema):
 class WorkflowCreate(WorkflowUpdate):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     template = fields.String(metadata={"description": "start from this template id instead of a graph"})
+    folder = Id(allow_none=True, metadata={"description": "the folder to put it in (GET /api/folders)"})
+
+
+class ListArgs(ma.Schema):
+    folder = fields.String(validate=validate.Regexp(r"^(root|[1-9][0-9]{0,9})$", error="a folder id or 'root'"),
+                           metadata={"description": "only the workflows in this folder, or `root` for those in none"})
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "words to find in the name, description, trigger type or any node's text (all must match)"})
+
+
+class LastRun(ma.Schema):
+    id = fields.Integer()
+    status = fields.String()
+    started_at = fields.DateTime()
 
 
 class WorkflowOut(ma.Schema):
@@ -58,6 +74,9 @@ class WorkflowOut(ma.Schema):
     version = fields.Integer(allow_none=True)
     revision = fields.Integer()
     template_id = fields.String(allow_none=True)
+    folder = fields.Integer(allow_none=True, metadata={"description": "the folder it is in, or null (the root)"})
+    last_run = fields.Nested(LastRun, allow_none=True, metadata={"description": "listing only: its newest run"})
+    failures_7d = fields.Integer(metadata={"description": "listing only: its runs that failed in the last 7 days"})
     webhook_path = fields.String(metadata={"description": "POST here to start a run from a webhook trigger "
                                                           "(editors only: it holds the secret)"})
     created_at = fields.DateTime()
@@ -124,6 +143,7 @@ def dump(workflow: Workflow) -> dict:
     data = {c: getattr(workflow, c) for c in ("id", "name", "description", "status", "timezone", "settings",
                                                "graph", "version", "revision", "template_id", "created_at",
                                                "updated_at")}
+    data["folder"] = workflow.folder_id
     data["graph"] = mask_graph(workflow.graph)
     # The path carries the secret that starts runs, and starting runs takes an editor.
     if current_user.has_role("editor"):
@@ -156,9 +176,15 @@ def apply_changes(workflow: Workflow, data: dict) -> None:
 @blp.route("")
 class Workflows(MethodView):
     @requires("viewer")
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, WorkflowOut(many=True))
-    def get(self):
-        return [dump(w) for w in db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()]
+    def get(self, args):
+        """Every workflow (or those of one folder, or matching `q`), with its last run and failures in 7 days."""
+        folder = args.get("folder")
+        rows = workflow_list.rows(current_clock(), folder=int(folder) if folder and folder.isdigit() else folder,
+                                  query=args.get("q", ""))
+        return [{**dump(row["workflow"]), "last_run": row["last_run"], "failures_7d": row["failures_7d"]}
+                for row in sorted(rows, key=lambda row: row["workflow"].id)]
 
     @requires("editor")
     @blp.arguments(WorkflowCreate)
@@ -174,6 +200,13 @@ class Workflows(MethodView):
             start_draft(workflow, template)
         apply_changes(workflow, {k: v for k, v in data.items() if k != "template"})
         db.session.add(workflow)
+        db.session.flush()
+        if data.get("folder") is not None:
+            try:
+                folders.place(workflow, data["folder"])
+            except folders.FolderRefused as error:
+                db.session.rollback()
+                abort(error.status, message=error.message, details=error.details)
         db.session.commit()
         return with_etag(workflow, 201)
 
