@@ -26,6 +26,7 @@ function rename(li) {
     try {
       const { data } = await api("PATCH", `/api/folders/${li.dataset.folderId}`, { name: input.value });
       li.dataset.folderName = link.textContent = data.name;
+      li.querySelectorAll(".folder-manage button").forEach((b) => b.setAttribute("aria-label", `${b.textContent} folder ${data.name}`));
       done();
       say(`Folder renamed to “${data.name}”.`);
     } catch (error) { failed("Folder not renamed", error); }
