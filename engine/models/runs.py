@@ -1,5 +1,5 @@
 """Runs and what they leave behind: steps, outbound messages, enrollment outcomes (docs/ENGINE.md)."""
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from builder.credentials import mask_data, mask_text
@@ -19,7 +19,10 @@ class Run(db.Model):
     __tablename__ = "runs"
     __table_args__ = (Index("ix_runs_record_status", "record_id", "status"),
                       Index("ix_runs_workflow_id", "workflow_id", "id"),
-                      Index("ix_runs_ready", "ready", "id"))
+                      Index("ix_runs_ready", "ready", "id"),
+                      # The workflows list counts each one's recent failures; failed runs are few, so is this index.
+                      Index("ix_runs_failed", "workflow_id", "finished_at", sqlite_where=text("status = 'failed'"),
+                            postgresql_where=text("status = 'failed'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))

@@ -2,7 +2,7 @@
 
 Workflows may sit in a folder (folders, workflows.folder_id). enrollment_refusals becomes enrollments: it also
 keeps the enrolled outcome with its run (run_id), and is indexed for a workflow's history and for pruning old
-filter-outs.
+filter-outs. A partial index on failed runs serves the list's "failures in 7 days".
 
 Revision ID: c5a8e2f1d3b7
 Revises: b7e3c1d2a9f4
@@ -42,9 +42,12 @@ def upgrade():
         batch_op.create_index('ix_enrollments_record_id', ['record_id', 'id'], unique=False)
         batch_op.create_index('ix_enrollments_workflow_id', ['workflow_id', 'id'], unique=False)
         batch_op.create_index('ix_enrollments_kind_created', ['kind', 'created_at'], unique=False)
+    op.create_index('ix_runs_failed', 'runs', ['workflow_id', 'finished_at'], unique=False,
+                    sqlite_where=sa.text("status = 'failed'"), postgresql_where=sa.text("status = 'failed'"))
 
 
 def downgrade():
+    op.drop_index('ix_runs_failed', table_name='runs')
     op.execute("DELETE FROM enrollments WHERE kind = 'enrolled'")
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.drop_index('ix_enrollments_kind_created')
