@@ -102,3 +102,22 @@ def test_the_list_filters_by_folder_and_search_and_counts_failures_of_seven_days
     assert names("/api/workflows?q=nothing-like-it") == []
     bad = api.get("/api/workflows?folder=sales", as_="viewer")
     assert bad.status_code == 422 and "folder" in bad.get_json()["error"]["details"]
+
+
+def test_the_list_page_filters_by_folder_and_search_and_escapes_folder_names(app, api, client, auth):
+    shady = folder(api, "<b>Ops</b>")
+    inside = workflow(api, "Inside", folder=shady["id"])
+    outside = workflow(api, "Outside", description="sends the quarterly invoice")
+    auth.login("vic")
+    every = client.get("/").get_data(as_text=True)
+    assert "&lt;b&gt;Ops&lt;/b&gt;" in every and "<b>Ops</b>" not in every
+    assert every.count("data-workflow-id=") == 2
+    only = client.get(f"/?folder={shady['id']}").get_data(as_text=True)
+    assert f'data-workflow-id="{inside["id"]}"' in only and only.count("data-workflow-id=") == 1
+    root = client.get("/?folder=root").get_data(as_text=True)
+    assert f'data-workflow-id="{outside["id"]}"' in root and root.count("data-workflow-id=") == 1
+    found = client.get("/?q=Quarterly+INVOICE").get_data(as_text=True)
+    assert f'data-workflow-id="{outside["id"]}"' in found and found.count("data-workflow-id=") == 1
+    assert "No workflows match" in client.get("/?q=nothing+like+it").get_data(as_text=True)
+    assert client.get("/?folder=9999").status_code == 404
+    assert client.get("/?folder=99999999999999").status_code == 404
