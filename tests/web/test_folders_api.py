@@ -121,3 +121,15 @@ def test_the_list_page_filters_by_folder_and_search_and_escapes_folder_names(app
     assert "No workflows match" in client.get("/?q=nothing+like+it").get_data(as_text=True)
     assert client.get("/?folder=9999").status_code == 404
     assert client.get("/?folder=99999999999999").status_code == 404
+
+
+def test_a_put_may_carry_the_folder_too(api):
+    ops = folder(api, "Ops")
+    w = workflow(api, "Nudge")
+    moved = api.put(f"/api/workflows/{w['id']}", as_="editor", json={"folder": ops["id"]}).get_json()
+    assert moved["folder"] == ops["id"] and moved["revision"] == w["revision"]
+    both = api.put(f"/api/workflows/{w['id']}", as_="editor", json={"folder": None, "name": "Nudge 2"}).get_json()
+    assert (both["folder"], both["name"], both["revision"]) == (None, "Nudge 2", w["revision"] + 1)
+    refused = api.put(f"/api/workflows/{w['id']}", as_="editor", json={"folder": 4242, "name": "Lost"})
+    assert refused.status_code == 422 and "folder" in refused.get_json()["error"]["details"]
+    assert api.get(f"/api/workflows/{w['id']}").get_json()["name"] == "Nudge 2"

@@ -8,7 +8,7 @@ from store import folders
 from store.db import db
 from store.models import Folder
 from web.api.schemas import Id
-from web.api.workflows import WorkflowOut, get_workflow, with_etag
+from web.api.workflows import WorkflowOut, get_workflow, place, with_etag
 from web.auth import requires
 
 blp = Blueprint("folders", __name__, url_prefix="/api", description="Folders for workflows")
@@ -110,9 +110,6 @@ class WorkflowFolder(MethodView):
         """Move the workflow into a folder (`{"folder": id}`) or to the root (`{"folder": null}`); its draft and
         revision are untouched."""
         workflow = get_workflow(workflow_id)
-        try:
-            folders.place(workflow, data["folder"])
-        except folders.FolderRefused as error:
-            refused(error)
+        place(workflow, data["folder"])
         db.session.commit()
         return with_etag(workflow)

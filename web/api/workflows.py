@@ -36,6 +36,8 @@ class Settings(ma.Schema):
 
 class WorkflowUpdate(ma.Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
+    folder = Id(allow_none=True, metadata={"description": "the folder it is in (GET /api/folders), or null for the "
+                                                          "root; moving alone leaves the draft revision as it is"})
     description = fields.String(validate=validate.Length(max=5000))
     timezone = fields.String(validate=validate.Length(min=1, max=64))
     settings = fields.Nested(Settings)
@@ -47,7 +49,6 @@ class WorkflowUpdate(ma.Schema):
 class WorkflowCreate(WorkflowUpdate):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     template = fields.String(metadata={"description": "start from this template id instead of a graph"})
-    folder = Id(allow_none=True, metadata={"description": "the folder to put it in (GET /api/folders)"})
 
 
 class ListArgs(ma.Schema):
@@ -151,6 +152,14 @@ def dump(workflow: Workflow) -> dict:
     return data
 
 
+def place(workflow: Workflow, folder_id: int | None) -> None:
+    try:
+        folders.place(workflow, folder_id)
+    except folders.FolderRefused as error:
+        db.session.rollback()
+        abort(error.status, message=error.message, details=error.details)
+
+
 def with_etag(workflow: Workflow, status: int = 200):
     return dump(workflow), status, {"ETag": f'"{workflow.revision}"'}
 
@@ -202,11 +211,7 @@ class Workflows(MethodView):
         db.session.add(workflow)
         db.session.flush()
         if data.get("folder") is not None:
-            try:
-                folders.place(workflow, data["folder"])
-            except folders.FolderRefused as error:
-                db.session.rollback()
-                abort(error.status, message=error.message, details=error.details)
+            place(workflow, data["folder"])
         db.session.commit()
         return with_etag(workflow, 201)
 
@@ -229,6 +234,11 @@ class WorkflowOne(MethodView):
         values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
         if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
             values["graph"] = read_graph(keep_masked(data["graph"], workflow.graph))
+        if "folder" in data:
+            place(workflow, data["folder"])
+            if not values:
+                db.session.commit()
+                return with_etag(workflow)
         if not versions.save_draft(workflow, values, based_on):
             db.session.rollback()
             workflow = get_workflow(workflow_id)  # 404 when it was deleted in between
