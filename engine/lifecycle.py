@@ -20,7 +20,7 @@ from engine.specs import spec_of
 MAX_CHAIN = 10
 _RECORDLESS = ("webhook", "schedule")
 _RECORD_ENROLLED = insert(Enrollment.__table__)
-_MATCHED = "the event matched the trigger and its filter"
+_MATCHED = "the event matched the trigger (and its filter, if it has one)"
 _STARTED_BY = {"manual": "started by hand", "webhook": "started by a webhook call", "time": "the trigger's time came"}
 
 
