@@ -10,8 +10,13 @@ True
 True
 >>> matches(search_text("Onboarding", "", graph), "invoice")
 False
+>>> hook = {"nodes": [{"id": "w", "kind": "action", "type": "webhook", "label": "Post",
+...                    "config": {"url": "https://bot:hunter2@api.example.com", "headers": {"X-Key": "abc123"}}}]}
+>>> [matches(search_text("Hook", "", hook), word) for word in ("api.example.com", "hunter2", "abc123")]
+[True, False, False]
 """
 from builder.catalog import NODE_TYPES
+from builder.credentials import mask_graph
 
 _LABELS = {node_type.type: node_type.label for node_type in NODE_TYPES.values()}
 
@@ -29,7 +34,12 @@ def _strings(value):
 
 def search_text(name: str, description: str, graph: dict | None) -> str:
     """One lower-case text: name, description, each node's label, type (as written and as labelled, so
-    "record created" finds ``record_created``), the texts of its settings, and the sticky notes."""
+    "record created" finds ``record_created``), the texts of its settings, and the sticky notes.
+
+    Credentials written into the graph are masked first, as in every read: the text is sent to viewers, and a
+    search must not tell whether a password contains what was typed.
+    """
+    graph = mask_graph(graph)
     parts = [name or "", description or ""]
     for node in (graph or {}).get("nodes") or []:
         kind_type = str(node.get("type") or "")

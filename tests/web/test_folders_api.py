@@ -133,3 +133,18 @@ def test_a_put_may_carry_the_folder_too(api):
     refused = api.put(f"/api/workflows/{w['id']}", as_="editor", json={"folder": 4242, "name": "Lost"})
     assert refused.status_code == 422 and "folder" in refused.get_json()["error"]["details"]
     assert api.get(f"/api/workflows/{w['id']}").get_json()["name"] == "Nudge 2"
+
+
+def test_search_never_reveals_a_credential_written_into_a_step(app, api, client, auth):
+    hook = {"id": "hook", "kind": "action", "type": "webhook", "label": "Tell billing", "position": {"x": 0, "y": 99},
+            "config": {"url": "https://bot:hunter2pass@billing.example.com/in", "method": "POST",
+                       "headers": {"X-Api-Key": "sk-live-0042"}, "body": ""}}
+    start = {"id": "start", "kind": "trigger", "type": "manual", "label": "By hand", "config": {"object": "deal"},
+             "position": {"x": 0, "y": 0}}
+    made = workflow(api, "Billing hook", graph={"nodes": [start, hook], "edges": []})
+    assert [w["id"] for w in api.get("/api/workflows?q=billing.example.com", as_="viewer").get_json()] == [made["id"]]
+    for secret in ("hunter2pass", "sk-live-0042"):
+        assert api.get(f"/api/workflows?q={secret}", as_="viewer").get_json() == []
+    auth.login("vic")
+    page = client.get("/").get_data(as_text=True)
+    assert "billing.example.com" in page and "hunter2pass" not in page and "sk-live-0042" not in page
