@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from builder.credentials import credential_problems, strings_in
 from builder.cron import cron_problem
 from builder.durations import parse_duration
-from builder.objects import coerce_value, field_names, field_type, stages
+from builder.node_type import get_type
+from builder.objects import field_names, field_type, stages
 from builder.schemas import group_errors
 from builder.template_fields import record_field_names
-from builder.templating import is_template, template_problem
+from builder.templating import template_problem
 
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _MAX_DEPTH = 20
@@ -29,6 +30,10 @@ class Scope:
     has_record: bool | None = None
     trigger_type: str | None = None
     publishing: bool = False
+
+    def sees_changes(self) -> bool:
+        """Whether runs carry the change that started them (a trigger on record updates), or it is unknown."""
+        return self.trigger_type is None or get_type(self.trigger_type, "trigger").event == "updated"
 
     def label(self) -> str:
         return (self.objects.get(self.object) or {}).get("label") or str(self.object)
@@ -52,12 +57,15 @@ def node_problems(node: dict, node_type, scope: Scope) -> list:
             _field_problems(name, declared.metadata, config.get(name), config, scope, add)
         elif declared.metadata.get("x-widget") in ("condition-group", "condition-rules"):
             _rule_refs(config.get(name), f"config.{name}", scope, add)
-    extra = _TYPE_RULES.get((node_type.kind, node_type.type))
-    if extra is not None:
-        # Fields that failed their schema are already reported; the rules below see their defaults.
-        usable = config if not broken else \
-            {**node_type.defaults(), **{key: value for key, value in config.items() if key not in broken}}
-        extra(usable, scope, add)
+    if node_type.needs_record and scope.has_record is False:
+        add("error", None, f"{node_type.label} needs a record, and this workflow's trigger starts runs without one")
+    if node_type.dynamic_ports and node_type.ports.field not in broken:
+        _port_name_problems(node_type.ports, config.get(node_type.ports.field), add)
+    # Fields that failed their schema are already reported; the type's own rules see their defaults.
+    usable = config if not broken else \
+        {**node_type.defaults(), **{key: value for key, value in config.items() if key not in broken}}
+    for rule in node_type.rules:
+        rule(usable, scope, add)
     for severity, field, message in credential_problems(node):
         add(severity, field, message)
     return found
@@ -197,7 +205,7 @@ def _rule_refs(value, path, scope, add, depth=0) -> None:
         found = _ref_problem(rule["field"], scope)
         if found:
             add("error", f"{where}.field", found)
-        elif rule.get("op") == "changed" and scope.trigger_type not in (None, "record_updated"):
+        elif rule.get("op") == "changed" and not scope.sees_changes():
             add("warning", f"{where}.op", "'changed' only means something for a 'Record updated' trigger")
         elif scope.object and rule.get("op") in ("eq", "ne", "in", "not_in"):
             options = (scope.objects[scope.object].get("fields", {}).get(rule["field"]) or {}).get("options")
@@ -233,74 +241,21 @@ def _name_problem(name, scope, types=None) -> str | None:
     return None
 
 
-def _human_task_rules(config, scope, add) -> None:
-    outcomes = config["outcomes"]
-    if not outcomes:
-        add("error", "config.outcomes", "a human task needs at least one outcome")
-    seen = set()
-    for index, outcome in enumerate(outcomes):
-        if not outcome.strip():
-            add("error", f"config.outcomes[{index}]", "an outcome needs a name")
-        elif outcome == "timeout":
-            add("error", f"config.outcomes[{index}]", "'timeout' is reserved for overdue tasks")
-        elif outcome in seen:
-            add("error", f"config.outcomes[{index}]", f"the outcome '{outcome}' is listed twice")
-        seen.add(outcome)
-    if config["assignee"] is None:
-        add("error", "config.assignee", "choose who the task is for")
-
-
-def _notify_rules(config, scope, add) -> None:
-    if not (config["user"].strip() or config["role"].strip() or config["owner"]):
-        add("error", "config.user", "choose a user, a role or the record owner to notify")
-
-
-def _update_record_rules(config, scope, add) -> None:
-    changes = (config["fields"], config["stage"], config["owner"], config["add_tags"], config["remove_tags"])
-    if not any(changes):
-        add("warning", "config.fields", "this step changes nothing")
-    if scope.has_record is False:
-        add("error", "config.fields", "this workflow's trigger starts runs without a record to update")
-    if not scope.object:
-        return
-    specs = scope.objects[scope.object].get("fields") or {}
-    for name, value in config["fields"].items():
-        if name not in specs:
-            add("error", f"config.fields.{name}", f"{scope.label()} has no field '{name}'")
-            continue
-        if is_template(value):
-            continue
-        try:
-            coerce_value(specs[name], value)
-        except ValueError as exc:
-            add("error", f"config.fields.{name}", f"{name}: {exc}")
-
-
-def _webhook_rules(config, scope, add) -> None:
-    url = config["url"].strip()
-    if url and not is_template(url) and not url.lower().startswith(("http://", "https://")):
-        add("error", "config.url", "URL: must start with http:// or https://")
-
-
-def _condition_rules(config, scope, add) -> None:
-    if not config["rules"]:
-        add("warning", "config.rules", "a condition without rules is always true")
-
-
-def _stage_entered_rules(config, scope, add) -> None:
-    if scope.object and not scope.objects[scope.object].get("pipelines"):
-        add("error", "config.object", f"{scope.label()} has no pipeline, so no stage can be entered")
-
-
-def _email_rules(config, scope, add) -> None:
-    if not config["subject"].strip():
-        add("warning", "config.subject", "Subject is empty")
-
-
-_TYPE_RULES = {("human_task", "human_task"): _human_task_rules, ("action", "notify_user"): _notify_rules,
-               ("action", "update_record"): _update_record_rules, ("action", "webhook"): _webhook_rules,
-               ("condition", "condition"): _condition_rules, ("trigger", "stage_entered"): _stage_entered_rules,
-               ("action", "send_email"): _email_rules}
+def _port_name_problems(rule, entries, add) -> None:
+    """Each entry of the list that names a node's ports (human task outcomes, branches) makes one port."""
+    path, seen = f"config.{rule.field}", set()
+    if not entries:
+        add("error", path, f"add at least one {rule.noun}")
+    for index, entry in enumerate(entries or []):
+        where = f"{path}[{index}]" + (f".{rule.item}" if rule.item else "")
+        name = entry.get(rule.item) if rule.item and isinstance(entry, dict) else entry
+        if not isinstance(name, str) or not name.strip():
+            add("error", where, f"each {rule.noun} needs a name")
+        elif name in rule.then:
+            add("error", where, f"'{name}' is reserved: the step has a '{name}' port of its own")
+        elif name in seen:
+            add("error", where, f"the {rule.noun} '{name}' is listed twice")
+        seen.add(name)
 
 
 def _is_empty(value) -> bool:

@@ -13,6 +13,8 @@ write-only: a webhook header value and the password of a ``scheme://user:passwor
 """
 import re
 
+from builder.errors import InvalidWorkflow
+
 MASK = "••••"
 SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # The one documented way to use a secret: the whole `{{ }}` is the reference, nothing else in it.
@@ -95,6 +97,31 @@ def keep_masked(graph, stored):
              if isinstance(node, dict) and isinstance(node.get("config"), dict) else node
              for node in graph["nodes"]]
     return {**graph, "nodes": nodes}
+
+
+def restore_masked(graph, stored):
+    """:func:`keep_masked`, refusing a mask left where a credential goes (a new step's, or an imported one's):
+    no value is stored for it, and saving the mask itself would send ``••••`` as the credential."""
+    graph = keep_masked(graph, stored)
+    nodes = graph.get("nodes") if isinstance(graph, dict) else None
+    for index, node in enumerate(nodes if isinstance(nodes, list) else ()):
+        config = node.get("config") if isinstance(node, dict) else None
+        left = [path for path, text in strings_in(config, "config") if _mask_left(path, text)] \
+            if isinstance(config, dict) else []
+        if left:
+            name = f"'{node.get('label')}' ({node.get('id')})" if node.get("label") else f"'{node.get('id')}'"
+            raise InvalidWorkflow(
+                f"Step {name} holds a masked credential ({MASK}) with no stored value to keep: write the "
+                "credential again, or use {{ secrets.NAME }}.",
+                {f"nodes[{index}].{path}": f"step '{node.get('id')}': {MASK} stands for no stored value"
+                 for path in left})
+    return graph
+
+
+def _mask_left(path: str, text: str) -> bool:
+    if text == MASK and ".headers." in path:
+        return True
+    return any(match["password"] == MASK for match in _URL_PASSWORD.finditer(text))
 
 
 def _restore(sent, stored, depth=0):

@@ -12,10 +12,11 @@ True
 from datetime import datetime
 from html import escape
 
-from builder.catalog import ports_of
+from builder.catalog import KINDS, get_type, ports_of
 from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
 from builder.layout import NODE_H, NODE_W, arrange, grid
+from builder.summaries import summary
 
 PADDING = 28
 # Small diagrams are centred in at least this much room, so that every card draws boxes at a similar size.
@@ -25,10 +26,6 @@ LABEL_LINES = 2
 # Annotated nodes (run status, counts) give their second line to the annotation.
 ANNOTATED_LABEL_CHARS, DETAIL_CHARS = 20, 34
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
-# kind -> (fill, accent)
-KIND_COLORS = {"trigger": ("#fff4ec", "#f76707"), "condition": ("#f3f0ff", "#7048e8"),
-               "wait": ("#fff9db", "#e67700"), "human_task": ("#e6fcf5", "#0c8599"),
-               "action": ("#e7f5ff", "#1c7ed6")}
 UNHAPPY_PORTS = ("false", "timeout", "error")
 TAKEN = ' data-taken="true"'
 # run node status -> (fill, accent); each status but not_reached has an icon drawn in white (see _icon)
@@ -164,14 +161,27 @@ def _edge(edge, start, target, taken=False) -> str:
     return path + arrow + label
 
 
+def _kind_look(node) -> tuple[str, str]:
+    """(fill, accent) of a node's kind, as the editor colours it."""
+    kind = KINDS[node["kind"]]
+    return kind.tint, kind.colour
+
+
+def _description(node) -> str:
+    """What the step is set to do (its summary), as the ``<desc>`` of its box; empty when its type says nothing."""
+    said = summary(node, get_type(node["type"], node["kind"]))
+    return f"<desc>{escape(said)}</desc>" if said else ""
+
+
 def _node(node) -> str:
     x, y = node["position"]["x"], node["position"]["y"]
-    fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
+    fill, accent = _kind_look(node)
     lines = _wrap(node["label"])
     first_baseline = y + NODE_H / 2 + 6 - (len(lines) - 1) * 11
     text = "".join(f'<tspan x="{x + 44:g}" y="{first_baseline + 22 * i:g}">{escape(line)}</tspan>'
                    for i, line in enumerate(lines))
     return (f'<g class="preview-node" data-kind="{escape(node["kind"])}"><title>{escape(node["label"])}</title>'
+            f'{_description(node)}'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="2.5"/>'
             f'<circle cx="{x + 24:g}" cy="{y + NODE_H / 2:g}" r="11" fill="{accent}"/>'
@@ -192,7 +202,7 @@ def _marked(node, entry: dict) -> str:
 def _counted(node, count: dict) -> str:
     """A node of the statistics diagram: how many runs reached it, wait there and failed there."""
     reached, waiting, failed = (count.get(key, 0) for key in ("reached", "waiting", "failed"))
-    fill, accent = KIND_COLORS.get(node["kind"], ("#f1f3f5", "#868e96"))
+    fill, accent = _kind_look(node)
     detail = f"{reached} reached · {waiting} waiting · {failed} failed"
     colour = "#c92a2a" if failed else accent
     glyph = (f'<text y="5" text-anchor="middle" font-size="{14 if reached < 100 else 10}" font-weight="700" '
@@ -227,7 +237,7 @@ def _annotated(node, marks, look, detail: str, title: str, dashed=False) -> str:
     dash = ' stroke-dasharray="6 5"' if dashed else ""
     ink = "#868e96" if dashed else "#1d2433"
     return (f'<g class="preview-node" data-kind="{escape(node["kind"])}" data-node-id="{escape(node["id"])}"{marks}>'
-            f'<title>{escape(title)}</title>'
+            f'<title>{escape(title)}</title>{_description(node)}'
             f'<rect x="{x:g}" y="{y:g}" width="{NODE_W}" height="{NODE_H}" rx="14" fill="{fill}" '
             f'stroke="{accent}" stroke-width="{2 if dashed else 3}"{dash}/>'
             f'<g transform="translate({x + 26:g},{y + 27:g})"><circle r="13" fill="{accent}"/>{glyph}</g>'

@@ -11,15 +11,22 @@ in the field metadata and reach the JSON Schema unchanged:
 - ``x-required``: the value may be saved empty, but publishing needs it;
 - ``x-allow-negative``: a duration that is an offset and may point into the past;
 - ``x-optional``: a duration that may be left empty;
-- ``x-field-types``: the field types a ``field`` widget offers.
+- ``x-field-types``: the field types a ``field`` widget offers;
+- ``x-empty-label``: what a picker calls its empty choice ("Unchanged"; else "—");
+- ``x-record-owner``: a ``user`` picker also offers the record's owner (``record_owner``);
+- ``x-keys``: ``fields`` when a ``key-value`` mapping's keys are the record's field names.
 """
 from marshmallow import ValidationError, fields, validate
 
-CONDITION_OPERATORS = ("eq", "ne", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt", "lte",
-                       "is_empty", "is_not_empty", "changed", "has_tag")
+# Condition operators and how a rule reads in words ("amount is at least 10"); the editor shows these words.
+OPERATOR_WORDS = {"eq": "is", "ne": "is not", "in": "is any of", "not_in": "is none of", "contains": "contains",
+                  "not_contains": "does not contain", "gt": "is greater than", "gte": "is at least",
+                  "lt": "is less than", "lte": "is at most", "is_empty": "is empty", "is_not_empty": "is not empty",
+                  "changed": "changed", "has_tag": "has the tag"}
+CONDITION_OPERATORS = tuple(OPERATOR_WORDS)
 _LIST_OPERATORS = ("in", "not_in")
 _ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
-_VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
+VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
 MAX_CONDITION_DEPTH = 10
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -40,14 +47,17 @@ def text(title, default="", *, multiline=False, required=False, description=None
         title, description, format=widget, x_widget=widget, x_template=True, x_required=required or None))
 
 
-def plain(title, widget, default="", *, required=False, field_types=None, description=None):
+def plain(title, widget, default="", *, required=False, field_types=None, empty_label=None, record_owner=False,
+          description=None):
     """A plain string picked with a widget (object, field, stage, user, time, cron, ...).
 
-    `field_types` narrows a ``field`` widget to fields of those types (``x-field-types``).
+    `field_types` narrows a ``field`` widget to fields of those types (``x-field-types``); `empty_label` names
+    the picker's empty choice; `record_owner` lets a ``user`` picker offer the record's owner.
     """
     return fields.String(load_default=default, metadata=_meta(
         title, description, format=widget, x_widget=widget, x_required=required or None,
-        x_field_types=list(field_types) if field_types else None))
+        x_field_types=list(field_types) if field_types else None, x_empty_label=empty_label,
+        x_record_owner=record_owner or None))
 
 
 def choice(title, options, default, *, description=None):
@@ -69,11 +79,11 @@ def names(title, widget, default=(), *, description=None, options=None):
         title, description, x_widget=widget))
 
 
-def key_values(title, *, values=None, template=True, description=None):
-    """A name -> value mapping (record field updates, HTTP headers)."""
+def key_values(title, *, values=None, template=True, keys=None, description=None):
+    """A name -> value mapping (record field updates, HTTP headers); `keys` = ``"fields"``: record field names."""
     return fields.Dict(keys=fields.String(), values=values or fields.Raw(allow_none=True), load_default=dict,
                        metadata=_meta(title, description, format="key-value", x_widget="key-value",
-                                      x_template=template or None))
+                                      x_template=template or None, x_keys=keys))
 
 
 def flag(title, default=False, *, description=None):
@@ -164,6 +174,6 @@ def _rule_errors(rule) -> dict:
         errors["value"] = f"'{op}' needs a number or a date"
     elif op == "has_tag" and not (isinstance(value, str) and value):
         errors["value"] = "'has_tag' needs a tag"
-    elif op not in _VALUELESS_OPERATORS and isinstance(value, dict):
+    elif op not in VALUELESS_OPERATORS and isinstance(value, dict):
         errors["value"] = "must be a value or a list, not an object"
     return errors

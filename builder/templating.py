@@ -42,8 +42,11 @@ _FORMAT_REACH = re.compile(r"\{[^{}!:]*?[.\[](_\w*)")
 _LOADERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)  # there is nothing to load
 # Characters no text column (PostgreSQL refuses NUL, SQLite's UTF-8 refuses lone surrogates) or transport takes.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_deadline: ContextVar[float | None] = ContextVar("template_deadline", default=None)
-# A deadline shared by every render inside `deadline()` (the engine's advance), on top of each render's own.
+# Render limits count the thread's CPU time (time.thread_time), so a render that waits for the GIL while other
+# threads work is not cut short for it. The deadline is (CPU deadline, monotonic time before which it cannot have
+# passed): CPU time grows no faster than wall time, and the monotonic clock is much cheaper to read.
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("template_deadline", default=None)
+# A CPU deadline shared by every render inside `deadline()` (one step of an advance), on top of each render's own.
 _shared_deadline: ContextVar[float] = ContextVar("template_shared_deadline", default=float("inf"))
 
 
@@ -221,7 +224,7 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     html : bool
         Autoescape ``{{ }}`` output (for HTML email bodies).
     max_chars, timeout_s
-        Refuse output longer than `max_chars`, or a render running past `timeout_s` seconds.
+        Refuse output longer than `max_chars`, or a render using more than `timeout_s` seconds of CPU.
 
     Raises
     ------
@@ -233,7 +236,9 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
     problem = template_problem(text)
     if problem is not None:
         raise TemplateError(f"The template {problem}.")
-    token = _deadline.set(min(time.monotonic() + timeout_s, _shared_deadline.get()))
+    cpu_now = time.thread_time()
+    cpu_deadline = min(cpu_now + timeout_s, _shared_deadline.get())
+    token = _deadline.set((cpu_deadline, time.monotonic() + cpu_deadline - cpu_now))
     chunks, size = [], 0
     try:
         for chunk in _compile(text, html).generate(context):
@@ -259,7 +264,7 @@ def render(text, context: dict, *, html: bool = False, max_chars: int = 100_000,
 
 @contextlib.contextmanager
 def deadline(at: float):
-    """Renders inside the block also stop at `at` (a time.monotonic() value), whatever their own limit."""
+    """Renders inside the block also stop at `at` (a time.thread_time() value), whatever their own limit."""
     token = _shared_deadline.set(min(at, _shared_deadline.get()))
     try:
         yield
@@ -310,5 +315,5 @@ def _const_names(node) -> list:
 
 def _check_deadline() -> None:
     deadline = _deadline.get()
-    if deadline is not None and time.monotonic() > deadline:
+    if deadline is not None and time.monotonic() > deadline[1] and time.thread_time() > deadline[0]:
         raise TemplateError("The template took too long to render.")

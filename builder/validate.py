@@ -22,8 +22,6 @@ from builder.checks import Scope, condition_problems, node_problems, problem
 from builder.errors import InvalidWorkflow
 from builder.graph import read_graph, to_networkx
 
-_RECORDLESS_TRIGGERS = ("schedule", "webhook")
-
 
 def problems(graph, *, objects, timezone="UTC", settings=None, publishing=False) -> list[dict]:
     """The problems of a workflow draft.
@@ -80,7 +78,7 @@ def _scope(trigger, objects, publishing) -> Scope:
     if trigger is None:
         return Scope(objects, publishing=publishing)
     name = trigger["config"].get("object")
-    if trigger["type"] in _RECORDLESS_TRIGGERS or (trigger["type"] == "manual" and not name):
+    if not get_type(trigger["type"], "trigger").has_record(trigger["config"]):
         return Scope(objects, has_record=False, trigger_type=trigger["type"], publishing=publishing)
     if isinstance(name, str) and name in objects:
         return Scope(objects, object=name, has_record=True, trigger_type=trigger["type"], publishing=publishing)

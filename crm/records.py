@@ -24,10 +24,12 @@ from crm.errors import RecordInvalid, UnknownObject  # noqa: F401  (the doors ca
 EVENTS = ("created", "updated", "deleted", "stage_changed")
 MAX_TAGS, MAX_TAG = 100, 100
 
-# Rules from above the CRM that may refuse a person's change to a record (raising their own error), each
-# called as guard(record_id, object, changed field names, user). A workflow run's own changes skip them.
+# Rules from above the CRM that may refuse a change to a record (raising their own error), each called as
+# guard(record_id, object, changed field names, cause), for a person's change and a workflow run's alike.
 # The engine adds the human-task rule (engine.task_rights), so the CRM needs no import of the engine.
 CHANGE_GUARDS: list = []
+# The same for deleting a record: guard(record, cause).
+DELETE_GUARDS: list = []
 
 
 @dataclass(frozen=True)
@@ -219,9 +221,8 @@ def update(record, data: dict, cause: Cause) -> dict:
             changes[attr] = {"old": getattr(record, attr), "new": new[attr]}
     if not changes:
         return {}
-    if cause.run_id is None:
-        for guard in CHANGE_GUARDS:
-            guard(record.id, kind.name, set(changes), cause.user)
+    for guard in CHANGE_GUARDS:
+        guard(record.id, kind.name, set(changes), cause)
     values = {attr: new[attr] for attr in ("fields", "tags", "pipeline", "stage", "external_id", "related_id")
               if attr in new}
     if "owner" in new:
@@ -245,6 +246,8 @@ def update(record, data: dict, cause: Cause) -> dict:
 
 
 def delete(record: Record, cause: Cause) -> None:
+    for guard in DELETE_GUARDS:
+        guard(record, cause)
     _emit(_event(record.id, record.object, "deleted", {}, snapshot(record), cause))
     db.session.delete(record)
     db.session.flush()

@@ -43,16 +43,18 @@ class StepContext:
     """One advance of one run, as executors see it. `dry` executors describe their effect instead of doing it."""
 
     def __init__(self, spec, *, run_id, record_id, trigger, payload, depth, started_at, clock, dry=False,
-                 record=_UNLOADED):
+                 record=_UNLOADED, renders=None):
         self.spec, self.run_id, self.record_id = spec, run_id, record_id
         self.trigger, self.payload, self.depth, self.started_at = trigger or {}, payload, depth, started_at
-        self.clock, self.dry = clock, dry
+        self.clock, self.dry, self.renders = clock, dry, renders
         self._record, self._view, self._templates = record, _UNLOADED, None
 
     @classmethod
-    def of_run(cls, run, spec, clock, record=_UNLOADED) -> "StepContext":
+    def of_run(cls, run, spec, clock, record=_UNLOADED, *, dry=False, renders=None) -> "StepContext":
+        """`renders` (engine.prerender.Renders) keeps what templates rendered to, and gives it back when the
+        same template is rendered with the same data."""
         return cls(spec, run_id=run.id, record_id=run.record_id, trigger=run.trigger, payload=run.payload,
-                   depth=run.depth, started_at=run.started_at, clock=clock, record=record)
+                   depth=run.depth, started_at=run.started_at, clock=clock, dry=dry, record=record, renders=renders)
 
     @property
     def config(self):
@@ -100,7 +102,7 @@ class StepContext:
                 "record": self.view or {}, "trigger": self.trigger, "payload": self.payload,
                 "run": {"id": self.run_id, "started_at": self.started_at.isoformat() if self.started_at else None},
                 "workflow": {"id": self.spec.workflow_id, "name": self.spec.name, "version": self.spec.number},
-                "now": self.now().astimezone(self.zone)}
+                "now": (self.renders.now if self.renders else self.now()).astimezone(self.zone)}
         return self._templates
 
     def render(self, text, *, html=False, extra=None) -> str:
@@ -108,4 +110,7 @@ class StepContext:
         builder.templating.TemplateError with a readable message."""
         if not isinstance(text, str) or ("{" not in text):
             return "" if text is None else storable(str(text))
-        return render(text, {**self.template_context(), **extra} if extra else self.template_context(), html=html)
+        context = {**self.template_context(), **extra} if extra else self.template_context()
+        if self.renders is not None:
+            return self.renders.render(text, context, html)
+        return render(text, context, html=html)

@@ -5,6 +5,7 @@ token waits or ends, write steps, node statuses and tokens, commit. Executors on
 this module alone moves tokens.
 """
 import logging
+import time
 from collections import deque
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import overruns, runstore, tasks as human_tasks
+from engine import cpu_use, overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # Validation refuses loops without a wait, so only a bug gets here; it fails the run instead of spinning.
 MAX_STEPS = 1000
+# An advance stops at the next step boundary once it has held its transaction (SQLite's write lock) this long;
+# the run stays ready and goes on in a later pass, after the runs of lighter workflows (engine.cpu_use).
+LOCK_SECONDS = 0.25
 STEPS = Step.__table__
 _INSERT_STEPS = STEPS.insert()
 _INSERT_STEPS_RETURNING = STEPS.insert().returning(STEPS.c.id, sort_by_parameter_order=True)
@@ -38,12 +42,13 @@ _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.com
     .where(HumanTask.id.in_(bindparam("ids", expanding=True)))
 
 
-def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True) -> bool:
+def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True, renders=None) -> bool:
     """Move one run as far as it can go now, in one transaction. False when another worker had it first
     (or holds its record right now: the run is then taken up on a later pass).
 
     With `commit` off, the advance is left in the caller's transaction, which commits it together with
-    others (engine.worker groups resumed runs so) or rolls them all back.
+    others (engine.worker groups resumed runs so) or rolls them all back. With `renders` (engine.prerender),
+    the advance goes no further than the steps rendered ahead, and takes their templates' text from there.
     """
     run = runstore.claim(run_id, wait=False)
     if run is None:
@@ -51,7 +56,7 @@ def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True) -> bool:
             db.session.rollback()
         return False
     if run.status in LIVE:
-        move(run, StepContext.of_run(run, spec_of(run.version_id), clock))
+        move(run, StepContext.of_run(run, spec_of(run.version_id), clock, renders=renders))
     else:
         runstore.write(run, ready=False)
     if commit:
@@ -79,21 +84,17 @@ class _Walk:
         self.nodes = dict(run.nodes or {})
         self.todo, self.kept = deque(), []
         self.new_steps, self.ended_steps, self.parked = [], [], []
-        self.failure, self.overran = None, False
-        self.allowance = overruns.Allowance()
+        self.failure, self.stop = None, None  # stop: "overran" its CPU budget, or cut "short" to free the lock
+        self.allowance, self.began = overruns.Allowance(), time.monotonic()
 
     def go(self) -> None:
         tokens = list(self.run.tokens or [])
-        messages = _messages([t["message_id"] for t in tokens if t.get("message_id")])
-        tasks = _tasks([t["task_id"] for t in tokens if t.get("task_id")])
-        now, woken = self.ctx.now(), []
+        woken = wakes(tokens, self.ctx.now())
+        ended = {id(token) for token, _ in woken}
         for token in tokens:
-            outcome = _woken(token, now, messages, tasks) if token["state"] == "waiting" else None
             if token["state"] == "ready":
                 self.todo.append(token)
-            elif outcome is not None:
-                woken.append((token, outcome))
-            else:
+            elif id(token) not in ended:
                 self.kept.append(token)
         for token, outcome in woken:
             if self.failure is None:
@@ -104,8 +105,7 @@ class _Walk:
                 self.kept.append(token)
         taken = 0
         while self.todo and self.failure is None:
-            if taken and self.allowance.spent():
-                self.overran = True  # stop at this step boundary; the run goes on later (engine/overruns.py)
+            if taken and self.stops_before(self.todo[0]):
                 break
             token = self.todo.popleft()
             node = self.graph.node(token["node"])
@@ -114,6 +114,17 @@ class _Walk:
                 self.apply(token, Fail(f"more than {MAX_STEPS} steps without a wait: does the workflow loop?"))
             else:
                 self.apply(token, self.execute(node))
+
+    def stops_before(self, token: dict) -> bool:
+        """Whether to stop at this step boundary, leaving `token` for later (engine/overruns.py)."""
+        renders = self.ctx.renders
+        if renders is not None and token["node"] not in renders.path:
+            self.stop = "overran" if renders.spent else "short"
+        elif renders is None and self.allowance.spent():
+            self.stop = "overran"
+        elif time.monotonic() - self.began > LOCK_SECONDS:
+            self.stop = "short"
+        return self.stop is not None
 
     def execute(self, node):
         try:
@@ -175,6 +186,8 @@ class _Walk:
 
     def save(self) -> None:
         run, now = self.run, self.ctx.now()
+        renders = self.ctx.renders
+        cpu_use.add(self.ctx.spec.workflow_id, self.allowance.used() + (renders.cpu if renders else 0.0))
         if self.new_steps and self.parked:
             # Waiting tokens remember their step, so that the step is completed where it began.
             ids = run_sql(_INSERT_STEPS_RETURNING, self.new_steps).scalars().all()
@@ -192,17 +205,30 @@ class _Walk:
                            status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
             notify.run_failed(self.ctx, run.reason)
             return
-        if self.overran:
+        if self.stop == "overran":
             woken = wake_at(self.kept)
             resume = overruns.resume_at(now)
             runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo), status="running",
                            reason=None, wake_at=min(resume, woken) if woken else resume, finished_at=None)
             overruns.count(self.ctx)
             return
+        if self.stop == "short":
+            runstore.write(run, nodes=self.nodes, ready=True, tokens=self.kept + list(self.todo), status="running",
+                           reason=None, wake_at=wake_at(self.kept), finished_at=None)
+            return
         waiting = any(t["state"] == "waiting" for t in self.kept)
         runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept,
                        status="waiting" if waiting else "completed", reason=None, wake_at=wake_at(self.kept),
                        finished_at=None if waiting else now)
+
+
+def wakes(tokens: list, now: datetime) -> list:
+    """(token, outcome) for each waiting token whose wait has ended by `now`."""
+    waiting = [t for t in tokens if t["state"] == "waiting"]
+    messages = _messages([t["message_id"] for t in waiting if t.get("message_id")])
+    tasks = _tasks([t["task_id"] for t in waiting if t.get("task_id")])
+    outcomes = [(token, _woken(token, now, messages, tasks)) for token in waiting]
+    return [(token, outcome) for token, outcome in outcomes if outcome is not None]
 
 
 def _messages(ids: list) -> dict:

@@ -10,7 +10,7 @@ from store.models import Workflow
 from store.versions import latest_version
 from engine.context import StepContext
 from crm import records
-from engine import runstore, tasks
+from engine import cpu_use, runstore, tasks
 from engine.interpreter import move, wake_at
 from engine.models import Enrollment, Message, Run, Step
 from engine.models.runs import LIVE
@@ -58,7 +58,9 @@ def live_runs(record_id: int | None) -> list:
 
 def start(spec, *, record=None, record_id=None, trigger=None, payload=None, depth=0, event_id=None,
           clock):
-    """Create a run on the trigger node of `spec` and advance it as far as it goes, in this transaction."""
+    """Create a run on the trigger node of `spec` and advance it as far as it goes, in this transaction; a run of
+    a heavy workflow (engine.cpu_use) is left ready instead, for a worker to advance with its steps rendered
+    ahead rather than inside this transaction."""
     values = {"workflow_id": spec.workflow_id, "version_id": spec.version_id, "version": spec.number,
               "record_id": record.id if record is not None else record_id, "event_id": event_id,
               "status": "running", "tokens": [{"node": spec.trigger["id"], "state": "ready"}], "nodes": {},
@@ -68,7 +70,8 @@ def start(spec, *, record=None, record_id=None, trigger=None, payload=None, dept
     run_sql(_RECORD_ENROLLED, {"kind": "enrolled", "workflow_id": spec.workflow_id, "event_id": event_id,
                                "record_id": values["record_id"], "run_id": run.id, "created_at": values["started_at"],
                                "reason": _STARTED_BY.get((trigger or {}).get("event"), _MATCHED)})
-    move(run, StepContext.of_run(run, spec, clock, record=record))
+    if not cpu_use.heavy(spec.workflow_id):
+        move(run, StepContext.of_run(run, spec, clock, record=record))
     return run
 
 

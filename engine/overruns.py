@@ -1,13 +1,14 @@
-"""The CPU budget of one advance, and what happens to a workflow whose runs keep exceeding it.
+"""The CPU budget of an advance, and what happens to a workflow whose runs keep exceeding it.
 
-An advance renders user templates while it holds its transaction (on SQLite, the database's write lock), so one
-workflow with heavy templates would hold up every other run and every write. Each advance therefore gets
-``ADVANCE_CPU_SECONDS`` of its thread's CPU time: past that, it stops at the next step boundary and the run
-parks (``running``, its tokens still ready) to go on ``OVERRUN_PAUSE_SECONDS`` later, after others had their
-turn. The templates of one step share one render time limit (2 s), however many fields it has, so no advance
-holds its transaction much longer than its budget plus that. Each overrun is counted on the workflow; at
-``WORKFLOW_MAX_OVERRUNS`` the workflow is paused (no new runs; runs in flight go on, within the budget) and its
-owner and the admins are told. Activating or publishing it again starts the count afresh.
+A run's advance may use ``ADVANCE_CPU_SECONDS`` of its thread's CPU time. The runs of heavy workflows
+(engine.cpu_use) have their steps rendered ahead, outside the write transaction (engine.prerender), in slices of
+``ADVANCE_SLICE_SECONDS``: a slice that ends before the walk does leaves the run ready to go on in a later pass,
+and the CPU of those slices adds up until the run waits or ends. Past the budget (or, for a run advanced inline,
+past it at a step boundary) the advance *overruns*: the run parks (``running``, its tokens still ready) to go on
+``OVERRUN_PAUSE_SECONDS`` later, and its workflow is held (engine.cpu_use) so others go first. The templates of
+one step share one render limit (2 s of CPU), however many fields it has. Each overrun is counted on the
+workflow; at ``WORKFLOW_MAX_OVERRUNS`` the workflow is paused (no new runs; runs in flight go on, within the
+budget) and its owner and the admins are told. Activating or publishing it again starts the count afresh.
 """
 import threading
 import time
@@ -19,12 +20,14 @@ from flask import current_app
 from sqlalchemy import bindparam, update
 
 from builder import templating
+from engine import cpu_use
 from store import versions
 from store.db import db, run_sql
 from store.models import Workflow
 from crm.models import Notification, User
 
-DEFAULTS = {"ADVANCE_CPU_SECONDS": 1.0, "OVERRUN_PAUSE_SECONDS": 1.0, "WORKFLOW_MAX_OVERRUNS": 20}
+DEFAULTS = {"ADVANCE_CPU_SECONDS": 1.0, "ADVANCE_SLICE_SECONDS": 0.2, "OVERRUN_PAUSE_SECONDS": 1.0,
+            "WORKFLOW_MAX_OVERRUNS": 20}
 RENDER_SECONDS = 2.0  # as one render's own limit (builder.templating.render)
 WORKFLOWS = Workflow.__table__
 _COUNT = update(WORKFLOWS).where(WORKFLOWS.c.id == bindparam("workflow_id")) \
@@ -44,17 +47,20 @@ def setting(name: str):
 class Allowance:
     """The CPU time an advance may use, counted from when it is made."""
 
-    def __init__(self):
-        self.limit = setting("ADVANCE_CPU_SECONDS")
+    def __init__(self, limit: float | None = None):
+        self.limit = setting("ADVANCE_CPU_SECONDS") if limit is None else limit
         self.started = time.thread_time()
 
+    def used(self) -> float:
+        return time.thread_time() - self.started
+
     def spent(self) -> bool:
-        return time.thread_time() - self.started > self.limit
+        return self.used() > self.limit
 
 
 def one_step():
     """Every template a step renders shares one render time limit, however many fields it has."""
-    return templating.deadline(time.monotonic() + RENDER_SECONDS)
+    return templating.deadline(time.thread_time() + RENDER_SECONDS)
 
 
 def resume_at(now):
@@ -64,6 +70,7 @@ def resume_at(now):
 def count(ctx) -> None:
     """Count an overrun of the run's workflow, in the advance's transaction; pause it at the limit."""
     _overran.pending = True
+    cpu_use.hold(ctx.spec.workflow_id)
     row = run_sql(_COUNT, {"workflow_id": ctx.spec.workflow_id}).first()
     if row is None or row.status != "active" or row.overruns < setting("WORKFLOW_MAX_OVERRUNS"):
         return

@@ -14,6 +14,7 @@ from engine.models import Run
 from engine.models.runs import LIVE
 
 RUNS = Run.__table__
+_ONE = select(RUNS).where(RUNS.c.id == bindparam("run_id"))
 _SEEN = select(RUNS.c.seq, RUNS.c.record_id).where(RUNS.c.id == bindparam("run_id"))
 _CLAIM = RUNS.update().where(RUNS.c.id == bindparam("run_id"), RUNS.c.seq == bindparam("seen")) \
     .values(seq=RUNS.c.seq + 1).returning(*RUNS.c)
@@ -37,6 +38,12 @@ def claim(run_id: int, wait: bool = True) -> SimpleNamespace | None:
         return None
     taken = run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).first()
     return SimpleNamespace(**taken._mapping) if taken is not None else None
+
+
+def peek(run_id: int) -> SimpleNamespace | None:
+    """The run as it is now, without taking it (engine.prerender reads it so)."""
+    row = run_sql(_ONE, {"run_id": run_id}).first()
+    return SimpleNamespace(**row._mapping) if row is not None else None
 
 
 def live_on_record(record_id: int | None) -> list:

@@ -32,23 +32,44 @@ def may_act(task: HumanTask, user: User | None) -> None:
     raise TaskRefused(f"This task is assigned to {owner}, not to you.", 403)
 
 
-def check_record_change(record_id: int, object_name: str, changed: set, user: User | None) -> None:
-    """Refuse a change to a task record's bound fields while its human task is open, unless `user` may
-    decide the task. Changes made by a workflow run are the run's own (the caller skips them)."""
+def check_record_change(record_id: int, object_name: str, changed: set, cause: records.Cause) -> None:
+    """Refuse a change to a task record's bound fields while its human task is open, unless the person behind
+    `cause` may decide the task. A workflow run never may: the decision is a person's."""
     if object_name != "task":
         return
     bound = sorted(changed.intersection(BOUND_FIELDS))
     if not bound:
         return
-    task = db.session.scalars(db.select(HumanTask).where(HumanTask.record_id == record_id,
-                                                        HumanTask.status == "open")).first()
+    task = _open_task_of(record_id)
     if task is None:
         return
+    details = {f"fields.{name}": "only whoever may complete the task changes this" for name in bound}
+    if cause.run_id is not None:
+        raise TaskRefused(f"A workflow cannot change the {' or '.join(bound)} of task '{task.title}': a person "
+                          "decides it.", 403, details)
     try:
-        may_act(task, user)
+        may_act(task, cause.user)
     except TaskRefused as refused:
-        refused.details = {f"fields.{name}": "only whoever may complete the task changes this" for name in bound}
+        refused.details = details
         raise
 
 
+def check_record_delete(record, cause: records.Cause) -> None:
+    """A task record an open human task waits on is not deleted: its run would wait for a decision nobody could
+    find. Deciding the task, or cancelling its run, frees the record."""
+    if record.object != "task":
+        return
+    task = _open_task_of(record.id)
+    if task is not None:
+        raise TaskRefused(f"This task record belongs to the open task '{task.title}' of run {task.run_id}, which "
+                          "waits for its decision: complete the task or cancel the run first.", 409,
+                          {"record": f"human task {task.id} is open"})
+
+
+def _open_task_of(record_id: int) -> HumanTask | None:
+    return db.session.scalars(db.select(HumanTask).where(HumanTask.record_id == record_id,
+                                                        HumanTask.status == "open")).first()
+
+
 records.CHANGE_GUARDS.append(check_record_change)
+records.DELETE_GUARDS.append(check_record_delete)

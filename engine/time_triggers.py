@@ -7,7 +7,7 @@ unique (workflow, record, occurrence) key makes each fire once across any number
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from store.db import db
@@ -16,14 +16,13 @@ from engine import lifecycle
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import evaluate
 from engine.context import record_view
-from crm.models import Event, ObjectType, Record
+from crm.models import ObjectType
 from engine.models import TriggerFire
-from engine.schedules import cron_fires, date_occurrence, idle_since
+from engine.node_executors import OCCURS, TIME_EVENTS
 from engine.specs import spec_of
 from engine.waits import WaitConfigError
 
 log = logging.getLogger(__name__)
-TIME_EVENTS = ("time", "schedule")
 
 
 def fire_due(clock=SYSTEM_CLOCK) -> int:
@@ -61,55 +60,20 @@ def _time_triggers() -> list:
 
 
 def _due(spec, armed_at: datetime, until: datetime):
-    """(record, occurrence key, due time) for occurrences in (armed_at, until]."""
-    trigger, tz = spec.trigger, spec.timezone
+    """(record, occurrence key, due time) for occurrences in (armed_at, until] that pass the trigger's filter."""
+    trigger = spec.trigger
     config = trigger["config"]
-    if trigger["type"] == "schedule":
-        last = db.session.scalar(select(func.max(TriggerFire.due_at)).where(
-            TriggerFire.workflow_id == spec.workflow_id, TriggerFire.record_id == 0))
-        for due in cron_fires(config.get("cron", ""), tz, max(armed_at, last or armed_at), until):
-            yield None, f"cron@{due.isoformat()}", due
-        return
-    kind = db.session.get(ObjectType, config.get("object"))
-    fields = (kind.fields or {}) if kind else {}
-    active = _last_outside_change(spec.workflow_id, config.get("object")) if trigger["type"] == "inactive_for" else {}
-    for record in _candidates(trigger, config):
-        if trigger["type"] == "date_reached":
-            due = date_occurrence((record.fields or {}).get(config.get("field")), config.get("offset"),
-                                  config.get("at"), tz)
-            if due is None or not armed_at < due <= until:
-                continue
-            key = f"date@{due.isoformat()}"
-        else:
-            since = active.get(record.id, record.created_at)
-            due = idle_since(since, config.get("duration") or "P7D")
-            if due > until:
-                continue
-            key = f"idle@{since.isoformat()}"
-        if evaluate(config.get("filter"), record_view(record), {"event": "time", "changes": {}}, fields,
-                    now=due):
+    occur = OCCURS[("trigger", trigger["type"])]
+    fields = None
+    for record, key, due in occur(spec, config, armed_at, until):
+        if record is None:
             yield record, key, due
-
-
-def _last_outside_change(workflow_id: int, object_name: str) -> dict:
-    """record id -> when it last changed by anything but this workflow's own runs.
-
-    The workflow's own actions (tagging the idle deal, say) must not start a new idle spell, or it would
-    fire again and again for a record nobody touches.
-    """
-    rows = db.session.execute(
-        select(Event.record_id, func.max(Event.created_at)).where(
-            Event.object == object_name, Event.event.in_(("created", "updated")),
-            or_(Event.origin_workflow_id.is_(None), Event.origin_workflow_id != workflow_id))
-        .group_by(Event.record_id))
-    return {record_id: at for record_id, at in rows}
-
-
-def _candidates(trigger: dict, config: dict):
-    query = select(Record).where(Record.object == config.get("object"))
-    if trigger["type"] == "inactive_for" and config.get("stages"):
-        query = query.where(Record.stage.in_(config["stages"]))
-    return db.session.scalars(query.order_by(Record.id)).all()
+            continue
+        if fields is None:
+            kind = db.session.get(ObjectType, config.get("object"))
+            fields = (kind.fields or {}) if kind else {}
+        if evaluate(config.get("filter"), record_view(record), {"event": "time", "changes": {}}, fields, now=due):
+            yield record, key, due
 
 
 def _fire(spec, record, occurrence: str, due: datetime, clock) -> int:

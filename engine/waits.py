@@ -76,18 +76,3 @@ def next_time_of_day(at: str, days: list | None, now: datetime, zone: ZoneInfo) 
             if candidate > now:
                 return candidate
     raise WaitConfigError("no matching day in the next week")  # unreachable with a non-empty `allowed`
-
-
-def wake_time(node_type: str, config: dict, record: dict | None, now: datetime, tz_name: str) -> datetime:
-    """When a run waiting at this node goes on (possibly already past: then it goes on at once)."""
-    zone = ZoneInfo(tz_name or "UTC")
-    if node_type == "delay":
-        if config.get("days_field"):
-            return days_from_field(record, config["days_field"], now, zone)
-        return delay_until(config.get("duration") or "", now, zone)
-    if node_type == "until_date":
-        value = ((record or {}).get("fields") or {}).get(config.get("field"))
-        return date_until(value, config.get("offset"), zone)
-    if node_type == "until_time":
-        return next_time_of_day(config.get("time") or "09:00", config.get("days"), now, zone)
-    raise WaitConfigError(f"'{node_type}' is not a wait")

@@ -9,12 +9,13 @@ import logging
 import threading
 import time
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from store.db import db
 from crm import kinds
-from engine import enrollment, enrollment_history, heartbeat, interpreter, outbox, overruns, runstore, time_triggers
+from engine import (cpu_use, enrollment, enrollment_history, heartbeat, interpreter, outbox, overruns, prerender,
+                    runstore, time_triggers)
 from engine.clock import SYSTEM_CLOCK
 from engine.models import Run
 from engine.outcomes import internal_error
@@ -30,19 +31,23 @@ TIME_TRIGGER_SECONDS = 15.0
 HOUSEKEEPING_SECONDS = 3600.0
 RESUME_GROUP = 50
 GROUP_SECONDS = 0.5
+# One engine pass advances ready runs for this long at most, then enrolls new events again.
+PASS_SECONDS = 0.3
 
 
 def ready_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
-    """Ids of runs marked ready (just started, a message delivered, a retry)."""
-    ready = db.session.scalars(select(Run.id).where(Run.ready.is_(True)).order_by(Run.id).limit(limit)).all()
+    """Runs marked ready (just started, a message delivered, a retry, cut short), fairest first
+    (engine.cpu_use): rows of (id, workflow_id)."""
+    ready = db.session.execute(select(Run.id, Run.workflow_id).where(Run.ready.is_(True)).order_by(Run.id)
+                               .limit(limit)).all()
     db.session.commit()
-    return ready
+    return cpu_use.fairest_first(ready)
 
 
 def woken_runs(limit: int, clock=SYSTEM_CLOCK) -> list:
-    """Ids of runs whose wait has ended."""
-    woken = db.session.scalars(select(Run.id).where(Run.wake_at <= clock.now()).order_by(Run.wake_at)
-                               .limit(limit)).all()
+    """Runs whose wait has ended: rows of (id, workflow_id)."""
+    woken = db.session.execute(select(Run.id, Run.workflow_id).where(Run.wake_at <= clock.now())
+                               .order_by(Run.wake_at).limit(limit)).all()
     db.session.commit()
     return woken
 
@@ -56,10 +61,32 @@ def wake_times(until, limit: int = 5000) -> list:
 
 
 def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs, group: int = 1) -> int:
-    """Advance the runs `pick` names, committing `group` advances at a time."""
-    ids = pick(limit, clock)
+    """Advance the runs `pick` names (for PASS_SECONDS at most), committing `group` advances at a time. One run of
+    a heavy workflow at most, its steps rendered ahead (engine.prerender), and it ends the pass: new events are
+    enrolled before the next one."""
+    started, done, light = time.monotonic(), 0, []
     with kinds.batch():
-        return sum(_advance_group(ids[start:start + group], clock) for start in range(0, len(ids), group))
+        for run in pick(limit, clock):
+            if time.monotonic() - started > PASS_SECONDS:
+                break
+            if cpu_use.heavy(run.workflow_id):
+                return done + _advance_group(light, clock) + _advance_each([run.id], clock, ahead=True)
+            light.append(run.id)
+            if len(light) >= group:
+                done += _advance_group(light, clock)
+                light = []
+        return done + _advance_group(light, clock)
+
+
+def hand_over_heavy(limit: int = 500, clock=SYSTEM_CLOCK) -> int:
+    """Mark the runs of heavy workflows whose wait has ended ready, instead of resuming them here: the engine
+    loop advances them in its turn, fairest first, rather than the alarm's thread beside it. Returns how many."""
+    heavy = [run.id for run in woken_runs(limit, clock) if cpu_use.heavy(run.workflow_id)]
+    if heavy:
+        db.session.execute(update(Run).where(Run.id.in_(heavy), Run.wake_at <= clock.now())
+                           .values(ready=True, wake_at=None).execution_options(synchronize_session=False))
+        db.session.commit()
+    return len(heavy)
 
 
 def _advance_group(ids: list, clock) -> int:
@@ -86,11 +113,12 @@ def _advance_group(ids: list, clock) -> int:
     return done + _advance_each(ids, clock)
 
 
-def _advance_each(ids: list, clock) -> int:
+def _advance_each(ids: list, clock, ahead: bool = False) -> int:
     done = 0
     for run_id in ids:
         try:
-            done += interpreter.advance(run_id, clock)
+            renders = prerender.ahead(run_id, clock) if ahead else None
+            done += interpreter.advance(run_id, clock, renders=renders)
         except OperationalError:
             db.session.rollback()
             raise
@@ -127,13 +155,14 @@ def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500, stop: threading.Event | No
     """Resume every run whose wait has ended (in batches, until none is left or `stop` is set).
 
     Resumes are committed RESUME_GROUP at a time: when a wait ends for thousands of runs at once, the
-    commit is what the runs would otherwise queue behind.
+    commit is what the runs would otherwise queue behind. Runs of heavy workflows are handed to the engine loop.
     """
-    done = total = advance_due(batch, clock, pick=woken_runs, group=RESUME_GROUP)
-    while done and not (stop and stop.is_set()):
-        done = advance_due(batch, clock, pick=woken_runs, group=RESUME_GROUP)
+    total = 0
+    while True:
+        done = hand_over_heavy(batch, clock) + advance_due(batch, clock, pick=woken_runs, group=RESUME_GROUP)
         total += done
-    return total
+        if not done or (stop and stop.is_set()):
+            return total
 
 
 def housekeeping(clock=SYSTEM_CLOCK) -> int:

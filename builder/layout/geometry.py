@@ -1,6 +1,6 @@
 """Box sizes and gaps of the layout, and the straight-line crossing count that judges a layout."""
+from builder.node_type import NODE_H, NODE_W  # noqa: F401  (the node size, declared with the node types)
 
-NODE_W, NODE_H = 240, 72
 LAYER_GAP, NODE_GAP = 64, 40
 
 

@@ -10,6 +10,7 @@ just below it: ``true`` left of ``false``, outcomes in declared order. A child t
 into too (a join), a long edge and the ``next``/``error``/``timeout`` ports are free to go where
 they cross least.
 """
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ class LayeredGraph:
 
 
 def is_dummy(v) -> bool:
-    return isinstance(v, tuple)
+    return isinstance(v, int)
 
 
 def layered_graph(graph: dict, budget: Budget | None = None) -> LayeredGraph:
@@ -66,8 +67,9 @@ def layered_graph(graph: dict, budget: Budget | None = None) -> LayeredGraph:
     _shorten_edges(order, preds, succs, layer_of, pinned)
     _push_groups(order, preds, succs, layer_of, pinned, budget or Budget())
     up, down = {v: [] for v in ids}, {v: [] for v in ids}
+    dummies = itertools.count()
     for u, v in sorted(dag, key=lambda edge: dag[edge][0]):
-        chain = [u] + [("dummy", u, v, k) for k in range(layer_of[u] + 1, layer_of[v])] + [v]
+        chain = [u] + [next(dummies) for _ in range(layer_of[u] + 1, layer_of[v])] + [v]
         for k, (a, b) in enumerate(zip(chain, chain[1:])):
             up.setdefault(b, []).append(a)
             down.setdefault(a, []).append(b)

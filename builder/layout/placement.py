@@ -7,38 +7,50 @@ from builder.layout.geometry import NODE_GAP, NODE_W
 from builder.layout.layering import LayeredGraph, is_dummy
 
 DUMMY_W = 20
-PLACEMENT_ROUNDS = 8
+# The least distance between the centers of two neighbours in a layer, by how many of them are dummies.
+GAPS = [NODE_W + NODE_GAP, (NODE_W + DUMMY_W) / 2 + NODE_GAP / 2, DUMMY_W + NODE_GAP / 2]
+# How hard an edge pulls, by how many of its ends are dummies: long edges pull harder, so they stay straight.
+WEIGHTS = [1.0, 2.0, 8.0]
+PLACEMENT_ROUNDS = 4
 
 
 def place(g: LayeredGraph, layers: list) -> dict:
     """The center x of every node (real and dummy) of `layers`."""
-    offsets = {}  # a node's least distance from the left end of its layer
-    for layer in layers:
-        cursor = 0.0
-        for j, v in enumerate(layer):
-            cursor += _gap(layer[j - 1], v) if j else 0.0
-            offsets[v] = cursor
-    x = dict(offsets)
-    above = {v: [(u, _weight(u, v)) for u in g.up[v]] for v in offsets}
-    below = {v: [(w, _weight(v, w)) for w in g.down[v]] for v in offsets}
-    both = {v: above[v] + below[v] for v in offsets}
+    names = [v for layer in layers for v in layer]
+    number = {v: i for i, v in enumerate(names)}
+    rows = [[number[v] for v in layer] for layer in layers]
+    dummy = [is_dummy(v) for v in names]
+    offsets = [0.0] * len(names)  # a node's least distance from the left end of its layer
+    for row in rows:
+        cursor, last = 0.0, None
+        for i in row:
+            if last is not None:
+                cursor += GAPS[dummy[last] + dummy[i]]
+            offsets[i], last = cursor, i
+    x = list(offsets)
+    weight = [1.0 if flag else 2.0 for flag in dummy]
+    above, below = [], []
+    for i, v in enumerate(names):
+        ups, downs = [number[u] for u in g.up[v]], [number[w] for w in g.down[v]]
+        above.append([(j, WEIGHTS[dummy[i] + dummy[j]]) for j in ups])
+        below.append([(j, WEIGHTS[dummy[i] + dummy[j]]) for j in downs])
+    both = [_links(up + down) for up, down in zip(above, below)]
+    above, below = [_links(up) for up in above], [_links(down) for down in below]
     for round_ in range(PLACEMENT_ROUNDS):
         downward = round_ % 2 == 0
         links = both if round_ >= PLACEMENT_ROUNDS - 2 else above if downward else below
-        for layer in layers[1:] if downward else layers[-2::-1]:
-            _fit_layer(layer, x, links, offsets)
-    return x
+        for row in rows[1:] if downward else rows[-2::-1]:
+            targets = []
+            for i in row:
+                linked, total = links[i]
+                targets.append((sum(x[j] * w for j, w in linked) / total if total else x[i]) - offsets[i])
+            for i, value in zip(row, _isotonic(targets, [weight[i] for i in row])):
+                x[i] = value + offsets[i]
+    return {v: x[i] for i, v in enumerate(names)}
 
 
-def _fit_layer(layer, x, links, offsets) -> None:
-    targets, weights = [], []
-    for v in layer:
-        total = sum(weight for _, weight in links[v])
-        wanted = sum(x[u] * weight for u, weight in links[v]) / total if total else x[v]
-        targets.append(wanted - offsets[v])
-        weights.append(1.0 if is_dummy(v) else 2.0)
-    for v, value in zip(layer, _isotonic(targets, weights)):
-        x[v] = value + offsets[v]
+def _links(linked) -> tuple:
+    return linked, sum(w for _, w in linked)
 
 
 def _isotonic(targets, weights) -> list:
@@ -52,14 +64,3 @@ def _isotonic(targets, weights) -> list:
             total = weight1 + weight2
             blocks[-1] = [(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2]
     return [mean for mean, _, count in blocks for _ in range(count)]
-
-
-def _gap(a, b) -> float:
-    real = not is_dummy(a) and not is_dummy(b)
-    width_a, width_b = (DUMMY_W if is_dummy(v) else NODE_W for v in (a, b))
-    return (width_a + width_b) / 2 + (NODE_GAP if real else NODE_GAP / 2)
-
-
-def _weight(u, v) -> float:
-    """Long edges (through dummies) pull harder, so they stay straight."""
-    return {0: 1.0, 1: 2.0, 2: 8.0}[is_dummy(u) + is_dummy(v)]

@@ -2,6 +2,7 @@
 from email.utils import getaddresses
 
 from engine import outbox
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
 
 
@@ -14,6 +15,7 @@ def recipients(text: str) -> tuple[list, list]:
     return found, [w for w in wrong if w]
 
 
+@executes("action", "send_email")
 def execute(node, ctx):
     config = node["config"]
     to_line, cc_line = ctx.render(config.get("to")).strip(), ctx.render(config.get("cc")).strip()

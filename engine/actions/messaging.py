@@ -1,12 +1,13 @@
 """send_sms and send_whatsapp: `{to, body}` POSTed to the provider URL by the outbox (or kept in the mailbox)."""
+from builder.catalog import get_type
 from engine import outbox
+from engine.node_executors import executes
 from engine.outcomes import Advance
 
-CHANNELS = {"send_sms": "sms", "send_whatsapp": "whatsapp"}
 
-
+@executes("action", "send_sms", "send_whatsapp")
 def execute(node, ctx):
-    channel = CHANNELS[node["type"]]
+    channel = get_type(node["type"], node["kind"]).channel
     to, body = ctx.render(node["config"].get("to")).strip(), ctx.render(node["config"].get("body"))
     if not to:
         return Advance(status="skipped", reason="no recipient: 'To' is empty for this record",

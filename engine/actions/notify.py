@@ -3,6 +3,7 @@ from store.db import db
 from store.models import Workflow
 from engine import outbox
 from crm.models import Notification, User
+from engine.node_executors import executes
 from engine.outcomes import Advance
 
 
@@ -36,6 +37,7 @@ def recipients(config: dict, ctx) -> tuple[list, list]:
     return list(users.values()), missing
 
 
+@executes("action", "notify_user")
 def execute(node, ctx):
     message = ctx.render(node["config"].get("message")).strip()
     users, missing = recipients(node["config"], ctx)

@@ -1,6 +1,8 @@
 """update_record: fields, stage, owner and tags, through crm.records so the change emits its events."""
 from crm import records
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
+from engine.task_rights import TaskRefused
 
 # Rendered templates are text; these field types need their value back in its own type.
 _EMPTY_IS_NONE = ("number", "boolean", "date", "datetime", "email", "phone", "choice", "user")
@@ -42,6 +44,7 @@ def planned_change(config: dict, record, ctx) -> dict:
     return data
 
 
+@executes("action", "update_record")
 def execute(node, ctx):
     record = ctx.record
     if record is None:
@@ -54,6 +57,8 @@ def execute(node, ctx):
     except records.RecordInvalid as exc:
         return Fail("the record cannot be changed: " + "; ".join(f"{k}: {v}" for k, v in exc.details.items()),
                     input=data)
+    except TaskRefused as refused:
+        return Fail(refused.message, input=data)
     ctx.record_changed()
     return Advance(input=data, output={"changes": changes},
                    reason=None if changes else "nothing changed: the record already had these values")

@@ -3,9 +3,11 @@ from datetime import timezone
 
 from builder.durations import parse_duration
 from crm import records
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
 
 
+@executes("action", "create_task")
 def execute(node, ctx):
     config = node["config"]
     title = ctx.render(config.get("title")).strip()

@@ -8,6 +8,7 @@ import json
 
 from builder.credentials import header_shown, mask_headers, mask_text
 from engine import outbox, vault
+from engine.node_executors import executes
 from engine.outcomes import Advance, Fail
 
 
@@ -17,6 +18,7 @@ def default_payload(ctx) -> dict:
             "workflow": {"id": ctx.spec.workflow_id, "name": ctx.spec.name}, "run": {"id": ctx.run_id}}
 
 
+@executes("action", "webhook")
 def execute(node, ctx):
     config = node["config"]
     written = config.get("headers") or {}

@@ -1,17 +1,19 @@
-"""One executor per node kind: ``execute(node, ctx)`` returns an Advance, a Wait or a Fail (engine.outcomes).
+"""Runs a node: its type's executor (engine.node_executors) returns an Advance, a Wait or a Fail (engine.outcomes).
 
-Executors read the context and make local changes in the run's transaction; they never move tokens.
+Executors read the context and make local changes in the run's transaction; they never move tokens. Importing
+this package registers every shipped executor and checks the registry against the catalog.
 """
 from builder.templating import TemplateError
-from engine.executors import actions, condition, human_task, triggers, waits
+from engine.actions import email, messaging, notify, records, tasks, webhook  # noqa: F401  (registers actions)
+from engine.executors import condition, human_task, occurrences, triggers, waits  # noqa: F401
+from engine.node_executors import check_complete, executor_of
 from engine.outcomes import Fail
 
-_BY_KIND = {"trigger": triggers.execute, "condition": condition.execute, "wait": waits.execute,
-            "action": actions.execute, "human_task": human_task.execute}
+check_complete()
 
 
 def execute(node: dict, ctx):
-    executor = _BY_KIND.get(node["kind"])
+    executor = executor_of(node)
     if executor is None:
         return Fail(f"'{node['type']}' steps cannot run in this version of Flowdesk yet")
     try:

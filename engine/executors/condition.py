@@ -1,8 +1,10 @@
 """Condition nodes: `true` when the record (as it is at this step) matches, else `false` (skipped)."""
 from engine.conditions import explain
+from engine.node_executors import executes
 from engine.outcomes import Advance
 
 
+@executes("condition", "condition")
 def execute(node, ctx):
     config = node["config"]
     group = {"match": config.get("match", "all"), "rules": config.get("rules") or []}

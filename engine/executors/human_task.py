@@ -1,12 +1,14 @@
 """human_task: create a task record for a person and wait for their outcome (or the deadline)."""
-from store.db import db
+from builder.catalog import get_type
 from builder.durations import parse_duration
+from store.db import db
 from crm import records
 from engine import outbox
 from engine.actions.notify import recipients
 from engine.actions.tasks import record_about
 from crm.models import Notification
 from engine.models import HumanTask
+from engine.node_executors import executes
 from engine.outcomes import Fail, Wait
 
 
@@ -21,6 +23,7 @@ def _assignee(config: dict, ctx) -> tuple[str | None, str | None]:
     return (owner["username"] if owner else None), None
 
 
+@executes("human_task", "human_task")
 def execute(node, ctx):
     config = node["config"]
     title = ctx.render(config.get("title")).strip() or node["label"]
@@ -28,7 +31,7 @@ def execute(node, ctx):
     user, role = _assignee(config, ctx)
     if user is None and role is None:
         return Fail("no one to assign the task to: the record has no owner")
-    outcomes = [o for o in dict.fromkeys(config.get("outcomes") or ["done"]) if o and o != "timeout"] or ["done"]
+    outcomes = get_type(node["type"], node["kind"]).ports.named(config)
     due_at = parse_duration(config["due"]).add_to(ctx.now()) if config.get("due") else None
     shown = {"title": title, "assignee": user or f"role {role}", "outcomes": outcomes}
     if ctx.dry:

@@ -81,3 +81,70 @@ def test_unknown_types_raise_unknown_node_type():
 def test_operators():
     assert set(CONDITION_OPERATORS) == {"eq", "ne", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt",
                                         "lte", "is_empty", "is_not_empty", "changed", "has_tag"}
+
+
+def test_declaring_a_type_twice_or_of_an_unknown_kind_is_refused():
+    from builder.node_type import NodeType, declare
+    with pytest.raises(ValueError, match="declared twice"):
+        declare(NodeType(type="delay", kind="wait", label="Delay", icon="clock", help="again"))
+    with pytest.raises(ValueError, match="unknown kind"):
+        declare(NodeType(type="teleport", kind="magic", label="Teleport", icon="x", help="no"))
+    assert ("magic", "teleport") not in NODE_TYPES
+
+
+def test_dynamic_ports_are_published_as_data():
+    task = {(e["kind"], e["type"]): e for e in catalog_json()}["human_task", "human_task"]
+    assert task["ports_from"] == {"field": "outcomes", "default": ["done"], "then": ["timeout"], "item": None,
+                                  "noun": "outcome"}
+    assert task["ports"] == ["done", "timeout"]
+
+
+def test_the_editor_catalog_serves_kinds_operators_roles_and_the_node_size():
+    from builder.catalog import editor_catalog
+    served = json.loads(json.dumps(editor_catalog(("viewer", "admin"))))
+    assert [k["name"] for k in served["kinds"]] == ["trigger", "condition", "wait", "human_task", "action"]
+    assert all(k["title"] and k["colour"].startswith("#") for k in served["kinds"])
+    assert [o["op"] for o in served["operators"]] == list(CONDITION_OPERATORS)
+    assert served["roles"] == ["viewer", "admin"] and served["node_size"] == {"w": 240, "h": 72}
+
+
+@pytest.mark.parametrize("type_, config, expected", [
+    ("record_updated", {"object": "deal", "filter": {"match": "all", "rules": [
+        {"field": "stage", "op": "eq", "value": "won"}]}}, 'when a deal changes if stage is "won"'),
+    ("record_created", {}, "when a record is created"),
+    ("date_reached", {"field": "close_date", "offset": "-P1D", "at": "09:00"}, "close_date -1 day at 09:00"),
+    ("date_reached", {"field": "close_date", "offset": "P0D", "at": "09:00"}, "close_date at 09:00"),
+    ("delay", {"duration": "PT5M"}, "wait 5 min"), ("delay", {"days_field": "usage_days"}, "wait usage_days days"),
+    ("until_time", {"time": "09:00", "days": ["mon", "tue"]}, "until 09:00 on mon, tue"),
+    ("condition", {"rules": []}, "no rules: always true"),
+    ("condition", {"match": "any", "rules": [{"field": "amount", "op": "gt", "value": 10.0},
+                                              {"field": "email", "op": "is_empty"}]},
+     "if amount is greater than 10 or email is empty"),
+    ("notify_user", {"owner": True}, "notify the owner"), ("notify_user", {}, "notify ?"),
+    ("update_record", {"stage": "won", "add_tags": ["vip"]}, "update stage won, tags +vip"),
+    ("manual", {"object": "deal"}, "run by hand for a deal"),
+])
+def test_summaries_follow_the_declared_templates(type_, config, expected):
+    from builder.summaries import summary
+    kind = "action" if type_ == "update_record" or type_ == "notify_user" else None
+    assert summary({"config": config}, get_type(type_, kind)) == expected
+
+
+def test_diagrams_colour_nodes_as_the_editor_does_and_say_what_each_step_does():
+    from builder.catalog import KINDS
+    from builder.preview import preview_svg
+    svg = preview_svg({"nodes": [{"id": "t", "kind": "trigger", "type": "manual", "label": "Go"},
+                                 {"id": "m", "kind": "action", "type": "send_email", "label": "Mail",
+                                  "config": {"to": "ops@example.com"}}]})
+    assert f'stroke="{KINDS["trigger"].colour}"' in svg and f'fill="{KINDS["action"].tint}"' in svg
+    assert "<title>Mail</title><desc>email to ops@example.com</desc>" in svg
+
+
+@pytest.mark.parametrize("type_, config, expected", [
+    ("delay", {"duration": "PT5M"}, "Wait 5 minutes"), ("delay", {"duration": "P1DT2H"}, "Wait 1 day 2 hours"),
+    ("delay", {"duration": "PT5M", "days_field": "usage_days"}, None), ("delay", {"duration": "soon"}, None),
+    ("until_time", {"time": "09:00"}, "Wait until 09:00"), ("until_time", {"time": "9"}, None),
+    ("condition", {"rules": []}, None)])
+def test_automatic_labels_follow_the_declared_templates(type_, config, expected):
+    from builder.summaries import auto_label
+    assert auto_label({"config": config}, get_type(type_)) == expected

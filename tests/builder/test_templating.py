@@ -1,3 +1,4 @@
+import threading
 import time
 
 import pytest
@@ -55,6 +56,43 @@ def test_silent_huge_loops_stop_at_the_deadline():
         render("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", {},
                timeout_s=0.2)
     assert time.monotonic() - started < 5
+
+
+def test_the_render_limit_counts_the_threads_cpu_not_time_spent_waiting_for_the_interpreter():
+    """Issue 18: a render sharing the interpreter with busy threads (the web, other runs) is not cut short for
+    their work; it stops at its own CPU time."""
+    text = "{% for i in range(100000) %}{% set x = i * 2 %}{% endfor %}done"
+    started = time.thread_time()
+    render(text, {})
+    alone = time.thread_time() - started
+    stop, answers = threading.Event(), []
+
+    def hog():
+        while not stop.is_set():
+            sum(range(10_000))
+
+    def render_beside_them():
+        wall = time.monotonic()
+        try:
+            answers.append(render(text, {}, timeout_s=alone * 3))
+        except TemplateError as error:
+            answers.append(error.message)
+        answers.append(time.monotonic() - wall)
+
+    hogs = [threading.Thread(target=hog) for _ in range(4)]
+    for thread in hogs:
+        thread.start()
+    try:
+        renderer = threading.Thread(target=render_beside_them)
+        renderer.start()
+        renderer.join(60)
+    finally:
+        stop.set()
+        for thread in hogs:
+            thread.join()
+    text_out, wall = answers
+    assert wall > alone * 3, "the busy threads should have made the render wait past its limit in wall time"
+    assert text_out == "done"
 
 
 @pytest.mark.parametrize("text", [

@@ -289,3 +289,17 @@ def test_record_fields_under_a_recordless_trigger():
     graph = chain(node("start", "webhook"), node("mail", "send_email", to="{{ payload.email }}", subject="Hi",
                                                   body="{{ record.fields.name }}"))
     assert "without a record" in only(errors(graph, publishing=True), "mail", "config.body")["message"]
+
+
+@pytest.mark.parametrize("outcomes, field, words", [
+    ([], "config.outcomes", "at least one outcome"), (["yes", ""], "config.outcomes[1]", "needs a name"),
+    (["yes", "timeout"], "config.outcomes[1]", "reserved"), (["yes", "yes"], "config.outcomes[1]", "twice")])
+def test_each_outcome_of_a_human_task_makes_one_port(outcomes, field, words):
+    graph = chain(node("start", "record_created", object="deal"), node("ask", "human_task", title="OK?",
+                                                                       outcomes=outcomes))
+    assert words in only(errors(graph), "ask", field)["message"]
+
+
+def test_a_step_that_needs_a_record_is_an_error_after_a_trigger_without_one():
+    graph = chain(node("start", "schedule"), node("u", "update_record", stage="won"))
+    assert "needs a record" in only(errors(graph), "u", None)["message"]

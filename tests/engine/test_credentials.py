@@ -147,6 +147,31 @@ def test_saving_what_was_read_keeps_the_credentials_and_validation_says_where_th
         == "{{ secrets.CRM_TOKEN }}"
 
 
+def test_a_mask_with_no_stored_value_behind_it_is_refused_naming_the_step(api, delivered):
+    """Issue 18: an import of an export, or a new step pasted with a copied config, carries the mask where no
+    value is stored: saving it would send '••••' as the credential. 422 naming the step; nothing is stored."""
+    workflow_id = delivered["workflow"]["id"]
+    exported = api.get(f"/api/workflows/{workflow_id}/export", as_="viewer").get_json()
+    imported = api.post("/api/workflows/import", as_="editor", json=exported)
+    assert imported.status_code == 422, imported.get_json()
+    error = imported.get_json()["error"]
+    assert error["message"].startswith("Step 'Call webhook' (hook) holds a masked credential (••••) with no stored value")
+    assert set(error["details"]) == {"nodes[1].config.url", "nodes[1].config.headers.X-Api-Key"}
+    assert db.session.scalar(db.select(db.func.count(Workflow.id))) == 1
+    read = api.get(f"/api/workflows/{workflow_id}", as_="editor").get_json()
+    pasted = {**read["graph"]["nodes"][1], "id": "hook2", "label": "Pasted hook"}
+    graph = {**read["graph"], "nodes": [*read["graph"]["nodes"], pasted]}
+    for method, path, body in (("PUT", "", {"graph": graph}), ("POST", "/layout", {"graph": graph, "save": True})):
+        refused = api.request(method, f"/api/workflows/{workflow_id}{path}", as_="editor", json=body)
+        assert refused.status_code == 422, refused.get_json()
+        assert "Step 'Pasted hook' (hook2) holds a masked credential" in refused.get_json()["error"]["message"]
+        assert "nodes[2].config.headers.X-Api-Key" in refused.get_json()["error"]["details"]
+    db.session.expire_all()
+    assert db.session.get(Workflow, workflow_id).revision == read["revision"]
+    # The same step sent back as read keeps its stored values.
+    assert api.put(f"/api/workflows/{workflow_id}", as_="editor", json={"graph": read["graph"]}).status_code == 200
+
+
 def test_a_secret_outside_a_webhook_is_a_validation_error(api):
     graph = {"nodes": [{"id": "start", "kind": "trigger", "type": "record_created", "config": {"object": "deal"}},
                        {"id": "mail", "kind": "action", "type": "send_email",

@@ -131,6 +131,26 @@ def test_setting_the_task_record_to_done_completes_with_the_first_outcome(app, c
     assert tags(deal) == ["approved"]
 
 
+@pytest.mark.parametrize("fields", [{"status": "Done"}, {"assignee": "eddie"}])
+def test_a_workflow_run_cannot_decide_or_reassign_an_open_human_task(app, clock, fields):
+    """Issue 18: the rule for a human task's own record holds through the engine's door too. A rule started by
+    the approval's task record that sets its status or assignee fails that step, naming the task; the approval
+    stays open, undecided, and its record unchanged."""
+    approval()
+    rule = publish(trigger(object_="task", include_workflow_tasks=True), node("set", "update_record", fields=fields),
+                   chain=True, name="Meddle with tasks")
+    deal = to_proposal(clock)
+    task = open_task()
+    rule_run = only_run(rule)
+    assert rule_run.status == "failed" and steps_of(rule_run)["set"].status == "failed"
+    assert steps_of(rule_run)["set"].error == (f"A workflow cannot change the {next(iter(fields))} of task "
+                                               "'Approve Big deal': a person decides it.")
+    db.session.expire_all()
+    assert open_task().id == task.id and tags(deal) == []
+    record = db.session.get(Record, task.record_id).fields
+    assert (record["status"], record["assignee"]) == ("To Do", "ada")
+
+
 def test_cancel_if_changed_cancels_the_task_with_the_run(app, clock):
     workflow = approval(cancel_if_changed=["stage"])
     deal = to_proposal(clock)

@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.waits import WaitConfigError, wake_time
+from engine.executors.waits import wake_time
+from engine.waits import WaitConfigError
 
 NY = "America/New_York"
 

@@ -99,7 +99,7 @@ LEAST_ROLE = {
     "PUT /api/workflows/<int:workflow_id>/folder": "editor",
     "GET /api/messages": "viewer",
     "GET /api/notifications": "viewer",
-    "GET /api/node-types": "viewer",
+    "GET /api/node-types": "viewer", "GET /api/node-types/catalog": "viewer",
     "GET /api/templates": "viewer",
     "GET /api/templates/categories": "viewer",
     "GET /api/templates/<template_id>": "viewer",

@@ -95,3 +95,30 @@ def test_another_editor_cannot_complete_the_task_through_the_task_record_done_bu
     drain(clock)
     assert task_state(task) == ("open", "To Do") and only_run(workflow).status == "waiting"
     assert api.post(f"/api/tasks/records/{task.record_id}/complete", as_="editor", json={}).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["editor", "admin"])
+def test_a_task_record_an_open_task_waits_on_is_not_deleted(api, waiting, clock, who):
+    """Not even by the assignee or an admin: the run would wait for a decision nobody could find. Once the
+    task is decided, the record may go."""
+    workflow, task, _ = waiting
+    response = api.delete(f"/api/records/task/{task.record_id}", as_=who)
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["message"] == (
+        f"This task record belongs to the open task 'Approve' of run {task.run_id}, which waits for its decision: "
+        "complete the task or cancel the run first.")
+    drain(clock)
+    assert task_state(task) == ("open", "To Do") and only_run(workflow).status == "waiting"
+    assert api.post(f"/api/tasks/{task.id}/complete", as_="editor", json={"outcome": "approved"}).status_code == 200
+    assert api.delete(f"/api/records/task/{task.record_id}", as_=who).status_code == 204
+
+
+def test_an_outside_event_does_not_delete_a_task_record_an_open_task_waits_on(api, waiting, clock):
+    workflow, task, _ = waiting
+    db.session.get(Record, task.record_id).external_id = "crm-task-1"
+    db.session.commit()
+    response = api.post("/api/events", as_="admin", json={
+        "object": "task", "event": "deleted", "record": {"external_id": "crm-task-1"}})
+    assert response.status_code == 409 and "open task 'Approve'" in response.get_json()["error"]["message"]
+    drain(clock)
+    assert task_state(task) == ("open", "To Do") and only_run(workflow).status == "waiting"

@@ -117,6 +117,16 @@ def test_node_types_publish_schemas(api):
     assert {"next", "error"} <= set(types["webhook"]["ports"])
 
 
+def test_the_node_type_catalog_serves_what_the_editor_draws_from(api):
+    catalog = api.get("/api/node-types/catalog", as_="viewer").get_json()
+    assert {t["type"] for t in catalog["types"]} == {t["type"] for t in api.get("/api/node-types", as_="viewer").get_json()}
+    assert {k["name"]: k["title"] for k in catalog["kinds"]}["human_task"] == "People"
+    assert {o["op"]: o["words"] for o in catalog["operators"]}["gte"] == "is at least"
+    assert catalog["roles"] == ["viewer", "editor", "admin"] and catalog["node_size"] == {"w": 240, "h": 72}
+    task = next(t for t in catalog["types"] if t["type"] == "human_task")
+    assert task["ports_from"]["field"] == "outcomes" and task["summary"] == ["ask: {title}"]
+
+
 @pytest.mark.parametrize("method,path,role", [
     ("POST", "/api/workflows", "editor"), ("PUT", "/api/workflows/{id}", "editor"),
     ("POST", "/api/workflows/{id}/publish", "editor"), ("POST", "/api/workflows/{id}/pause", "editor"),
@@ -139,3 +149,21 @@ def test_layout_of_a_graph_too_tangled_to_arrange_is_a_422_naming_the_graph(api,
     assert answer.status_code == 422
     error = answer.get_json()["error"]
     assert "too tangled to arrange automatically" in error["message"] and "graph" in error["details"]
+
+
+def test_saving_a_layout_is_refused_on_a_stale_revision_like_a_put(api, workflow):
+    """Issue 18, 4: the layout door saves through the same compare-and-swap on the revision as PUT."""
+    url = f"/api/workflows/{workflow['id']}"
+    based_on = {"If-Match": f'"{workflow["revision"]}"'}
+    assert api.put(url, as_="editor", json={"name": "Mine"}, headers=based_on).status_code == 200
+    stale = api.post(f"{url}/layout", as_="editor", json={"save": True}, headers=based_on)
+    assert stale.status_code == 409, stale.get_json()
+    assert stale.get_json()["error"]["details"]["revision"] == workflow["revision"] + 1
+    stale_in_body = api.post(f"{url}/layout", as_="editor", json={"save": True, "revision": workflow["revision"]})
+    assert stale_in_body.status_code == 409
+    saved = api.get(url).get_json()
+    assert saved["revision"] == workflow["revision"] + 1 and saved["graph"] == workflow["graph"]
+    fresh = api.post(f"{url}/layout", as_="editor", json={"save": True},
+                     headers={"If-Match": f'"{saved["revision"]}"'})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] == f'"{saved["revision"] + 1}"'
+    assert api.get(url).get_json()["graph"] == fresh.get_json()["graph"]

@@ -5,7 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from builder.catalog import catalog_json
+from builder.catalog import catalog_json, editor_catalog
+from crm.models import ROLES
 from templates_library import categories, get_template, list_templates
 from web.auth import requires
 
@@ -18,10 +19,49 @@ class NodeTypeOut(ma.Schema):
     label = fields.String()
     icon = fields.String()
     help = fields.String()
-    ports = fields.List(fields.String())
+    event = fields.String(allow_none=True, metadata={"description": "triggers: the event or source they listen to"})
+    ports = fields.List(fields.String(), metadata={"description": "the ports of a node with the default config"})
     dynamic_ports = fields.Boolean()
+    ports_from = fields.Dict(allow_none=True, metadata={"description": (
+        "when the config names the ports: {field, item, default, then, noun}: one port per named entry of the "
+        "list config[field] (entry[item] for objects), default when it names none, then the fixed ports 'then'")})
+    summary = fields.List(fields.String(), metadata={"description": (
+        "templates of the line under the node's label (docs/NODE_TYPES.md); the first with all its values is used")})
+    auto_label = fields.List(fields.String(), metadata={"description": (
+        "templates of the label a new node takes from its config (and follows until renamed); empty: its type label")})
+    needs_record = fields.Boolean(metadata={"description": "the step acts on the run's record"})
+    record = fields.Raw(allow_none=True, metadata={"description": (
+        "triggers: whether their runs carry a record: true, false or \"object\" (when an object is chosen)")})
+    channel = fields.String(allow_none=True, metadata={"description": "actions: the outbox channel they send on"})
     config_schema = fields.Dict(metadata={"description": "JSON Schema of the node's config"})
     defaults = fields.Dict()
+
+
+class KindOut(ma.Schema):
+    name = fields.String()
+    title = fields.String()
+    colour = fields.String(metadata={"description": "accent colour of its nodes"})
+    tint = fields.String(metadata={"description": "fill colour of its nodes in diagrams"})
+    waits = fields.Boolean(metadata={"description": "runs may rest at nodes of this kind"})
+
+
+class OperatorOut(ma.Schema):
+    op = fields.String()
+    words = fields.String(metadata={"description": "how a rule with it reads: 'amount is at least 10'"})
+    valueless = fields.Boolean()
+
+
+class NodeSizeOut(ma.Schema):
+    w = fields.Integer()
+    h = fields.Integer()
+
+
+class CatalogOut(ma.Schema):
+    types = fields.List(fields.Nested(NodeTypeOut))
+    kinds = fields.List(fields.Nested(KindOut))
+    operators = fields.List(fields.Nested(OperatorOut))
+    roles = fields.List(fields.String())
+    node_size = fields.Nested(NodeSizeOut)
 
 
 class TemplateOut(ma.Schema):
@@ -50,6 +90,15 @@ class NodeTypes(MethodView):
     @blp.response(200, NodeTypeOut(many=True))
     def get(self):
         return catalog_json()
+
+
+@blp.route("/node-types/catalog")
+class NodeTypeCatalog(MethodView):
+    @requires("viewer")
+    @blp.response(200, CatalogOut)
+    def get(self):
+        """Everything the editor and run diagrams draw from: node types, kinds, operators, roles and node size."""
+        return editor_catalog(ROLES)
 
 
 @blp.route("/templates")

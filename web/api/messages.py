@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from builder.catalog import channels
 from store.db import db
 from engine.models import Message
 from engine.models.runs import MESSAGE_STATUSES
@@ -15,7 +16,7 @@ blp = Blueprint("messages", __name__, url_prefix="/api/messages", description="O
 
 class MessageQuery(PageArgs):
     run_id = Id()
-    channel = fields.String(validate=validate.OneOf(("email", "sms", "whatsapp", "webhook")))
+    channel = fields.String(validate=validate.OneOf(channels()))
     status = fields.String(validate=validate.OneOf(MESSAGE_STATUSES))
 
 

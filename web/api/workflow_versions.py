@@ -7,13 +7,13 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from store import versions
-from builder.credentials import keep_masked, mask_graph
-from store.db import db, utcnow
+from builder.credentials import keep_masked, mask_graph, restore_masked
+from store.db import db
 from builder.layout import arrange_within
 from store.models import Workflow
 from store.names import MAX_NAME, free_name
 from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
-                               get_workflow, with_etag)
+                               expected_revision, get_workflow, save_or_409, with_etag)
 from web.auth import requires
 from web.call_limit import limiter, refuse
 
@@ -80,8 +80,10 @@ class Layout(MethodView):
     @blp.arguments(LayoutIn)
     @blp.response(200, LayoutOut)
     @blp.alt_response(429, description="Too many auto-arrange calls by this user (see Retry-After)")
+    @blp.alt_response(409, description="With `save`: someone saved a newer revision first")
     def post(self, data, workflow_id):
-        """Auto-arrange: the graph with new positions; `{"save": true}` also stores it in the draft.
+        """Auto-arrange: the graph with new positions; `{"save": true}` also stores it in the draft, as PUT does:
+        a stale `If-Match` (or `revision`) is refused with 409.
 
         Each call gets LAYOUT_SECONDS of CPU time (default 2); past it, `complete` is false and the graph holds the
         best layout so far (or a grid). Each user may have LAYOUT_CONCURRENT_CALLS calls running (default 1) and
@@ -95,16 +97,16 @@ class Layout(MethodView):
             refuse(wait, "auto-arrange")
         try:
             workflow = get_workflow(workflow_id)
-            graph = keep_masked(data["graph"], workflow.graph) if "graph" in data else workflow.graph
+            restore = restore_masked if data["save"] else keep_masked  # a preview may hold a pasted step's mask
+            graph = restore(data["graph"], workflow.graph) if "graph" in data else workflow.graph
             graph, complete = arrange_within(graph, config.get("LAYOUT_SECONDS", 2.0))
         finally:
             calls.release(current_user.id)
-        if data["save"]:
-            workflow.graph = graph
-            workflow.revision += 1
-            workflow.updated_at = utcnow()
-            db.session.commit()
-        return {"graph": mask_graph(graph), "complete": complete}
+        answer = {"graph": mask_graph(graph), "complete": complete}
+        if not data["save"]:
+            return answer
+        save_or_409(workflow, {"graph": graph}, expected_revision(data))
+        return answer, 200, {"ETag": f'"{workflow.revision}"'}
 
 
 @blp.route("/<int:workflow_id>/export")

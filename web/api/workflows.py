@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from store import folders, versions
-from builder.credentials import keep_masked, mask_graph
+from builder.credentials import mask_graph, restore_masked
 from store.db import MAX_ID, db
 from builder.graph import read_graph
 from store.models import Workflow
@@ -112,6 +112,9 @@ class PublishOut(WorkflowOut):
 class LayoutIn(ma.Schema):
     graph = fields.Dict(metadata={"description": "lay out this graph instead of the saved draft"})
     save = fields.Boolean(load_default=False)
+    revision = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "with `save`: the revision this layout is based on "
+                                                       "(or send If-Match)"})
 
 
 class LayoutOut(ma.Schema):
@@ -174,12 +177,24 @@ def expected_revision(data: dict) -> int | None:
     return data.get("revision")
 
 
+def save_or_409(workflow: Workflow, values: dict, based_on: int | None) -> None:
+    """Save the draft in one compare-and-swap on its revision (store.versions.save_draft) and commit; a stale
+    `based_on` is refused with 409, storing nothing."""
+    if not versions.save_draft(workflow, values, based_on):
+        db.session.rollback()
+        workflow = get_workflow(workflow.id)  # 404 when it was deleted in between
+        abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
+                           f"it is now at revision {workflow.revision}. Reload to see their changes.",
+              details={"revision": workflow.revision})
+    db.session.commit()
+
+
 def apply_changes(workflow: Workflow, data: dict) -> None:
     for key in ("name", "description", "timezone", "settings"):
         if key in data:
             setattr(workflow, key, data[key])
     if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-        workflow.graph = read_graph(keep_masked(data["graph"], workflow.graph))
+        workflow.graph = read_graph(restore_masked(data["graph"], workflow.graph))
 
 
 @blp.route("")
@@ -233,19 +248,13 @@ class WorkflowOne(MethodView):
         based_on = expected_revision(data)
         values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
         if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-            values["graph"] = read_graph(keep_masked(data["graph"], workflow.graph))
+            values["graph"] = read_graph(restore_masked(data["graph"], workflow.graph))
         if "folder" in data:
             place(workflow, data["folder"])
             if not values:
                 db.session.commit()
                 return with_etag(workflow)
-        if not versions.save_draft(workflow, values, based_on):
-            db.session.rollback()
-            workflow = get_workflow(workflow_id)  # 404 when it was deleted in between
-            abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
-                               f"it is now at revision {workflow.revision}. Reload to see their changes.",
-                  details={"revision": workflow.revision})
-        db.session.commit()
+        save_or_409(workflow, values, based_on)
         return with_etag(workflow)
 
     @requires("editor")

@@ -2,12 +2,12 @@
 from flask import render_template, request
 from flask_login import login_required
 
+from builder.catalog import channels
 from store.db import db
 from engine.models import Message
 from engine.models.runs import MESSAGE_STATUSES as STATUSES
 from web.pages import bp
 
-CHANNELS = ("email", "sms", "whatsapp", "webhook")
 PAGE_SIZE = 100
 
 
@@ -16,10 +16,10 @@ PAGE_SIZE = 100
 def outbox():
     query = db.select(Message).order_by(Message.created_at.desc())
     channel, status = request.args.get("channel"), request.args.get("status")
-    if channel in CHANNELS:
+    if channel in channels():
         query = query.filter(Message.channel == channel)
     if status in STATUSES:
         query = query.filter(Message.status == status)
     messages = [m.as_dict() for m in db.session.execute(query.limit(PAGE_SIZE)).scalars()]
-    return render_template("outbox.html", messages=messages, channels=CHANNELS, statuses=STATUSES,
+    return render_template("outbox.html", messages=messages, channels=channels(), statuses=STATUSES,
                            channel=channel, status=status)

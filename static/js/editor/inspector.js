@@ -3,13 +3,14 @@
 // Publish, a click elsewhere or leaving the page never meet text the model does not have.
 import { api } from "../lib/api.js";
 import { h } from "../lib/dom.js";
+import { catalog } from "./catalog.js";
 import { commands } from "./model.js";
 import { RuleEditor } from "./rules.js";
 import { settingsPanel } from "./settings.js";
 import { checkList, duration, keyValues, labelled, namesInput, select, templateField, textInput } from "./widgets.js";
 
 const VARIABLES = ["record.owner.name", "record.owner.email", "record.stage", "record.tags", "workflow.name", "now"];
-const ROLES = [["", "—"], ["viewer", "viewer"], ["editor", "editor"], ["admin", "admin"]];
+const ROLES = [["", "—"], ...catalog.roles.map((r) => [r, r])];
 
 export class Inspector {
   constructor(el, model, context) {
@@ -98,7 +99,8 @@ export class Inspector {
     const tags = new Set(this.recordTags(this.triggerObject()));
     for (const n of this.model.graph.nodes) [...(n.config?.add_tags ?? []), ...(n.config?.remove_tags ?? [])].forEach((t) => tags.add(t));
     const fields = this.context.objects.get(this.triggerObject())?.fields ?? {};
-    const changes = this.model.trigger()?.type === "record_updated" // the value before and after the change that started the run
+    const trigger = this.model.trigger(), changed = trigger && this.model.typeOf(trigger)?.event === "updated";
+    const changes = changed // the value before and after the change that started the run
       ? Object.keys(fields).flatMap((f) => [`trigger.changes.${f}.old`, `trigger.changes.${f}.new`]) : [];
     return { fields, stages: this.stages(), users: this.context.users, tags: [...tags].sort(), changes };
   }
@@ -126,26 +128,25 @@ export class Inspector {
       case "object": return pick([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])]);
       case "field": return pick([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])]);
       case "pipeline": return pick([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])]);
-      case "stage": return pick([["", key === "stage" && node.type === "update_record" ? "Unchanged" : "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])]);
-      case "user": return pick(this.userOptions(node, key));
+      case "stage": return pick([["", schema["x-empty-label"] ?? "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])]);
+      case "user": return pick(this.userOptions(schema));
       case "role": return pick(ROLES);
       case "assignee": return this.assignee(title, path, value ?? {}, set);
       case "condition-rules": return this.rules(title, path, { match: node.config.match ?? "all", rules: value ?? [] },
         this.editor(() => ({ match: node.config.match, rules: node.config[key] ?? [] }), (g, typing) => set(g.rules, typing)), { withMatch: false });
       case "condition-group": return this.rules(title, path, value ?? { match: "all", rules: [] },
         this.editor(() => node.config[key] ?? { match: "all", rules: [] }, (g, typing) => set(g.rules.length ? g : null, typing)));
-      case "key-value": return keyValues(title, path, value, edit, node.type === "update_record" ? this.fieldsOf(this.triggerObject()) : []);
+      case "key-value": return keyValues(title, path, value, edit, schema["x-keys"] === "fields" ? this.fieldsOf(this.triggerObject()) : []);
       default:
         if (schema.type === "array") return labelled(title, namesInput(path, value, set), schema.description);
         return labelled(title, textInput(path, value, set), schema.description);
     }
   }
 
-  // Who: a create_task owner may be the record's owner (the default); update_record's empty pick leaves it unchanged.
-  userOptions(node, key) {
-    if (node.type === "create_task") return this.users(["record_owner", "Record owner"]);
-    if (node.type === "update_record") return this.users(["", "Unchanged"], ["record_owner", "Record owner"]);
-    return this.users(["", "—"]);
+  // Who: an empty choice where the field may be empty (its default), the record's owner where the field offers it.
+  userOptions(schema) {
+    const empty = schema.default === "" ? [["", schema["x-empty-label"] ?? "—"]] : [];
+    return this.users(...empty, ...(schema["x-record-owner"] ? [["record_owner", "Record owner"]] : []));
   }
 
   // One picker over the keys `who` (user, role, owner flag): picking one target clears the others. Targets stored
@@ -171,7 +172,7 @@ export class Inspector {
   assignee(title, path, value, set) {
     const current = value.user ? `user:${value.user}` : value.role ? `role:${value.role}` : "owner:";
     const options = [["owner:", "Record owner"], ...this.context.users.map((u) => [`user:${u.username}`, u.username]),
-      ...["viewer", "editor", "admin"].map((r) => [`role:${r}`, `anyone with role ${r}`])];
+      ...catalog.roles.map((r) => [`role:${r}`, `anyone with role ${r}`])];
     return labelled(title, select(path, options, current, (v) => {
       const [kind, name] = v.split(":");
       set(kind === "owner" ? { owner: true } : { [kind]: name });

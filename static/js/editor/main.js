@@ -4,6 +4,7 @@ import { api } from "../lib/api.js";
 import { h, s } from "../lib/dom.js";
 import { autoArrange } from "./arrange.js";
 import { Canvas } from "./canvas.js";
+import { catalog } from "./catalog.js";
 import { Clipboard } from "./clipboard.js";
 import { History } from "./history.js";
 import { Inspector } from "./inspector.js";
@@ -20,10 +21,9 @@ const id = root.dataset.workflowId;
 const snap = (v) => Math.round(v / GRID) * GRID;
 
 async function start() {
-  const [{ data: workflow, etag }, { data: catalog }, { data: objects }, { data: users }] = await Promise.all([
-    api("GET", `/api/workflows/${id}`), api("GET", "/api/node-types"), api("GET", "/api/objects"), api("GET", "/api/users")]);
-  const types = new Map(catalog.map((t) => [`${t.kind}/${t.type}`, t]));
-  const model = new Model(workflow, types);
+  const [{ data: workflow, etag }, { data: objects }, { data: users }] = await Promise.all([
+    api("GET", `/api/workflows/${id}`), api("GET", "/api/objects"), api("GET", "/api/users")]);
+  const model = new Model(workflow);
   const state = { etag };
   const status = h("span", { class: "status", role: "status" });
   const problems = h("ul", { class: "problems", "aria-label": "Problems" });
@@ -149,7 +149,7 @@ async function start() {
   svg.addEventListener("drop", (e) => {
     e.preventDefault();
     markDropTarget(null);
-    const type = types.get(e.dataTransfer.getData(DRAG_TYPE));
+    const type = catalog.types.get(e.dataTransfer.getData(DRAG_TYPE));
     const p = canvas.toWorld(e);
     if (type) addNode(type, { x: p.x - W / 2, y: p.y - H / 2 }, canvas.edgeAt(e.clientX, e.clientY));
   });
@@ -166,7 +166,7 @@ async function start() {
     pause, activate,
     button("Save", save), button("Publish", publish, { class: "primary" }), status);
   root.replaceChildren(toolbar,
-    h("div", { class: "editor-body" }, palette(catalog, (t) => addNode(t, center())), stage, form),
+    h("div", { class: "editor-body" }, palette((t) => addNode(t, center())), stage, form),
     h("div", { class: "dock" }, h("section", { class: "dock-panel", "aria-label": "Problems" }, h("h3", { text: "Problems" }), problems),
       testRun.el, history.el));
 

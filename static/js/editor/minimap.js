@@ -1,9 +1,9 @@
 // The minimap of a large workflow: every step in miniature with the visible area outlined; click or drag to go there.
 import { h } from "../lib/dom.js";
+import { kindColour } from "./catalog.js";
 import { H, W } from "./shapes.js";
 
 const MW = 200, MH = 130, PAD = 6, LARGE = 12;
-const KIND_COLOURS = { trigger: "#2b8a3e", condition: "#e67700", wait: "#1971c2", human_task: "#9c36b5", action: "#3b5bdb" };
 
 export class Minimap {
   constructor(canvas, model) {
@@ -50,7 +50,7 @@ export class Minimap {
     ctx.fillStyle = "#ffe066";
     for (const n of this.model.graph.notes) ctx.fillRect(px(n.position.x), py(n.position.y), n.size.w * f.k, n.size.h * f.k);
     for (const n of this.model.graph.nodes) {
-      ctx.fillStyle = KIND_COLOURS[n.kind] ?? "#868e96";
+      ctx.fillStyle = kindColour(n.kind);
       ctx.fillRect(px(n.position.x), py(n.position.y), Math.max(2, W * f.k), Math.max(1.5, H * f.k));
     }
     const v = this.canvas.visible();

@@ -1,15 +1,15 @@
 // The workflow being edited and the one command stack every change goes through (undo/redo).
+import { catalog, portsOf } from "./catalog.js";
 import { autoLabel } from "./summaries.js";
 
 export class Model {
-  constructor(workflow, types) {
+  constructor(workflow) {
     this.workflow = workflow;
     this.graph = structuredClone(workflow.graph);
     // The workflow's own settings, edited through commands like the graph and saved with it.
     this.meta = structuredClone({ name: workflow.name, description: workflow.description ?? "",
       timezone: workflow.timezone, settings: { reenroll: false, exit_when: null, ...workflow.settings } });
     this.graph.notes ??= [];
-    this.types = types; // "kind/type" -> catalog entry
     this.done = [];
     this.undone = [];
     this.listeners = [];
@@ -17,19 +17,13 @@ export class Model {
     this.dirty = false;
   }
 
-  typeOf(node) { return this.types.get(`${node.kind}/${node.type}`); }
+  typeOf(node) { return catalog.types.get(`${node.kind}/${node.type}`); }
   node(id) { return this.graph.nodes.find((n) => n.id === id); }
   note(id) { return this.graph.notes.find((n) => n.id === id); }
   edge(id) { return this.graph.edges.find((e) => e.id === id); }
   trigger() { return this.graph.nodes.find((n) => n.kind === "trigger"); }
 
-  ports(node) {
-    if (node.type === "human_task") {
-      const outcomes = Array.isArray(node.config.outcomes) && node.config.outcomes.length ? node.config.outcomes : ["done"];
-      return [...new Set(outcomes.filter((o) => o && o !== "timeout")), "timeout"];
-    }
-    return this.typeOf(node)?.ports ?? ["next"];
-  }
+  ports(node) { return portsOf(node, this.typeOf(node)); }
 
   onChange(listener) { this.listeners.push(listener); }
   changed() { this.dirty = true; this.listeners.forEach((l) => l()); }

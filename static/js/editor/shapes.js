@@ -1,11 +1,11 @@
 // The SVG shapes of the canvas: a step, an edge's curve, a sticky note. Pure builders, no state.
 import { s } from "../lib/dom.js";
+import { catalog, kindColour } from "./catalog.js";
 import { iconAt } from "./icons.js";
 import { noteText } from "./notetext.js";
 import { portLabel, summary } from "./summaries.js";
 
-export const W = 240, H = 72, GRID = 20;
-const KIND_COLOURS = { trigger: "#2b8a3e", condition: "#e67700", wait: "#1971c2", human_task: "#9c36b5", action: "#3b5bdb" };
+export const W = catalog.nodeSize.w, H = catalog.nodeSize.h, GRID = 20;
 
 export const portX = (ports, port) => ((Math.max(0, ports.indexOf(port)) + 1) * W) / (ports.length + 1);
 
@@ -22,14 +22,14 @@ export function edgeShape(id, d, classes) {
 }
 
 export function nodeShape(node, type, ports, { selected, status, when }) {
-  const colour = KIND_COLOURS[node.kind] ?? "#495057";
+  const colour = kindColour(node.kind), said = summary(node, type);
   const g = s("g", { class: `node${selected ? " selected" : ""}`, "data-node-id": node.id, "data-kind": node.kind,
     "data-status": status, transform: `translate(${node.position.x},${node.position.y})` },
   s("rect", { width: W, height: H, rx: 10, class: "box" }),
   s("rect", { width: 6, height: H, rx: 3, fill: colour }),
   s("g", { color: colour }, iconAt(type?.icon, 15, 14, 18)),
   s("text", { x: 39, y: 28, class: "label", text: clip(node.label || type?.label || node.type, 30) }),
-  s("text", { x: 15, y: 53, class: "summary", text: clip(summary(node), 36) }, s("title", { text: summary(node) })),
+  s("text", { x: 15, y: 53, class: "summary", text: clip(said, 36) }, s("title", { text: said })),
   s("circle", { cx: W / 2, cy: 0, r: 5, class: "inport" }),
   when ? s("text", { x: W / 2 + 12, y: -6, class: "when", text: when.short }, s("title", { text: when.long })) : null);
   for (const port of ports) {

@@ -1,4 +1,6 @@
-// One line under a node's label that says what it is set to do.
+// One line under a node's label that says what it is set to do, and conditions in words.
+import { catalog } from "./catalog.js";
+
 const UNITS = { Y: "year", M: "month", W: "week", D: "day", H: "h", S: "s" };
 
 export function humanDuration(text) {
@@ -20,19 +22,12 @@ export function spokenDuration(text) {
 }
 
 // The label a step takes from its settings while nobody has named it by hand; null where its type has none.
-export function autoLabel(node) {
-  const c = node.config ?? {};
-  if (node.type === "delay" && !c.days_field) return spokenDuration(c.duration) && `Wait ${spokenDuration(c.duration)}`;
-  if (node.type === "until_time") return /^\d\d:\d\d$/.test(c.time ?? "") ? `Wait until ${c.time}` : null;
-  return null;
-}
+export const autoLabel = (node) =>
+  render(catalog.types.get(`${node.kind}/${node.type}`)?.auto_label, node.config ?? {}, false) || null;
 
-export const OPERATORS = [["eq", "is"], ["ne", "is not"], ["in", "is any of"], ["not_in", "is none of"], ["contains", "contains"],
-  ["not_contains", "does not contain"], ["gt", "is greater than"], ["gte", "is at least"], ["lt", "is less than"],
-  ["lte", "is at most"], ["is_empty", "is empty"], ["is_not_empty", "is not empty"], ["changed", "changed"],
-  ["has_tag", "has the tag"]];
-export const VALUELESS = ["is_empty", "is_not_empty", "changed"];
-const WORDS = Object.fromEntries(OPERATORS);
+const WORDS = Object.fromEntries(catalog.operators.map((o) => [o.op, o.words]));
+export const OPERATORS = catalog.operators.map((o) => [o.op, o.words]);
+export const VALUELESS = catalog.operators.filter((o) => o.valueless).map((o) => o.op);
 const isGroup = (rule) => rule && typeof rule === "object" && Array.isArray(rule.rules);
 const show = (v) => (typeof v === "string" ? `"${v}"` : String(v));
 
@@ -52,36 +47,45 @@ function describeRule(rule) {
   return `${rule.field} ${WORDS[rule.op] ?? rule.op} ${value}`;
 }
 
-export function summary(node) {
-  const text = what(node), filter = node.config?.filter?.rules?.length ? ` if ${describe(node.config.filter)}` : "";
-  return node.kind === "trigger" ? `${text}${filter}` : text;
+// The node's summary from its type's templates; the twin of builder/summaries.py (docs/NODE_TYPES.md says how
+// templates read): {name}, {name:filter}, {name|word}, {!name}, and [...] around a part shown only when its values are set.
+const PART = /\[([^\]]*)\]|\{([^}]*)\}/g;
+const FILTERS = {
+  duration: (v) => (v ? humanDuration(v) : null),
+  spoken: (v) => spokenDuration(v),
+  clock: (v) => (/^\d\d:\d\d$/.test(v ?? "") ? v : null),
+  offset: (v) => (v && v !== "P0D" ? humanDuration(v) : null),
+  rules: (v, c) => (Array.isArray(v) && v.length ? describe({ match: c.match ?? "all", rules: v }) : null),
+  condition: (v) => (v && typeof v === "object" && v.rules?.length ? describe(v) : null),
+};
+
+function plain(v) {
+  if (v === undefined || v === null || v === false || v === "") return null;
+  if (v === true) return "";
+  if (Array.isArray(v)) return v.length ? v.map(String).join(", ") : null;
+  if (typeof v === "object") return Object.keys(v).length ? Object.keys(v).join(", ") : null;
+  return String(v);
 }
 
-function what(node) {
-  const c = node.config ?? {};
-  switch (node.type) {
-    case "record_created": return `when a ${c.object || "record"} is created`;
-    case "record_updated": return `when a ${c.object || "record"} changes`;
-    case "record_deleted": return `when a ${c.object || "record"} is deleted`;
-    case "stage_entered": return `${c.object || "record"} enters ${c.stage || "?"}`;
-    case "date_reached": return `${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""} at ${c.at || "?"}`;
-    case "inactive_for": return `no change for ${humanDuration(c.duration)}`;
-    case "schedule": return `cron ${c.cron}`;
-    case "condition": return (c.rules ?? []).length ? `if ${describe({ match: c.match, rules: c.rules })}` : "no rules: always true";
-    case "delay": return c.days_field ? `wait ${c.days_field} days` : `wait ${humanDuration(c.duration)}`;
-    case "until_date": return `until ${c.field || "date"} ${c.offset && c.offset !== "P0D" ? humanDuration(c.offset) : ""}`;
-    case "until_time": return `until ${c.time}${(c.days ?? []).length ? " on " + c.days.join(", ") : ""}`;
-    case "human_task": return `ask: ${c.title || "?"}`;
-    case "send_email": return `email to ${c.to || "?"}`;
-    case "send_sms": return `SMS to ${c.to || "?"}`;
-    case "send_whatsapp": return `WhatsApp to ${c.to || "?"}`;
-    case "create_task": return `task: ${c.title || "?"}`;
-    case "update_record": return "update " + [...Object.keys(c.fields ?? {}), c.stage && "stage", c.owner && "owner",
-      (c.add_tags ?? []).length && "tags"].filter(Boolean).join(", ");
-    case "notify_user": return `notify ${c.user || c.role || (c.owner ? "owner" : "?")}`;
-    case "webhook": return node.kind === "action" ? `${c.method || "POST"} ${c.url || "?"}` : "when the hook is called";
-    default: return "";
-  }
+function value(placeholder, config) {
+  const [spec, ...word] = placeholder.split("|"), [name, filter] = spec.split(":");
+  if (spec.startsWith("!")) return plain(config[spec.slice(1)]) === null ? "" : null;
+  const text = (FILTERS[filter] ?? plain)(config[name], config);
+  return text ?? (word.join("|") || null);
+}
+
+const placeholders = (text) => [...text.matchAll(PART)].filter((m) => m[2] !== undefined).map((m) => m[2]);
+
+export const summary = (node, type) => render(type?.summary, node.config ?? {});
+
+function render(templates = [], config = {}, lastResort = true) {
+  const chosen = templates.find((t) => placeholders(t).every((p) => value(p, config) !== null)) ?? (lastResort ? templates.at(-1) : null);
+  if (!chosen) return "";
+  return chosen.replace(PART, (_, optional, placeholder) => {
+    if (placeholder !== undefined) return value(placeholder, config) ?? "?";
+    if (placeholders(optional).some((p) => value(p, config) === null)) return "";
+    return optional.replace(PART, (__, ___, inner) => value(inner, config));
+  });
 }
 
 const PORT_LABELS = { true: "Yes", false: "No", next: "", error: "Error", timeout: "Timeout" };
