@@ -3,7 +3,7 @@ and moving a workflow into a folder or back to the root. Each function works in 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from store.db import db
+from store.db import begin_writing, db
 from store.models import Folder, Workflow
 
 MAX_NAME = 100
@@ -51,6 +51,7 @@ def _named(name: str, keep: Folder | None = None) -> str:
 
 
 def _flushed(folder: Folder) -> Folder:
+    begin_writing()  # the savepoint nests in the caller's transaction (SQLite would otherwise commit at its end)
     try:
         with db.session.begin_nested():
             db.session.flush()

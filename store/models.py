@@ -1,7 +1,7 @@
 """Workflows (the editable draft), the folders they are kept in, and their immutable published versions."""
 import secrets
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.db import UTCDateTime, db, utcnow
@@ -18,9 +18,11 @@ class Folder(db.Model):
     """A named shelf on the workflows list. A workflow is in one folder or none (the root)."""
 
     __tablename__ = "folders"
+    # Names are unique whatever their case ("Sales" and "sales" would look like one folder twice).
+    __table_args__ = (Index("uq_folders_name_lower", func.lower(text("name")), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -26,8 +26,8 @@ def upgrade():
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('name', sa.String(length=100), nullable=False),
                     sa.Column('created_at', store.db.UTCDateTime(), nullable=True),
-                    sa.PrimaryKeyConstraint('id', name=op.f('pk_folders')),
-                    sa.UniqueConstraint('name', name=op.f('uq_folders_name')))
+                    sa.PrimaryKeyConstraint('id', name=op.f('pk_folders')))
+    op.create_index('uq_folders_name_lower', 'folders', [sa.text('lower(name)')], unique=True)
     with op.batch_alter_table('workflows', schema=None) as batch_op:
         batch_op.add_column(sa.Column('folder_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_workflows_folder_id'), ['folder_id'], unique=False)
@@ -62,4 +62,5 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_workflows_folder_id_folders'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_workflows_folder_id'))
         batch_op.drop_column('folder_id')
+    op.drop_index('uq_folders_name_lower', table_name='folders')
     op.drop_table('folders')

@@ -148,3 +148,24 @@ def test_search_never_reveals_a_credential_written_into_a_step(app, api, client,
     auth.login("vic")
     page = client.get("/").get_data(as_text=True)
     assert "billing.example.com" in page and "hunter2pass" not in page and "sk-live-0042" not in page
+
+
+def test_two_editors_naming_a_folder_alike_at_the_same_moment_get_one_folder(app, api, live_server):
+    import threading
+
+    import requests
+
+    answers, start = [], threading.Barrier(4)
+
+    def add(name):
+        start.wait()
+        answers.append(requests.post(f"{live_server}/api/folders", json={"name": name}, timeout=30,
+                                     headers={"Authorization": f"Bearer {api.tokens['editor']}"}).status_code)
+
+    threads = [threading.Thread(target=add, args=(name,)) for name in ("Sales", "sales", "SALES", "Sales ")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [201, 409, 409, 409]
+    assert len(api.get("/api/folders").get_json()) == 1
