@@ -87,8 +87,14 @@ def delete(folder: Folder, move_to_root: bool) -> int:
 
 def place(workflow: Workflow, folder_id: int | None) -> None:
     """Put `workflow` in the folder `folder_id`, or at the root for None. Its draft and revision are untouched."""
+    missing = FolderRefused(f"No folder with id {folder_id}.", {"folder": "no such folder"}, 422)
     if folder_id is not None and db.session.get(Folder, folder_id) is None:
-        raise FolderRefused(f"No folder with id {folder_id}.", {"folder": "no such folder"}, 422)
-    db.session.execute(update(Workflow).where(Workflow.id == workflow.id).values(folder_id=folder_id)
-                       .execution_options(synchronize_session=False))
+        raise missing
+    begin_writing()
+    try:
+        with db.session.begin_nested():  # the folder may be deleted by someone else in between
+            db.session.execute(update(Workflow).where(Workflow.id == workflow.id).values(folder_id=folder_id)
+                               .execution_options(synchronize_session=False))
+    except IntegrityError:
+        raise missing from None
     db.session.expire(workflow)
