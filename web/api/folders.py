@@ -8,7 +8,7 @@ from store import folders
 from store.db import db
 from store.models import Folder
 from web.api.schemas import Id
-from web.api.workflows import WorkflowOut, get_workflow, place, with_etag
+from web.api.workflows import WorkflowOut, get_workflow, with_etag
 from web.auth import requires
 
 blp = Blueprint("folders", __name__, url_prefix="/api", description="Folders for workflows")
@@ -41,11 +41,6 @@ def get_folder(folder_id: int) -> Folder:
     return folder
 
 
-def refused(error: folders.FolderRefused):
-    db.session.rollback()
-    abort(error.status, message=error.message, details=error.details)
-
-
 @blp.route("/folders")
 class Folders(MethodView):
     @requires("viewer")
@@ -59,10 +54,7 @@ class Folders(MethodView):
     @blp.response(201, FolderOut)
     @blp.alt_response(409, description="A folder of that name exists")
     def post(self, data):
-        try:
-            folder = folders.create(data["name"])
-        except folders.FolderRefused as error:
-            refused(error)
+        folder = folders.create(data["name"])
         db.session.commit()
         return folders.summary(folder), 201
 
@@ -81,10 +73,7 @@ class FolderOne(MethodView):
     def patch(self, data, folder_id):
         """Rename the folder."""
         folder = get_folder(folder_id)
-        try:
-            folders.rename(folder, data["name"])
-        except folders.FolderRefused as error:
-            refused(error)
+        folders.rename(folder, data["name"])
         db.session.commit()
         return folders.summary(folder)
 
@@ -94,10 +83,7 @@ class FolderOne(MethodView):
     @blp.alt_response(409, description="The folder holds workflows and `move_to_root` was not given")
     def delete(self, args, folder_id):
         """Delete an empty folder, or (with `move_to_root=1`) move its workflows to the root and delete it."""
-        try:
-            folders.delete(get_folder(folder_id), args["move_to_root"])
-        except folders.FolderRefused as error:
-            refused(error)
+        folders.delete(get_folder(folder_id), args["move_to_root"])
         db.session.commit()
 
 
@@ -110,6 +96,6 @@ class WorkflowFolder(MethodView):
         """Move the workflow into a folder (`{"folder": id}`) or to the root (`{"folder": null}`); its draft and
         revision are untouched."""
         workflow = get_workflow(workflow_id)
-        place(workflow, data["folder"])
+        folders.place(workflow, data["folder"])
         db.session.commit()
         return with_etag(workflow)

@@ -155,14 +155,6 @@ def dump(workflow: Workflow) -> dict:
     return data
 
 
-def place(workflow: Workflow, folder_id: int | None) -> None:
-    try:
-        folders.place(workflow, folder_id)
-    except folders.FolderRefused as error:
-        db.session.rollback()
-        abort(error.status, message=error.message, details=error.details)
-
-
 def with_etag(workflow: Workflow, status: int = 200):
     return dump(workflow), status, {"ETag": f'"{workflow.revision}"'}
 
@@ -226,7 +218,7 @@ class Workflows(MethodView):
         db.session.add(workflow)
         db.session.flush()
         if data.get("folder") is not None:
-            place(workflow, data["folder"])
+            folders.place(workflow, data["folder"])
         db.session.commit()
         return with_etag(workflow, 201)
 
@@ -250,7 +242,7 @@ class WorkflowOne(MethodView):
         if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
             values["graph"] = read_graph(restore_masked(data["graph"], workflow.graph))
         if "folder" in data:
-            place(workflow, data["folder"])
+            folders.place(workflow, data["folder"])
             if not values:
                 db.session.commit()
                 return with_etag(workflow)
