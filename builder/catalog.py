@@ -29,7 +29,7 @@ def _entry(node_type: NodeType, converter) -> dict:
     defaults = node_type.defaults()
     config_schema = converter.schema2jsonschema(node_type.schema)
     for name, prop in config_schema.get("properties", {}).items():
-        prop.setdefault("default", defaults[name])
+        prop.setdefault("default", defaults.get(name, False))  # optional ticks are off unless set
     return {"type": node_type.type, "kind": node_type.kind, "label": node_type.label, "icon": node_type.icon,
             "help": node_type.help, "event": node_type.event, "ports": node_type.ports_for(defaults),
             "dynamic_ports": node_type.dynamic_ports,

@@ -13,6 +13,7 @@ from datetime import datetime
 from html import escape
 
 from builder.catalog import KINDS, get_type, ports_of
+from builder.credentials import mask_data
 from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
 from builder.layout import NODE_H, NODE_W, arrange, grid
@@ -59,7 +60,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
         Ids of the edges the run went along, drawn stronger (see :func:`taken_edges`). Without it, with
         `statuses`, an edge counts as taken when both its ends were reached.
     counts : dict, optional
-        node id -> ``{"reached", "waiting", "failed"}``, written on each node (workflow statistics).
+        node id -> ``{"reached", "waiting", "failed"}``, written on each node (workflow statistics); a random
+        split's ``branches`` (name -> runs) are written on its branches' edges.
 
     Raises
     ------
@@ -88,7 +90,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
         taken = {e["id"] for e in graph["edges"] if {e["source"], e["target"]} <= reached}
     taken = set(taken or ())
     starts = _port_anchors(graph, nodes)
-    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]], edge["id"] in taken) for edge in graph["edges"]]
+    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]], edge["id"] in taken,
+                    _branch_count(counts, edge)) for edge in graph["edges"]]
     for node in graph["nodes"]:
         if statuses is not None:
             parts.append(_marked(node, statuses.get(node["id"]) or {}))
@@ -141,7 +144,13 @@ def _port_anchors(graph, nodes) -> dict:
     return anchors
 
 
-def _edge(edge, start, target, taken=False) -> str:
+def _branch_count(counts, edge):
+    """How many runs took this edge's branch of a random split (workflow statistics), else None."""
+    branches = ((counts or {}).get(edge["source"]) or {}).get("branches")
+    return None if branches is None else branches.get(edge["port"], 0)
+
+
+def _edge(edge, start, target, taken=False, runs=None) -> str:
     sx, sy = start
     tx, ty = target["position"]["x"] + NODE_W / 2, target["position"]["y"]
     bend = max(40.0, abs(ty - sy) / 2)
@@ -155,7 +164,7 @@ def _edge(edge, start, target, taken=False) -> str:
     if edge["port"] == "next":
         return path + arrow
     # Halfway along the curve, where the branches of one node are furthest apart.
-    port = escape(_clip(edge["port"], 14))
+    port = escape(_clip(edge["port"], 14) + ("" if runs is None else f" · {runs}"))
     label = (f'<text x="{(sx + tx) / 2:g}" y="{(sy + ty) / 2 + 5:g}" text-anchor="middle" font-size="15" '
              f'fill="{colour}" stroke="#fff" stroke-width="4" paint-order="stroke" {FONT}>{port}</text>')
     return path + arrow + label
@@ -168,8 +177,9 @@ def _kind_look(node) -> tuple[str, str]:
 
 
 def _description(node) -> str:
-    """What the step is set to do (its summary), as the ``<desc>`` of its box; empty when its type says nothing."""
-    said = summary(node, get_type(node["type"], node["kind"]))
+    """What the step is set to do (its summary, credentials masked), as the ``<desc>`` of its box; empty when its
+    type says nothing."""
+    said = summary({**node, "config": mask_data(node.get("config") or {})}, get_type(node["type"], node["kind"]))
     return f"<desc>{escape(said)}</desc>" if said else ""
 
 
@@ -219,7 +229,10 @@ def _status_detail(status: str, entry: dict) -> str:
         return f"goes on {_moment(entry['until'])}"
     if status == "done" and (entry.get("count") or 0) > 1:
         return f"done · {entry['count']} times"
-    return entry.get("reason") or status.replace("_", " ")
+    reason = entry.get("reason") or status.replace("_", " ")
+    # A wait for an event: what it waits for first (its timeout is in the title and on the run page).
+    return f"waits {reason.split(', at most until ')[0]}" if status == "waiting" and reason.startswith("for ") \
+        else reason
 
 
 def _moment(value) -> str:

@@ -10,11 +10,15 @@ in the field metadata and reach the JSON Schema unchanged:
 - ``x-template``: every string inside the value is a Jinja template;
 - ``x-required``: the value may be saved empty, but publishing needs it;
 - ``x-allow-negative``: a duration that is an offset and may point into the past;
-- ``x-optional``: a duration that may be left empty;
+- ``x-optional``: a duration that may be left empty; a tick box absent from configs that do not set it;
 - ``x-field-types``: the field types a ``field`` widget offers;
 - ``x-empty-label``: what a picker calls its empty choice ("Unchanged"; else "—");
 - ``x-record-owner``: a ``user`` picker also offers the record's owner (``record_owner``);
-- ``x-keys``: ``fields`` when a ``key-value`` mapping's keys are the record's field names.
+- ``x-keys``: ``fields`` when a ``key-value`` mapping's keys are the record's field names;
+- ``x-when``: ``{setting: [values]}``: the field only matters (and is only shown) while that setting of the same
+  node holds one of the values.
+
+Widgets beyond the basic ones: ``users`` (tick users), ``branches`` (a random split's weighted branches).
 """
 from marshmallow import ValidationError, fields, validate
 
@@ -30,6 +34,8 @@ VALUELESS_OPERATORS = ("is_empty", "is_not_empty", "changed")
 MAX_CONDITION_DEPTH = 10
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PRIORITIES = ("low", "normal", "high", "urgent")
+WAITED_EVENTS = ("field_changed", "stage_entered", "task_done", "webhook")
+MIN_BRANCHES, MAX_BRANCHES, MAX_BRANCH_NAME = 2, 5, 40
 
 
 def _meta(title, description=None, **hints) -> dict:
@@ -48,7 +54,7 @@ def text(title, default="", *, multiline=False, required=False, description=None
 
 
 def plain(title, widget, default="", *, required=False, field_types=None, empty_label=None, record_owner=False,
-          description=None):
+          description=None, when=None):
     """A plain string picked with a widget (object, field, stage, user, time, cron, ...).
 
     `field_types` narrows a ``field`` widget to fields of those types (``x-field-types``); `empty_label` names
@@ -57,7 +63,7 @@ def plain(title, widget, default="", *, required=False, field_types=None, empty_
     return fields.String(load_default=default, metadata=_meta(
         title, description, format=widget, x_widget=widget, x_required=required or None,
         x_field_types=list(field_types) if field_types else None, x_empty_label=empty_label,
-        x_record_owner=record_owner or None))
+        x_record_owner=record_owner or None, x_when=when))
 
 
 def choice(title, options, default, *, description=None):
@@ -72,11 +78,11 @@ def duration(title, default, *, negative=False, optional=False, description=None
         x_optional=optional or None))
 
 
-def names(title, widget, default=(), *, description=None, options=None):
-    """A list of short strings (field names, stages, weekdays, outcomes, tags)."""
+def names(title, widget, default=(), *, description=None, options=None, when=None):
+    """A list of short strings (field names, stages, weekdays, outcomes, tags, users)."""
     item = fields.String(validate=validate.OneOf(options)) if options else fields.String()
     return fields.List(item, load_default=lambda: list(default), metadata=_meta(
-        title, description, x_widget=widget))
+        title, description, x_widget=widget, x_when=when))
 
 
 def key_values(title, *, values=None, template=True, keys=None, description=None):
@@ -90,6 +96,12 @@ def flag(title, default=False, *, description=None):
     return fields.Boolean(load_default=default, metadata=_meta(title, description))
 
 
+def option(title, *, description=None):
+    """A tick box that is off unless set, and absent from a config that does not set it (``x-optional``), so
+    configs made before it existed keep their exact shape."""
+    return fields.Boolean(metadata=_meta(title, description, x_optional=True))
+
+
 def condition_group(title, *, description=None):
     """An optional condition group ``{"match": "all|any", "rules": [...]}``."""
     return ConditionGroup(load_default=None, allow_none=True, metadata=_meta(
@@ -99,6 +111,12 @@ def condition_group(title, *, description=None):
 def condition_rules(title, *, description=None):
     """The rules list of a condition node."""
     return ConditionRules(load_default=list, metadata=_meta(title, description, x_widget="condition-rules"))
+
+
+def branches(title, *, description=None):
+    """The weighted branches of a random split: ``[{"name": "A", "weight": 50}, ...]``."""
+    return Branches(load_default=lambda: [{"name": "A", "weight": 50}, {"name": "B", "weight": 50}],
+                    metadata=_meta(title, description, x_widget="branches"))
 
 
 def assignee(title, *, description=None):
@@ -122,6 +140,14 @@ class ConditionRules(fields.Field):
         return value
 
 
+class Branches(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        errors = branch_errors(value)
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+
 class Assignee(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, dict) or len(value) != 1:
@@ -132,6 +158,32 @@ class Assignee(fields.Field):
         if key == "owner" and who is True:
             return value
         raise ValidationError('choose one of {"user": name}, {"role": name} or {"owner": true}')
+
+
+def branch_errors(branches) -> dict:
+    """Problems of a random split's branches, keyed by path (``[1].weight``, ``""`` for the whole list).
+
+    >>> branch_errors([{"name": "A", "weight": 70}, {"name": "B", "weight": 20}])
+    {'': 'the weights add up to 90, not 100'}
+    """
+    if not isinstance(branches, list) or not MIN_BRANCHES <= len(branches) <= MAX_BRANCHES:
+        return {"": f"a split has {MIN_BRANCHES} to {MAX_BRANCHES} branches"}
+    errors, seen = {}, set()
+    for index, branch in enumerate(branches):
+        if not isinstance(branch, dict) or set(branch) != {"name", "weight"}:
+            errors[f"[{index}]"] = "must be an object with 'name' and 'weight'"
+            continue
+        name, weight = branch["name"], branch["weight"]
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_BRANCH_NAME:
+            errors[f"[{index}].name"] = f"a branch needs a name of at most {MAX_BRANCH_NAME} characters"
+        elif name in seen or name in ("next", "error"):
+            errors[f"[{index}].name"] = f"the name '{name}' is taken"
+        seen.add(name)
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 99:
+            errors[f"[{index}].weight"] = "a weight is a whole percentage from 1 to 99"
+    if not errors and sum(branch["weight"] for branch in branches) != 100:
+        errors[""] = f"the weights add up to {sum(b['weight'] for b in branches)}, not 100"
+    return errors
 
 
 def group_errors(group, depth=0) -> dict:

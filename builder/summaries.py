@@ -19,6 +19,7 @@ day such as ``09:00``), ``rules`` (the node's rules and match in words), ``condi
 """
 import re
 
+from builder.credentials import mask_data
 from builder.schemas import OPERATOR_WORDS, VALUELESS_OPERATORS
 
 _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
@@ -28,8 +29,13 @@ _PART = re.compile(r"\[([^\]]*)\]|\{([^}]*)\}")
 
 
 def summary(node: dict, node_type) -> str:
-    """The summary of `node` (a dict with ``config``) as its type declares it; "" when it declares none."""
-    return render(node_type.summary, node.get("config") or {})
+    """The summary of `node` (a dict with ``config``) as its type declares it; "" when it declares none.
+    Credentials in the config are masked first, as every reader sees them (builder.credentials); a step ticked
+    to run only within business hours says so after it.
+    """
+    config = mask_data(node.get("config") or {})
+    text = render(node_type.summary, config)
+    return f"{text} · in business hours" if text and config.get("business_hours_only") is True else text
 
 
 def auto_label(node: dict, node_type) -> str | None:
@@ -125,7 +131,24 @@ def _condition(value, _config) -> str | None:
     return describe(value) if isinstance(value, dict) and value.get("rules") else None
 
 
-_FILTERS = {"duration": _duration, "spoken": lambda value, _config: spoken_duration(value), "offset": _offset,
+def _weights(value, _config) -> str | None:
+    """A random split's branches: ``A 50% · B 50%``."""
+    if not isinstance(value, list) or not value:
+        return None
+    return " · ".join(f"{b.get('name') or '?'} {b.get('weight', '?')}%" if isinstance(b, dict) else "?" for b in value)
+
+
+_WAITED = {"field_changed": "until {fields|the record} changes", "stage_entered": "until stage {stage|?}",
+           "task_done": "until a task is done", "webhook": "until reported by webhook"}
+
+
+def _waited(value, config) -> str | None:
+    """What a wait for an event waits for, in words."""
+    return render((_WAITED[value],), {**config, "fields": " or ".join(config.get("fields") or []) or None}) \
+        if value in _WAITED else None
+
+
+_FILTERS = {"duration": _duration, "weights": _weights, "waited": _waited, "spoken": lambda value, _config: spoken_duration(value), "offset": _offset,
             "clock": _clock, "rules": _rules, "condition": _condition}
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 
+from builder.business_hours import hours_problems
 from builder.catalog import WAITING_KINDS, get_type, ports_of
 from builder.checks import Scope, condition_problems, node_problems, problem
 from builder.errors import InvalidWorkflow
@@ -71,6 +72,7 @@ def _problems(doc, objects, timezone, settings, publishing) -> list:
         own = _scope(node, objects, publishing) if node["kind"] == "trigger" else scope
         found.extend(node_problems(node, get_type(node["type"], node["kind"]), own))
     _settings_problems(settings, scope, found)
+    _business_hours_problems(graph, settings, timezone, found)
     return found
 
 
@@ -157,3 +159,26 @@ def _settings_problems(settings, scope, found) -> None:
     if settings.get("exit_when") is not None:
         condition_problems(settings["exit_when"], "settings.exit_when", scope,
                            lambda severity, field, message: found.append(problem(severity, message, field=field)))
+
+
+def _business_hours_problems(graph, settings, timezone, found) -> None:
+    """The workflow's business hours, and the steps that need them."""
+    hours = settings.get("business_hours") if isinstance(settings, dict) else None
+    if hours is not None:
+        for path, message in hours_problems(hours).items():
+            found.append(problem("error", f"Business hours: {message}",
+                                 field=f"settings.business_hours.{path}" if path else "settings.business_hours"))
+    for node in graph["nodes"]:
+        config = node["config"]
+        for key in ("business_hours_only", "business_time"):
+            if config.get(key) is True and hours is None:
+                found.append(problem("error", "Set the workflow's business hours first (workflow settings).",
+                                     node_id=node["id"], field=f"config.{key}"))
+        if config.get("business_time") is True:
+            duration = config.get("duration") or ""
+            if config.get("days_field"):
+                found.append(problem("error", "Business time counts a duration, not days from a field.",
+                                     node_id=node["id"], field="config.business_time"))
+            elif "Y" in duration.upper() or "M" in duration.upper().split("T")[0]:
+                found.append(problem("error", "Business time counts weeks, days, hours and minutes, "
+                                              "not months or years.", node_id=node["id"], field="config.duration"))

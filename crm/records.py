@@ -175,6 +175,11 @@ def _event(record_id, kind_name, event, changes, snap, cause: Cause) -> dict:
             "depth": cause.depth}
 
 
+def emit(record, event: str, cause: Cause, changes: dict | None = None) -> None:
+    """An event row about `record` without changing it (``received``: an outside system reported it)."""
+    _emit(_event(record.id, record.object, event, changes or {}, snapshot(record), cause))
+
+
 def _emit(*events: dict) -> None:
     run_sql(_EMIT, list(events))
 

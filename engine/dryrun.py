@@ -2,7 +2,8 @@
 
 The same executors run, in `dry` mode: they render and check everything, then describe their effect
 instead of performing it. Waits are fast-forwarded: the path shows where a run would wait, and every step
-says when it would happen (`at`), each wait also when it would go on (`until`), so later steps carry later times.
+says when it would happen (`at`), each wait also when it would go on (`until`), so later steps carry later times;
+an action set to run only within business hours happens at their next opening.
 """
 import logging
 from collections import deque
@@ -36,11 +37,23 @@ def walk(workflow, record=None, *, payload=None, clock) -> list:
     while todo and len(path) < MAX_STEPS:
         node_id, moment = todo.popleft()
         node = spec.graph.node(node_id)
+        moment = _opening(node, spec, moment)
         clock.set(moment)
         status, reason, port, until = _describe(node, ctx)
         path.append({"node_id": node_id, "status": status, "reason": reason, "at": moment, "until": until})
         todo.extend((target, until or moment) for target in spec.graph.targets(node_id, port))
     return path
+
+
+def _opening(node, spec, moment):
+    """When an action set to run only within business hours would run: `moment`, or the next opening."""
+    hours = spec.business_hours
+    if node["kind"] != "action" or node["config"].get("business_hours_only") is not True or hours is None:
+        return moment
+    try:
+        return hours.next_open(moment)
+    except ValueError:
+        return moment  # the executor's run says what is wrong
 
 
 def _describe(node, ctx) -> tuple:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from store.db import db, run_sql
 from store.models import TriggerIndex
 from crm import kinds, records
-from engine import lifecycle, overruns, tasks
+from engine import event_waits, lifecycle, overruns, tasks
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
@@ -33,7 +33,7 @@ _CLAIM_UNLESS_TAKEN = EVENTS.update().where(EVENTS.c.id == select(EVENTS.c.id).w
     EVENTS.c.id == bindparam("event_id"), EVENTS.c.processed_at.is_(None)
 ).with_for_update(skip_locked=True).scalar_subquery()).values(processed_at=bindparam("now"))
 _EVENT_COLUMNS = (Event.id, Event.object, Event.event, Event.record_id, Event.changes, Event.snapshot,
-                  Event.origin_workflow_id, Event.depth, Event.actor)
+                  Event.origin_workflow_id, Event.origin_run_id, Event.depth, Event.actor)
 
 
 def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
@@ -102,6 +102,8 @@ def _enroll(event, listeners, clock) -> int | None:
         why = _exit_reason(run, event, trigger, fields, now)
         if why:
             lifecycle.cancel(run, why, clock)
+    event_waits.hear(event, live)
+    event_waits.hear_task_done(event, record)
     if event.event == "deleted":
         trigger["record"] = event.snapshot
     approval_task = (bool(listeners) and event.object == "task" and event.event != "deleted"

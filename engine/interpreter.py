@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from builder.business_hours import NeverOpen
 from store.db import db, run_sql
 from engine.actions import notify
 from engine.clock import SYSTEM_CLOCK
@@ -24,6 +25,7 @@ from engine.outcomes import Advance, Fail, Wait, internal_error
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
+REOPENED = object()  # _woken's answer for a token whose business hours have opened
 
 # Validation refuses loops without a wait, so only a bug gets here; it fails the run instead of spinning.
 MAX_STEPS = 1000
@@ -36,6 +38,10 @@ _INSERT_STEPS_RETURNING = STEPS.insert().returning(STEPS.c.id, sort_by_parameter
 _END_STEP = STEPS.update().where(STEPS.c.id == bindparam("step_id")).values(
     status=bindparam("new_status"), reason=bindparam("new_reason"), output=bindparam("new_output"),
     error=bindparam("new_error"), finished_at=bindparam("new_finished_at"))
+# A step that waited for business hours to open gets the input of what it then did.
+_END_OPENED_STEP = STEPS.update().where(STEPS.c.id == bindparam("step_id")).values(
+    status=bindparam("new_status"), reason=bindparam("new_reason"), input=bindparam("new_input"),
+    output=bindparam("new_output"), error=bindparam("new_error"), finished_at=bindparam("new_finished_at"))
 _MESSAGES = select(Message.id, Message.status, Message.error, Message.result) \
     .where(Message.id.in_(bindparam("ids", expanding=True)))
 _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.completed_by) \
@@ -83,7 +89,7 @@ class _Walk:
         self.run, self.ctx, self.graph = run, ctx, ctx.spec.graph
         self.nodes = dict(run.nodes or {})
         self.todo, self.kept = deque(), []
-        self.new_steps, self.ended_steps, self.parked = [], [], []
+        self.new_steps, self.ended_steps, self.opened_steps, self.parked = [], [], [], []
         self.failure, self.stop = None, None  # stop: "overran" its CPU budget, or cut "short" to free the lock
         self.allowance, self.began = overruns.Allowance(), time.monotonic()
 
@@ -97,7 +103,11 @@ class _Walk:
             elif id(token) not in ended:
                 self.kept.append(token)
         for token, outcome in woken:
-            if self.failure is None:
+            if self.failure is None and outcome is REOPENED:
+                # Business hours opened: the step it waited in now runs, in that same step row.
+                self.todo.append({"node": token["node"], "state": "ready", "attempt": token.get("attempt", 1),
+                                  "step_id": token["step_id"], "opened": True})
+            elif self.failure is None:
                 if "task_id" in token and outcome.port == "timeout":
                     human_tasks.expire(token["task_id"], self.ctx.clock)
                 self.apply(token, outcome)
@@ -113,7 +123,23 @@ class _Walk:
             if taken > MAX_STEPS:
                 self.apply(token, Fail(f"more than {MAX_STEPS} steps without a wait: does the workflow loop?"))
             else:
-                self.apply(token, self.execute(node))
+                self.apply(token, self.deferral(node, token) or self.execute(node))
+
+    def deferral(self, node, token):
+        """A Wait for the business hours to open, for an action set to run only within them; else None."""
+        if node["kind"] != "action" or node["config"].get("business_hours_only") is not True or token.get("opened"):
+            return None
+        hours, now = self.ctx.spec.business_hours, self.ctx.now()
+        if hours is None:
+            return Fail("this step runs only within business hours, but the workflow has none")
+        try:
+            opens = hours.next_open(now)
+        except NeverOpen as exc:
+            return Fail(str(exc))
+        if opens == now:
+            return None
+        return Wait(until=opens, reopens=True,
+                    reason=f"outside business hours, until {opens.astimezone(self.ctx.zone).isoformat()}")
 
     def stops_before(self, token: dict) -> bool:
         """Whether to stop at this step boundary, leaving `token` for later (engine/overruns.py)."""
@@ -140,7 +166,8 @@ class _Walk:
         node = self.graph.node(token["node"])
         if isinstance(outcome, Wait) and outcome.message_id is None and outcome.task_id is None \
                 and outcome.until is not None and outcome.until <= self.ctx.now():
-            outcome = Advance(reason=f"{outcome.reason} (already passed)", input=outcome.input)
+            outcome = Advance(port="timeout" if outcome.listens else "next",
+                              reason=f"{outcome.reason} (already passed)", input=outcome.input)
         if isinstance(outcome, Wait):
             self.park(token, node, outcome)
             return
@@ -161,11 +188,15 @@ class _Walk:
         until = wait.until.isoformat() if wait.until else None
         row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
         parked = {"node": node["id"], "state": "waiting", "attempt": token.get("attempt", 1)}
-        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id)):
+        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id),
+                           ("listens", wait.listens or None), ("reopens", wait.reopens or None)):
             if value is not None:
                 parked[key] = value
         self.kept.append(parked)
-        self.parked.append((parked, row))
+        if row is not None:
+            self.parked.append((parked, row))
+        elif "step_id" in token:  # waiting again in the step it resumed (an opened action queuing its message)
+            parked["step_id"] = token["step_id"]
 
     def record(self, token, node, status, *, reason=None, input=None, output=None, error=None, until=None):
         """Write the step (a new row, or the end of the step a woken token waited in) and the node's status."""
@@ -175,8 +206,12 @@ class _Walk:
         count = (self.nodes.get(node["id"]) or {}).get("count", 0) + (0 if resumed else 1)
         self.nodes[node["id"]] = {"status": status, "reason": reason, "until": until, "error": error, "count": count}
         if resumed:
-            self.ended_steps.append({"step_id": token["step_id"], "new_status": status, "new_reason": reason,
-                                     "new_output": output, "new_error": error, "new_finished_at": finished})
+            ended = {"step_id": token["step_id"], "new_status": status, "new_reason": reason, "new_output": output,
+                     "new_error": error, "new_finished_at": finished}
+            if token.get("opened"):
+                self.opened_steps.append({**ended, "new_input": input})
+            else:
+                self.ended_steps.append(ended)
             return None
         row = {"run_id": self.run.id, "node_id": node["id"], "status": status, "reason": reason, "input": input,
                "output": output, "error": error, "attempt": token.get("attempt", 1), "started_at": now,
@@ -198,6 +233,8 @@ class _Walk:
             run_sql(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
             run_sql(_END_STEP, self.ended_steps)
+        if self.opened_steps:
+            run_sql(_END_OPENED_STEP, self.opened_steps)
         if self.failure is not None:
             token, node, error = self.failure
             failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}
@@ -262,6 +299,13 @@ def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
         if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
         return None
+    if token.get("listens"):
+        heard = token.get("heard")
+        if heard is not None:  # engine.event_waits wrote what was heard, in the event's own transaction
+            return Advance(reason=f"heard: {heard['what']}", output=heard)
+        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
+            return Advance(port="timeout", reason=f"nothing heard by {token['until']}")
+        return None
     if "until" in token and datetime.fromisoformat(token["until"]) <= now:
-        return Advance(reason=f"waited until {token['until']}")
+        return REOPENED if token.get("reopens") else Advance(reason=f"waited until {token['until']}")
     return None

@@ -20,13 +20,16 @@ class Advance:
 
 @dataclass(frozen=True)
 class Wait:
-    """Park the token until a moment, a task or a message decides how it goes on."""
+    """Park the token until a moment, a task or a message decides how it goes on. A token that `listens`
+    waits for a record event (engine.event_waits) and goes on along `timeout` when `until` comes first."""
 
     until: datetime | None = None
     task_id: int | None = None
     message_id: str | None = None
     reason: str | None = None
     input: dict | None = None
+    listens: bool = False
+    reopens: bool = False  # business hours: when `until` comes, the node itself runs (engine.interpreter)
 
 
 @dataclass(frozen=True)

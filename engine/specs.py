@@ -4,10 +4,12 @@ A version never changes after it is published, so a process may keep its spec fo
 the cache hangs off the Flask app so that two apps (two databases) never share one.
 """
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import current_app
 
 from store.db import db
+from builder.business_hours import BusinessHours, hours_problems
 from builder.graph import GraphIndex, read_graph
 from store.models import WorkflowVersion
 
@@ -37,6 +39,14 @@ class Spec:
     @property
     def reenroll(self) -> bool:
         return bool(self.settings.get("reenroll"))
+
+    @cached_property
+    def business_hours(self) -> BusinessHours | None:
+        """The workflow's business hours, or None when it has none (or they cannot be read)."""
+        value = self.settings.get("business_hours")
+        if value is None or hours_problems(value):
+            return None
+        return BusinessHours.of(value, self.timezone)
 
     @classmethod
     def of_draft(cls, workflow) -> "Spec":

@@ -18,6 +18,32 @@ def node_counts(workflow_id: int) -> dict:
             for node_id, reached, waiting, failed in rows}
 
 
+def counts_of(workflow) -> dict:
+    """:func:`node_counts` of `workflow`, each random split of its latest graph also with its ``branches``."""
+    counts = node_counts(workflow.id)
+    graph = workflow.versions[-1].graph if workflow.versions else workflow.graph
+    splits = [node["id"] for node in graph["nodes"] if node["type"] == "random_split"]
+    for node_id, taken in branch_counts(workflow.id, splits).items():
+        counts.setdefault(node_id, {"reached": 0, "waiting": 0, "failed": 0})["branches"] = taken
+    return counts
+
+
+def branch_counts(workflow_id: int, split_ids) -> dict:
+    """split node id -> {branch name: runs that took it}, for the random splits named in `split_ids`."""
+    if not split_ids:
+        return {}
+    runs = select(Run.id).where(Run.workflow_id == workflow_id).scalar_subquery()
+    branch = Step.output["branch"].as_string()
+    rows = db.session.execute(
+        select(Step.node_id, branch, func.count(distinct(Step.run_id)))
+        .where(Step.run_id.in_(runs), Step.node_id.in_(list(split_ids)), branch.is_not(None))
+        .group_by(Step.node_id, branch)).all()
+    found = {}
+    for node_id, name, count in rows:
+        found.setdefault(node_id, {})[name] = count
+    return found
+
+
 def daily(workflow_id: int, today, days: int = 30) -> list[dict]:
     """Runs started, completed and failed per day (UTC) for the last `days` days, oldest first."""
     since = today - timedelta(days=days - 1)

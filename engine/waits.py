@@ -34,6 +34,17 @@ def delay_until(duration: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise WaitConfigError(f"duration '{duration}': {exc}") from None
 
 
+def business_delay_until(duration: str, now: datetime, hours) -> datetime:
+    """`duration` of the workflow's business time after `now` ("2 business days", "4 open hours"); `hours` is its
+    builder.business_hours.BusinessHours, or None when it has none."""
+    if hours is None:
+        raise WaitConfigError("this delay counts business time, but the workflow has no business hours")
+    try:
+        return hours.add(now, parse_duration(duration)).astimezone(timezone.utc)
+    except ValueError as exc:
+        raise WaitConfigError(f"business time '{duration}': {exc}") from None
+
+
 def record_moment(value, zone: ZoneInfo) -> datetime | None:
     """A record's date (midnight, local) or datetime value as an aware UTC datetime; None when empty."""
     if value in (None, ""):

@@ -29,8 +29,8 @@ def count_inversions(ends, size) -> int:
         index = end + first
         tree[index] += 1
         while index:
-            if index % 2:  # a left child: the ends in its right sibling lie further right
+            if index & 1:  # a left child: the ends in its right sibling lie further right
                 total += tree[index + 1]
-            index = (index - 1) // 2
+            index = (index - 1) >> 1
             tree[index] += 1
     return total

@@ -75,7 +75,7 @@ def layered_graph(graph: dict, budget: Budget | None = None) -> LayeredGraph:
             down.setdefault(a, []).append(b)
             down.setdefault(b, [])
             layer_of[b] = layer_of[u] + k + 1
-    held = {u: [v for v in down[u] if dag.get((u, v), (0, False))[1] and up[v] == [u]] for u in ids}
+    held = {u: [v for v in down[u] if len(up[v]) == 1 and dag.get((u, v), (0, False))[1]] for u in ids}
     layers = [[] for _ in range(max(layer_of.values(), default=-1) + 1)]
     for v in down:
         layers[layer_of[v]].append(v)
@@ -170,6 +170,9 @@ def _push_groups(order, preds, succs, layer_of, pinned, budget: Budget) -> None:
                 return
             if v in pinned or not succs[v]:
                 continue
+            below = layer_of[v] + 1
+            if len(preds[v]) >= len(succs[v]) and all(layer_of[w] != below for w in succs[v]):
+                continue  # alone, and moving it alone would lengthen its edges
             moved, change, stack = {}, 0, [v]
             while stack and len(moved) <= GROUP_LIMIT:  # v one layer down, and every successor it lands on
                 w = stack.pop()

@@ -1,6 +1,6 @@
 """Crossing reduction: the left-to-right order of every layer.
 
-As Graphviz dot does it: two first orders (breadth-first from the top and from the bottom), then
+Much as Graphviz dot does it: two first orders (breadth-first and depth-first from the top), then
 median sweeps down and up with adjacent transpositions, keeping the best order seen. Every other
 round, nodes of equal median trade places and transpositions that change nothing are made, which
 walks the search along plateaus instead of stopping at the first one. Held children (see
@@ -24,32 +24,36 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
     """Up to `count` orders of `g`'s layers with few crossings (one once `budget` is spent), the same
     for the same graph.
 
-    The first is found as dot finds it; the others start from breadth-first orders that visit
-    neighbours in a shuffled (seeded) order, since the sweeps settle in whichever valley they start in.
+    The first is the better of two, each swept for a few rounds: from a breadth-first order as dot's,
+    and from a depth-first one, in which the tree that most of a workflow is has no crossings. The others
+    start from breadth-first orders that visit neighbours in a shuffled (seeded) order and are swept
+    longer, since the sweeps settle in whichever valley they start in.
     """
     numbered = _Numbered(g)
     first, starts = None, []
-    for downward in (True, False):
-        start = _breadth_first(numbered, downward)
-        if start in starts:  # a chain-like graph is met in the same order from both ends
+    for walk in (_breadth_first, _depth_first):
+        start = walk(numbered)
+        if start in starts:  # a chain-like graph is met in the same order both ways
             continue
         starts.append(start)
         order = _Order(numbered, start, budget)
         order.transpose()
+        order.keep()
         order.improve(FIRST_ROUNDS)
         if first is None or order.best_count < first.best_count:
             first = order
-    yield numbered.named(_polished(numbered, first.best, budget))
+    yield numbered.named(_polished(numbered, first.best, budget, rounds=0))
     shuffle = random.Random(0).shuffle
     for _ in range(count - 1):
         if budget.spent:
             return
-        yield numbered.named(_polished(numbered, _breadth_first(numbered, True, shuffle), budget))
+        yield numbered.named(_polished(numbered, _breadth_first(numbered, shuffle), budget))
 
 
 class _Numbered:
-    """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers, `held` the
-    held sibling groups, `left_of[i]` the held siblings that must stay right of node i (None: no such)."""
+    """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers, `single[i]`
+    says node i has one edge up and one down, `held` lists the held sibling groups, `left_of[i]` the held
+    siblings that must stay right of node i (None: no such)."""
 
     def __init__(self, g: LayeredGraph):
         self.names = [v for layer in g.layers for v in layer]
@@ -62,6 +66,7 @@ class _Numbered:
         self.up = [[number[u] for u in g.up[v]] for v in self.names]
         self.down = [[number[w] for w in g.down[v]] for v in self.names]
         self.held = {number[u]: [number[v] for v in children] for u, children in g.held.items()}
+        self.single = [len(ups) == len(downs) == 1 for ups, downs in zip(self.up, self.down)]
         self.left_of = [None] * len(self.names)
         for children in self.held.values():
             for k, i in enumerate(children):
@@ -72,17 +77,34 @@ class _Numbered:
         return [[names[i] for i in layer] for layer in layers]
 
 
-def _polished(g, layers, budget) -> list:
+def _polished(g, layers, budget, rounds=ROUNDS) -> list:
     order = _Order(g, layers, budget)
-    order.improve(ROUNDS)
+    order.improve(rounds)
     order = _Order(g, order.best, budget)
     order.transpose()
     return order.layers
 
 
-def _breadth_first(g: _Numbered, downward, shuffle=None) -> list:
-    """Layers filled in the order a breadth-first walk meets the nodes, from the sources or the sinks."""
-    ahead, behind = (g.down, g.up) if downward else (g.up, g.down)
+def _depth_first(g: _Numbered) -> list:
+    """Layers filled in the order a depth-first walk from the sources meets the nodes, each node's edges
+    in port order: a tree comes out without crossings."""
+    ahead, behind = g.down, g.up
+    seen, layers = [False] * len(g.names), [[] for _ in g.layers]
+    for start in (v for layer in g.layers for v in layer if not behind[v]):
+        stack = [start]
+        while stack:
+            v = stack.pop()
+            if seen[v]:
+                continue
+            seen[v] = True
+            layers[g.layer_of[v]].append(v)
+            stack += reversed([w for w in ahead[v] + behind[v] if not seen[w]])
+    return layers
+
+
+def _breadth_first(g: _Numbered, shuffle=None) -> list:
+    """Layers filled in the order a breadth-first walk from the sources meets the nodes."""
+    ahead, behind = g.down, g.up
     seen, layers = [False] * len(g.names), [[] for _ in g.layers]
     for start in (v for layer in g.layers for v in layer if not behind[v]):
         if seen[start]:
@@ -104,9 +126,6 @@ def _breadth_first(g: _Numbered, downward, shuffle=None) -> list:
 def _pair_crossings(v_ends, w_ends) -> tuple:
     """Crossings between the edges of v and those of w, each given by the places of their other ends
     (one side: above or below): with v left of w, and with w left of v."""
-    if len(v_ends) == 1 and len(w_ends) == 1:  # most nodes, and every dummy
-        a, b = v_ends[0], w_ends[0]
-        return a > b, a < b
     v_left = w_left = 0
     for a in v_ends:
         for b in w_ends:
@@ -158,6 +177,12 @@ class _Order:
                 total += count_inversions(ends, len(lower))
         return total
 
+    def keep(self) -> None:
+        """Make the order as it is the best one when it crosses less."""
+        count = self.crossings()
+        if count < self.best_count:
+            self.best, self.best_count = self.copy(), count
+
     def improve(self, rounds) -> None:
         """Sweep and transpose for up to `rounds` rounds, until PATIENCE rounds bring nothing better."""
         stale = 0
@@ -204,18 +229,12 @@ class _Order:
             return (keys[middle - 1] + keys[middle]) / 2
         return (keys[middle - 1] * right_span + keys[middle] * left_span) / (left_span + right_span)
 
-    def _ends(self, layer) -> tuple:
-        """The places of the other ends of the edges of each node of `layer`, above and below (those
-        layers stay put while this one is reordered)."""
-        pos, up, down = self.pos, self.g.up, self.g.down
-        return [[pos[u] for u in up[v]] for v in layer], [[pos[w] for w in down[v]] for v in layer]
-
     def transpose(self, ties=False) -> None:
         """Swap neighbours in a layer while that removes crossings with the layers above and below.
 
         With `ties`, swaps that change nothing are made too, to move along plateaus.
         """
-        up, down, left_of = self.g.up, self.g.down, self.g.left_of
+        up, down, left_of, single, pos = self.g.up, self.g.down, self.g.left_of, self.g.single, self.pos
         dirty = None  # the nodes whose pairs may cross differently since they were looked at; None: all
         for _ in range(TRANSPOSE_ROUNDS):
             if self.budget.spent:
@@ -224,26 +243,23 @@ class _Order:
             for layer in self.layers:
                 if len(layer) < 2 or dirty is not None and dirty.isdisjoint(layer):
                     continue
-                above, below = self._ends(layer)
                 self.budget.spend(len(layer) * PAIR_COST)
                 for j in range(len(layer) - 1):
                     v, w = layer[j], layer[j + 1]
                     if dirty is not None and v not in dirty and w not in dirty or \
                             left_of[v] is not None and w in left_of[v]:
                         continue
-                    a, b, c, d = above[j], above[j + 1], below[j], below[j + 1]
-                    if len(a) == len(b) == len(c) == len(d) == 1:  # dummies, and chains
-                        now = (a[0] > b[0]) + (c[0] > d[0])
-                        swapped = (a[0] < b[0]) + (c[0] < d[0])
+                    if single[v] and single[w]:  # dummies, and chains
+                        a, b, c, d = pos[up[v][0]], pos[up[w][0]], pos[down[v][0]], pos[down[w][0]]
+                        now, swapped = (a > b) + (c > d), (a < b) + (c < d)
                     else:
-                        now, swapped = _pair_crossings(a, b)
-                        now_below, swapped_below = _pair_crossings(c, d)
+                        now, swapped = _pair_crossings([pos[u] for u in up[v]], [pos[u] for u in up[w]])
+                        now_below, swapped_below = _pair_crossings([pos[x] for x in down[v]],
+                                                                   [pos[x] for x in down[w]])
                         now, swapped = now + now_below, swapped + swapped_below
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
-                        above[j], above[j + 1] = above[j + 1], above[j]
-                        below[j], below[j + 1] = below[j + 1], below[j]
-                        self.pos[v], self.pos[w] = j + 1, j
+                        pos[v], pos[w] = j + 1, j
                         if swapped < now:
                             changed.update((v, w))
                             if dirty is not None:

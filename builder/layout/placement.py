@@ -43,7 +43,10 @@ def place(g: LayeredGraph, layers: list) -> dict:
             targets = []
             for i in row:
                 linked, total = links[i]
-                targets.append((sum(x[j] * w for j, w in linked) / total if total else x[i]) - offsets[i])
+                if len(linked) == 1:  # most nodes, and every dummy
+                    targets.append(x[linked[0][0]] - offsets[i])
+                else:
+                    targets.append((sum(x[j] * w for j, w in linked) / total if total else x[i]) - offsets[i])
             for i, value in zip(row, _isotonic(targets, [weight[i] for i in row])):
                 x[i] = value + offsets[i]
     return {v: x[i] for i, v in enumerate(names)}

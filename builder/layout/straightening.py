@@ -20,48 +20,52 @@ PLACE_COST = 8  # budget units of counting the crossings at one place
 
 
 class Drawing:
-    """Real nodes at (x, y) centers with straight edges; `near[e]` are the edges that could cross e,
-    the ones sharing no end with it that pass some gap between two layers it passes too."""
+    """Real nodes at (x, y) centers with straight edges. Edges are numbered: `ends[e]` are e's two nodes,
+    `line[e]` its upper and lower end as x, y, x, y, and `near[e]` the edges that could cross e, the
+    ones sharing no end with it that pass some gap between two layers it passes too."""
 
     def __init__(self, g: LayeredGraph, layers: list, x: dict, row_height: float, budget: Budget):
         self.budget = budget
         self.rows = [[v for v in layer if not is_dummy(v)] for layer in layers]
         self.point = {v: (x[v], g.layer_of[v] * row_height) for row in self.rows for v in row}
+        self.ends = sorted({tuple(sorted(e)) for e in g.edges if e[0] != e[1]})
         self.incident = {v: [] for v in self.point}
         self.in_gap = [[] for _ in layers]  # gap k lies between layers k and k + 1
         self.spans = []  # (upper end, lower end, upper layer, lower layer) of every edge
-        for edge in sorted({tuple(sorted(e)) for e in g.edges if e[0] != e[1]}):
+        for e, edge in enumerate(self.ends):
             for v in edge:
-                self.incident[v].append(edge)
+                self.incident[v].append(e)
             upper, lower = sorted(edge, key=g.layer_of.get)
             top, bottom = g.layer_of[upper], g.layer_of[lower]
             self.spans.append((upper, lower, top, bottom))
             for k in range(top, bottom):
-                self.in_gap[k].append(edge)
-        self.near = _Near(self.in_gap, g.layer_of)
-        self.extent = {}  # edge -> (least x, greatest x)
-        for v in self.point:
-            self.move(v, self.point[v][0])
+                self.in_gap[k].append(e)
+        self.near = _Near(self)
+        self.line, self.least, self.greatest = [None] * len(self.ends), [0.0] * len(self.ends), [0.0] * len(self.ends)
+        for e in range(len(self.ends)):
+            self._draw(e)
 
     def x(self, v) -> float:
         return self.point[v][0]
 
     def move(self, v, new_x) -> None:
-        point = self.point
-        point[v] = (new_x, point[v][1])
-        for edge in self.incident[v]:
-            a, b = point[edge[0]][0], point[edge[1]][0]
-            self.extent[edge] = (a, b) if a < b else (b, a)
+        self.point[v] = (new_x, self.point[v][1])
+        for e in self.incident[v]:
+            self._draw(e)
+
+    def _draw(self, e) -> None:
+        upper, lower = self.spans[e][:2]
+        self.line[e] = (*self.point[upper], *self.point[lower])
+        a, b = self.point[upper][0], self.point[lower][0]
+        self.least[e], self.greatest[e] = (a, b) if a < b else (b, a)
 
     def crossings(self, pairs=None) -> int:
         """How many of `pairs` cross (all pairs when None, counted gap by gap: :meth:`between_rows`)."""
         if pairs is None:
             return sum(inversions + level for inversions, level, _ in self.between_rows())
         self.budget.spend(len(pairs))
-        total, point = 0, self.point
-        for (s, t), (u, v) in pairs:
-            total += _cross(*point[s], *point[t], *point[u], *point[v])
-        return total
+        line = self.line
+        return sum(_cross(*line[e], *line[f]) for e, f in pairs)
 
     def between_rows(self, count=True):
         """For each gap between two rows: the crossings inside it (0 unless `count`), those right on its
@@ -72,13 +76,12 @@ class Drawing:
         the same x on the upper row cross right there when neither ends there and they part below.
         """
         passing = [[] for _ in self.in_gap]
-        point = self.point
-        for upper, lower, top, bottom in self.spans:
-            x_top, x_bottom = point[upper][0], point[lower][0]
+        for e, (x_top, _, x_bottom, _) in enumerate(self.line):
+            _, _, top, bottom = self.spans[e]
             above, length = x_top, bottom - top
             for k in range(top, bottom):
                 below = x_bottom if k + 1 == bottom else (x_top * (bottom - k - 1) + x_bottom * (k + 1 - top)) / length
-                passing[k].append((above, below, top < k, (upper, lower)))
+                passing[k].append((above, below, top < k, e))
                 above = below
         for items in passing:
             self.budget.spend(len(items))
@@ -104,7 +107,7 @@ class Drawing:
 
     def crossing_nodes(self) -> set:
         """The nodes with an edge that crosses another."""
-        return {v for _, _, crossed in self.between_rows(count=False) for edge in crossed for v in edge}
+        return {v for _, _, crossed in self.between_rows(count=False) for e in crossed for v in self.ends[e]}
 
     def shadows(self, v, low, high, fixed_only=()) -> tuple:
         """Where on its row v would make its edges cross others, while it stays between x = `low` and
@@ -116,21 +119,19 @@ class Drawing:
         the crossings of every place v may take are counted with two bisections, not pair by pair.
         Edges of `fixed_only` (which move too) are left out.
         """
-        point, extent, lefts, rights = self.point, self.extent, [], []
+        point, line, least, greatest, lefts, rights = self.point, self.line, self.least, self.greatest, [], []
         ay = point[v][1]
-        for edge in self.incident[v]:
-            near = self.near[edge]
+        for e in self.incident[v]:
+            near = self.near[e]
             self.budget.spend(len(near))
-            bx, by = point[edge[1] if edge[0] == v else edge[0]]
+            a, b = self.ends[e]
+            bx, by = point[b if a == v else a]
             left, right = min(low, bx), max(high, bx)
             low_y, high_y = (ay, by) if ay < by else (by, ay)
             for other in near:
-                least, greatest = extent[other]
-                if greatest < left or least > right or other in fixed_only:
+                if greatest[other] < left or least[other] > right or other in fixed_only:
                     continue  # beside every line v's edge can take
-                (cx, cy), (dx, dy) = point[other[0]], point[other[1]]
-                if cy > dy:
-                    cx, cy, dx, dy = dx, dy, cx, cy
+                cx, cy, dx, dy = line[other]  # cy < dy
                 if dy <= low_y or cy >= high_y:
                     continue  # no part between the two rows
                 slope = (dx - cx) / (dy - cy)
@@ -181,7 +182,7 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
     (until `budget` is spent)."""
     drawing = Drawing(g, layers, x, row_height, budget)
     left_of = {v: set(children[i + 1:]) for children in g.held.values() for i, v in enumerate(children)}
-    wired = {v: {w for edge in edges for w in edge} for v, edges in drawing.incident.items()}
+    wired = {v: {w for e in edges for w in drawing.ends[e]} for v, edges in drawing.incident.items()}
     # A node whose edges cross none has nothing to gain from moving; after the first round, what a node's
     # best place is depends most on where its row neighbours and wired nodes stand: those that moved.
     looked_at = drawing.crossing_nodes()
@@ -193,10 +194,7 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
             for j in range(len(row)):
                 if row[j] not in looked_at:
                     continue
-                if _best_place(drawing, row, j):
-                    moved.add(row[j])
-                if _best_swap(drawing, row, j, left_of):
-                    moved.update(row[j:j + 2])
+                moved.update(_improve(drawing, row, j, left_of))
         if not moved:
             break
         looked_at = {w for v in moved for w in wired[v]}
@@ -207,56 +205,57 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
 
 
 class _Near(dict):
-    """`near[e]`, worked out for the edges asked about only: the edges sharing no end with e that pass
-    some gap between two layers e passes too."""
+    """`near[e]`, worked out for the edges asked about only."""
 
-    def __init__(self, in_gap, layer_of):
+    def __init__(self, drawing: Drawing):
         super().__init__()
-        self.in_gap, self.layer_of = in_gap, layer_of
+        self.drawing = drawing
 
-    def __missing__(self, edge):
-        top, bottom = sorted(self.layer_of[v] for v in edge)
-        others = {other for k in range(top, bottom) for other in self.in_gap[k]}
-        self[edge] = found = sorted(other for other in others if edge[0] not in other and edge[1] not in other)
+    def __missing__(self, e):
+        ends, (_, _, top, bottom) = self.drawing.ends, self.drawing.spans[e]
+        a, b = ends[e]
+        in_gap = self.drawing.in_gap
+        others = in_gap[top] if bottom - top == 1 else {other for k in range(top, bottom) for other in in_gap[k]}
+        self[e] = found = [other for other in others if a not in ends[other] and b not in ends[other]]
         return found
 
 
-def _best_place(drawing, row, j) -> bool:
-    """Move row[j] between its row neighbours to where its edges cross least."""
-    v = row[j]
+def _improve(drawing, row, j, left_of) -> list:
+    """Move row[j] between its row neighbours to where its edges cross least, then swap it with its right
+    neighbour when that crosses less and port order allows; the nodes that moved.
+
+    The shadows of v's edges serve both: with v at w's place, its edges cannot cross w's (they meet there).
+    """
+    v, ends = row[j], drawing.ends
+    w = row[j + 1] if j + 1 < len(row) and row[j + 1] not in left_of.get(v, ()) else None
     low = drawing.x(row[j - 1]) + SPACING if j else -math.inf
     high = drawing.x(row[j + 1]) - SPACING if j + 1 < len(row) else math.inf
     start = best = drawing.x(v)
-    wanted = {min(max(drawing.x(w), low), high) for edge in drawing.incident[v] for w in edge}
+    wanted = {min(max(drawing.x(u), low), high) for e in drawing.incident[v] for u in ends[e]}
     wanted = sorted(wanted | {start, low, high} - {-math.inf, math.inf})
-    shadows = drawing.shadows(v, wanted[0], wanted[-1])
+    shadows = drawing.shadows(v, wanted[0], max(wanted[-1], drawing.x(w)) if w else wanted[-1])
     best_count = drawing.crossings_of(shadows, [start])[0]
     if best_count:
         for candidate, count in zip(wanted, drawing.crossings_of(shadows, wanted)):
             if count < best_count:
                 best, best_count = candidate, count
+    moved = [v] if best != start else []
     drawing.move(v, best)
-    return best != start
-
-
-def _best_swap(drawing, row, j, left_of) -> bool:
-    """Swap row[j] with its right neighbour when that crosses less and port order allows."""
-    if j + 1 >= len(row) or row[j + 1] in left_of.get(row[j], ()):
-        return False
-    v, w = row[j], row[j + 1]
-    xv, xw = drawing.x(v), drawing.x(w)
+    if w is None:
+        return moved
+    xv, xw = best, drawing.x(w)
     v_edges, w_edges = drawing.incident[v], drawing.incident[w]
-    v_before, v_after = drawing.crossings_of(drawing.shadows(v, xv, xw, w_edges), [xv, xw])
     w_before, w_after = drawing.crossings_of(drawing.shadows(w, xv, xw, v_edges), [xw, xv])
-    between = [(edge, other) for edge in v_edges for other in drawing.near[edge] if other in w_edges]
-    before = v_before + w_before + drawing.crossings(between)
+    before = best_count + w_before
     if not before:
-        return False
+        return moved
+    v_after = drawing.crossings_of(shadows, [xw])[0]
+    between = [(e, other) for e in v_edges for other in drawing.near[e] if other in w_edges]
     drawing.move(v, xw)
     drawing.move(w, xv)
     if v_after + w_after + drawing.crossings(between) < before:
         row[j], row[j + 1] = w, v
-        return True
+        return [v, w]
     drawing.move(v, xv)
     drawing.move(w, xw)
-    return False
+    return moved

@@ -1,8 +1,7 @@
 """Actions: what a run does. Each goes on along 'next', or 'error' when it fails; executors in engine/actions/."""
-from functools import partial
-
 from builder import schemas as s
 from builder.node_type import NodeType, declare
+from builder.node_types.shared_fields import BUSINESS_HOURS_ONLY
 from builder.objects import coerce_value
 from builder.schemas import PRIORITIES
 from builder.templating import is_template
@@ -43,7 +42,21 @@ def _webhook_rules(config, scope, add) -> None:
         add("error", "config.url", "URL: must start with http:// or https://")
 
 
-action = partial(NodeType, kind="action", ports=("next", "error"))
+def action(*, fields, **keywords) -> NodeType:
+    return NodeType(kind="action", ports=("next", "error"), fields={**fields, "business_hours_only": BUSINESS_HOURS_ONLY},
+                    **keywords)
+
+
+def _rotate_rules(config, scope, add) -> None:
+    users, role = [u for u in config["users"] if u.strip()], config["role"].strip()
+    if not users and not role:
+        add("error", "config.users", "choose the users or the role to rotate among")
+    elif users and role:
+        add("error", "config.role", "choose either users or a role, not both")
+    if len(set(users)) < len(users):
+        add("warning", "config.users", "a user is listed twice (and still gets one turn per round)")
+
+
 _TAGS = "[, tags +{add_tags}][, tags -{remove_tags}]"
 
 declare(
@@ -80,6 +93,17 @@ declare(
            rules=(_notify_rules,),
            fields={"user": s.plain("User", "user"), "role": s.plain("Role", "role"), "owner": s.flag("Record owner"),
                    "message": s.text("Message", multiline=True, required=True)}),
+    action(type="rotate_owner", label="Rotate owner", icon="users",
+           help="Gives the record to the next user in turn (round robin), skipping inactive users.",
+           needs_record=True, rules=(_rotate_rules,),
+           summary=("{field|owner}: next of role {role}[ (available{only_available})]",
+                    "{field|owner}: next of {users}[ (available{only_available})]"),
+           fields={"users": s.names("Users", "users", description="Rotate among these users, in this order"),
+                   "role": s.plain("Role", "role", description="Or: rotate among everyone with this role"),
+                   "only_available": s.flag("Only available users", description=(
+                       "Pass over users who marked themselves away (Settings → Users)")),
+                   "field": s.plain("Set", "field", field_types=("user",), empty_label="Owner", description=(
+                       "Empty = the record's owner; or a user field, such as a task's assignee"))}),
     action(type="webhook", label="Call webhook", icon="globe", help="Sends an HTTP request.", channel="webhook",
            summary=("{method|POST} {url}",), rules=(_webhook_rules,),
            fields={"url": s.text("URL", required=True),

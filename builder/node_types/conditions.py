@@ -1,6 +1,6 @@
-"""Conditions: the run goes on along 'true' or 'false'."""
+"""Conditions: the run goes on along 'true' or 'false', or down one branch of a random split."""
 from builder import schemas as s
-from builder.node_type import NodeType, declare
+from builder.node_type import NodeType, PortsFrom, declare
 
 
 def _condition_rules(config, scope, add) -> None:
@@ -13,4 +13,10 @@ declare(
              help="Goes on along 'true' or 'false'.", ports=("true", "false"),
              summary=("if {rules:rules}", "no rules: always true"), rules=(_condition_rules,),
              fields={"match": s.choice("Match", ("all", "any"), "all"), "rules": s.condition_rules("Rules")}),
+    NodeType(type="random_split", kind="condition", label="Random split", icon="shuffle",
+             help="Sends each record down one branch by weight (an A/B test); the same record always takes the "
+                  "same branch.",
+             ports=PortsFrom("branches", item="name", noun="branch"), summary=("split {branches:weights}",),
+             fields={"branches": s.branches("Branches", description=(
+                 "2 to 5 branches; the weights are percentages adding up to 100"))}),
 )

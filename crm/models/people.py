@@ -2,7 +2,7 @@
 import hashlib
 import secrets
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -22,6 +22,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="viewer")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Off while away: rotate-owner steps set to "only available users" pass them over.
+    available: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at = mapped_column(UTCDateTime, default=utcnow)
     # Part of every session cookie's user id; signing out bumps it, so no earlier cookie of this user reads on.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -53,7 +55,8 @@ class User(db.Model):
 
     def as_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "name": self.name,
-                "email": self.email, "role": self.role, "active": self.active}
+                "email": self.email, "role": self.role, "active": self.active,
+                "available": self.available}
 
 
 def hash_token(token: str) -> str:

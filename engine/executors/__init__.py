@@ -4,8 +4,8 @@ Executors read the context and make local changes in the run's transaction; they
 this package registers every shipped executor and checks the registry against the catalog.
 """
 from builder.templating import TemplateError
-from engine.actions import email, messaging, notify, records, tasks, webhook  # noqa: F401  (registers actions)
-from engine.executors import condition, human_task, occurrences, triggers, waits  # noqa: F401
+from engine.actions import email, messaging, notify, records, rotate, tasks, webhook  # noqa: F401  (registers actions)
+from engine.executors import condition, human_task, occurrences, split, triggers, waits  # noqa: F401
 from engine.node_executors import check_complete, executor_of
 from engine.outcomes import Fail
 

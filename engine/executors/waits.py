@@ -1,16 +1,23 @@
-"""Wait nodes park the token until a moment (each wait type's @wakes computes it); the interpreter wakes it."""
+"""Wait nodes park the token until a moment (each wait type's @wakes computes it); the interpreter wakes it.
+A delay may count the workflow's business time; a wait for an event also listens (engine.event_waits) and takes
+`timeout` when its moment comes first."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from engine import event_waits
 from engine.node_executors import WAKES, executes, wakes
-from engine.outcomes import Fail, Wait
-from engine.waits import WaitConfigError, date_until, days_from_field, delay_until, next_time_of_day
+from engine.outcomes import Advance, Fail, Wait
+from engine.waits import (WaitConfigError, business_delay_until, date_until, days_from_field, delay_until,
+                          next_time_of_day)
 
 
 @executes("wait", "delay", "until_date", "until_time")
 def execute(node, ctx):
     try:
-        until = wake_time(node["type"], node["config"], ctx.view, ctx.now(), ctx.spec.timezone)
+        if node["type"] == "delay" and node["config"].get("business_time") is True:
+            until = business_delay_until(node["config"].get("duration") or "", ctx.now(), ctx.spec.business_hours)
+        else:
+            until = wake_time(node["type"], node["config"], ctx.view, ctx.now(), ctx.spec.timezone)
     except WaitConfigError as exc:
         return Fail(str(exc))
     return Wait(until=until, reason=f"until {until.astimezone(ctx.zone).isoformat()}")
@@ -40,3 +47,19 @@ def _at_the_record_date(config, record, now, zone):
 @wakes("until_time")
 def _at_the_time_of_day(config, record, now, zone):
     return next_time_of_day(config.get("time") or "09:00", config.get("days"), now, zone)
+
+
+@executes("wait", "wait_event")
+def listen(node, ctx):
+    config = node["config"]
+    if ctx.record_id is None:
+        return Fail("this run has no record to wait on")
+    already = event_waits.already(config, ctx.view)
+    if already:
+        return Advance(reason=already)
+    try:
+        until = delay_until(config.get("timeout") or "", ctx.now(), ctx.zone)
+    except WaitConfigError as exc:
+        return Fail(str(exc))
+    return Wait(until=until, listens=True,
+                reason=f"for {event_waits.describe(config)}, at most until {until.astimezone(ctx.zone).isoformat()}")

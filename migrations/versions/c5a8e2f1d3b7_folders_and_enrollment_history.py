@@ -5,7 +5,7 @@ keeps the enrolled outcome with its run (run_id), and is indexed for a workflow'
 filter-outs. A partial index on failed runs serves the list's "failures in 7 days".
 
 Revision ID: c5a8e2f1d3b7
-Revises: b7e3c1d2a9f4
+Revises: c4a8e2f1b6d3
 Create Date: 2026-12-05 07:30:00
 
 """
@@ -16,7 +16,7 @@ import store.db
 
 
 revision = 'c5a8e2f1d3b7'
-down_revision = 'b7e3c1d2a9f4'
+down_revision = 'c4a8e2f1b6d3'
 branch_labels = None
 depends_on = None
 

@@ -10,13 +10,16 @@ CONTRACT_TYPES = {
                 "inactive_for", "schedule", "webhook", "manual"},
     "condition": {"condition"}, "wait": {"delay", "until_date", "until_time"}, "human_task": {"human_task"},
     "action": {"send_email", "send_sms", "send_whatsapp", "create_task", "update_record", "notify_user", "webhook"}}
+# Types added beyond the contract (docs/NODES.md).
+EXTENSION_TYPES = {"condition": {"random_split"}, "action": {"rotate_owner"}, "wait": {"wait_event"}}
 
 
 def test_every_contract_type_is_declared_once():
     declared = {}
     for kind, type_ in NODE_TYPES:
         declared.setdefault(kind, set()).add(type_)
-    assert declared == CONTRACT_TYPES
+    expected = {kind: types | EXTENSION_TYPES.get(kind, set()) for kind, types in CONTRACT_TYPES.items()}
+    assert declared == expected
 
 
 @pytest.mark.parametrize("key", sorted(NODE_TYPES))
@@ -34,10 +37,12 @@ def test_catalog_json_is_json_and_every_property_has_a_title():
         expected = {"type", "kind", "label", "icon", "help", "ports", "dynamic_ports", "config_schema", "defaults"}
         assert expected <= set(entry)
         properties = entry["config_schema"]["properties"]
-        assert set(properties) == set(entry["defaults"])
+        # Optional ticks (x-optional booleans) stay out of a config that does not set them; they default to off.
+        optional = {name for name, prop in properties.items() if prop.get("x-optional") and prop["type"] == "boolean"}
+        assert set(properties) - optional == set(entry["defaults"])
         for name, prop in properties.items():
             assert prop["title"], (entry["type"], name)
-            assert prop["default"] == entry["defaults"][name]
+            assert prop["default"] == entry["defaults"].get(name, False)
 
 
 def test_editor_hints_reach_the_json_schema():
@@ -148,3 +153,9 @@ def test_diagrams_colour_nodes_as_the_editor_does_and_say_what_each_step_does():
 def test_automatic_labels_follow_the_declared_templates(type_, config, expected):
     from builder.summaries import auto_label
     assert auto_label({"config": config}, get_type(type_)) == expected
+
+
+def test_a_summary_never_shows_a_credential_written_into_the_config():
+    from builder.summaries import summary
+    said = summary({"config": {"url": "https://bot:hunter2@example.com/hook"}}, get_type("webhook", "action"))
+    assert "hunter2" not in said and said.startswith("POST https://bot:")

@@ -9,7 +9,7 @@ from builder.layout import ROW_HEIGHT
 from builder.layout.budget import Budget
 from builder.layout.crossings import count_inversions
 from builder.layout.geometry import crossings_of_lines, segments_cross
-from builder.layout.layering import layered_graph
+from builder.layout.layering import is_dummy, layered_graph
 from builder.layout.straightening import Drawing
 from tests.builder.factories import graphs
 
@@ -29,8 +29,9 @@ def drawings(draw):
     layers = [list(layer) for layer in g.layers]
     x = {}
     for layer in layers:
-        places = draw(st.lists(st.integers(-6, 6), min_size=len(layer), max_size=len(layer), unique=True))
-        x.update((v, place * 50) for v, place in zip(layer, places))
+        real = [v for v in layer if not is_dummy(v)]
+        places = draw(st.lists(st.integers(-8, 8), min_size=len(real), max_size=len(real), unique=True))
+        x.update((v, place * 50) for v, place in zip(real, places))
     return Drawing(g, layers, x, ROW_HEIGHT, Budget()), g
 
 
@@ -48,7 +49,8 @@ def test_the_shadows_on_a_row_count_a_nodes_crossings_at_every_place(drawn, data
     v = data.draw(st.sampled_from(sorted(drawing.point)))
     places = data.draw(st.lists(st.integers(-400, 400), max_size=6))
     y = drawing.point[v][1]
-    by_pairs = [sum(segments_cross((x, y), drawing.point[w], drawing.point[a], drawing.point[b])
-                    for edge in drawing.incident[v] for w in edge if w != v for a, b in drawing.near[edge])
+    point, ends = drawing.point, drawing.ends
+    by_pairs = [sum(segments_cross((x, y), point[w], point[ends[other][0]], point[ends[other][1]])
+                    for e in drawing.incident[v] for w in ends[e] if w != v for other in drawing.near[e])
                 for x in places]
     assert drawing.crossings_of(drawing.shadows(v, -math.inf, math.inf), places) == by_pairs

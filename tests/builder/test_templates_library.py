@@ -85,8 +85,8 @@ def template_texts(template):
     """(node id, text) for every string a template's nodes render as Jinja."""
     for node in template["graph"]["nodes"]:
         for name, declared in get_type(node["type"], node["kind"]).fields.items():
-            value = node["config"][name]
             if declared.metadata.get("x-template"):
+                value = node["config"][name]
                 yield from ((node["id"], text) for text in ([value] if isinstance(value, str) else value.values()))
 
 

@@ -2,6 +2,7 @@
 
 Tests import what they need (fixtures included: pytest finds fixtures imported into a test module).
 """
+import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -35,13 +36,15 @@ def trigger(type_="record_created", object_="deal", node_id="start", **config):
 
 
 def publish(*nodes, edges=(), name="Test workflow", owner="eddie", reenroll=False, exit_when=None,
-            chain=False) -> Workflow:
+            chain=False, business_hours=None, timezone="UTC") -> Workflow:
     """Create and publish a workflow; `chain=True` wires the nodes one after the other through 'next'/'true'."""
     if chain:
         edges = [edge(a["id"], b["id"], "true" if a["kind"] == "condition" else "next")
                  for a, b in zip(nodes, nodes[1:])]
     workflow = Workflow(name=name, graph=read_graph({"nodes": list(nodes), "edges": list(edges)}),
-                        owner_id=find_user(owner).id, settings={"reenroll": reenroll, "exit_when": exit_when})
+                        owner_id=find_user(owner).id, timezone=timezone,
+                        settings={"reenroll": reenroll, "exit_when": exit_when,
+                                  **({"business_hours": business_hours} if business_hours else {})})
     db.session.add(workflow)
     db.session.flush()
     objects = {kind.name: kind.spec() for kind in db.session.scalars(db.select(ObjectType))}
@@ -111,3 +114,26 @@ def enrollments_of(workflow: Workflow) -> list:
 def notifications_for(username: str) -> list:
     return db.session.scalars(db.select(Notification).where(Notification.user_id == find_user(username).id)
                               .order_by(Notification.id)).all()
+
+
+def in_threads(app, count, work):
+    """`work()` in `count` threads at once, each with its own app context (own session and transaction)."""
+    start, results, errors = threading.Barrier(count), [], []
+
+    def one():
+        with app.app_context():
+            try:
+                start.wait()
+                results.append(work())
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    return results

@@ -136,6 +136,79 @@ def test_welcome_new_contact_emails_each_new_contact_with_an_address_once(peers,
     assert posts(peers) == []
 
 
+def test_ab_test_welcome_sends_each_contact_one_variant_and_tags_it(peers, clock):
+    use_template("ab-test-welcome-email")
+    contacts = [create("contact", fields={"name": f"Person {n}", "email": f"p{n}@example.org"}) for n in range(8)]
+    drain(clock)
+    subjects = dict(mail(peers))
+    assert sorted(subjects) == sorted(f"p{n}@example.org" for n in range(8))  # one email each
+    for contact in contacts:
+        variant = fresh(contact).tags
+        subject = subjects[contact.fields["email"]]
+        if variant == ["welcome-short"]:
+            assert subject == f"Welcome, {contact.fields['name']}!"
+        else:
+            assert (variant, subject) == (["welcome-story"], f"{contact.fields['name']}, here is how we can help")
+    assert {tag for contact in contacts for tag in fresh(contact).tags} == {"welcome-short", "welcome-story"}
+    nothing_more_happens(clock, peers)
+
+
+def test_round_robin_gives_new_deals_to_available_editors_in_turn(peers, clock):
+    use_template("round-robin-new-deals")
+    deals = [create("deal", fields={"name": f"Deal {n}"}) for n in range(4)]
+    create("deal", fields={"name": "Owned"}, owner="sam")
+    drain(clock)
+    assert [fresh(deal).owner.username for deal in deals] == ["eddie", "maria", "sam", "eddie"]
+    assert notes("maria") == ["New deal for you: Deal 1"] and notes("sam") == ["New deal for you: Deal 2"]
+    for name in ("eddie", "maria", "sam"):
+        find_user(name).available = False
+    db.session.commit()
+    stuck = create("deal", fields={"name": "Late"})
+    drain(clock)
+    assert fresh(stuck).owner is None
+    assert notes("ada") == ["No editor is available for the new deal Late; please assign it."]
+    nothing_more_happens(clock, peers)
+
+
+def test_proposal_chase_cheers_a_deal_won_in_the_week_and_chases_one_that_is_not(peers, clock):
+    use_template("proposal-chase")
+    won = create("deal", fields={"name": "Quick"}, owner="maria", pipeline="sales", stage="proposal")
+    slow = create("deal", fields={"name": "Slow"}, owner="sam", pipeline="sales", stage="proposal")
+    after(clock, 3 * DAY)
+    change(won, stage="won")
+    after(clock, DAY)
+    assert notes("maria") == ["Quick was won within a week of the proposal."]
+    assert task_records() == []
+    after(clock, 3 * DAY)
+    assert task_records() == [{"title": "Chase the proposal for Slow", "owner": "sam", "type": "Call",
+                               "category": None, "priority": "high", "status": "To Do",
+                               "due_at": iso(START + 8 * DAY)}]
+    assert notes("sam") == []
+    change(slow, stage="won")
+    nothing_more_happens(clock, peers)
+    assert len(task_records()) == 1 and notes("sam") == []
+
+
+def test_office_hours_welcome_waits_for_the_office_and_counts_working_days(peers, clock):
+    use_template("office-hours-welcome-call")
+    create("contact", fields={"name": "Ada Lovelace", "email": "ada@example.org"}, owner="maria")
+    drain(clock)
+    assert mail(peers) == [("ada@example.org", "Thanks for reaching out, Ada Lovelace")]
+    clock.set(START + 2 * DAY + 9 * HOUR)  # Friday 18:00
+    create("contact", fields={"name": "Late Larry", "email": "larry@example.org"}, owner="sam")
+    drain(clock)
+    assert len(mail(peers)) == 1 and [t["title"] for t in task_records()] == ["Call Ada Lovelace"]
+    clock.set(START + 5 * DAY - MINUTE)  # Monday 08:59
+    drain(clock)
+    assert len(mail(peers)) == 1
+    after(clock, MINUTE)
+    assert mail(peers)[-1] == ("larry@example.org", "Thanks for reaching out, Late Larry")
+    after(clock, 2 * DAY)
+    assert [(t["title"], t["owner"]) for t in task_records()] == [("Call Ada Lovelace", "maria"),
+                                                                  ("Call Late Larry", "sam")]
+    nothing_more_happens(clock, peers)
+
+
 def test_vip_onboarding_call_done_in_time_tags_the_contact(peers, clock):
     workflow = use_template("vip-onboarding-call")
     vip = create("contact", fields={"name": "Grace Hopper", "phone": "+62 811 000 003"}, owner="maria", tags=["vip"])

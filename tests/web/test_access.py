@@ -61,6 +61,7 @@ LEAST_ROLE = {
     "POST /api/events": "editor",
     "GET /api/users": "viewer",
     "POST /api/users": "admin",
+    "PUT /api/users/<username>/availability": "viewer",  # yourself; another user needs admin (test_user_availability)
     "GET /api/tokens": "admin",
     "POST /api/tokens": "admin",
     "DELETE /api/tokens/<int:token_id>": "admin",
@@ -123,6 +124,7 @@ LEAST_ROLE = {
     "POST /records/<object_name>/<int:record_id>": "editor",
     "GET /settings": "admin",
     "POST /settings/users": "admin",
+    "POST /settings/users/<username>/availability": "admin",
     "POST /settings/tokens": "admin",
     "POST /settings/tokens/<int:token_id>/revoke": "admin",
     "POST /settings/fields": "admin",
@@ -164,7 +166,7 @@ def world(app, api, make_record):
     return {"name": "SPARE", "object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
             "run_id": run.get_json()["id"], "token_id": token["id"], "template_id": list_templates()[0]["id"],
             "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg",
-            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new",
+            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new", "username": "vic",
             "folder_id": folder["id"]}
 
 

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from store.db import db
 from crm import outside_events, records
+from engine import event_waits
 from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.records import RecordOut
 from web.auth import cause, requires
@@ -49,4 +50,6 @@ def apply(data: dict) -> dict:
     except records.UnknownObject:
         # Named in the body, not the URL: a field of this request is wrong, nothing is missing.
         abort(422, message=f"No object type named '{data['object']}'.", details={"object": "unknown object type"})
+    if record is not None:
+        event_waits.note_received(record, cause(), data["record"])
     return {"result": result, "record": record.as_dict() if record else None}

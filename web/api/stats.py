@@ -20,7 +20,8 @@ class Day(ma.Schema):
 
 
 class StatsOut(ma.Schema):
-    nodes = fields.Dict(metadata={"description": "node id -> {reached, waiting, failed}"})
+    nodes = fields.Dict(metadata={"description": "node id -> {reached, waiting, failed}; a random split also "
+                                                        "{branches: {name: runs that took it}}"})
     daily = fields.List(fields.Nested(Day), metadata={"description": "the last 30 days, oldest first"})
 
 
@@ -29,6 +30,6 @@ class Stats(MethodView):
     @requires("viewer")
     @blp.response(200, StatsOut)
     def get(self, workflow_id):
-        get_workflow(workflow_id)
-        return {"nodes": stats.node_counts(workflow_id),
+        workflow = get_workflow(workflow_id)
+        return {"nodes": stats.counts_of(workflow),
                 "daily": stats.daily(workflow_id, current_clock().now().date())}

@@ -1,12 +1,14 @@
-"""Users: everyone can list them (assignee pickers); admins create them."""
+"""Users: everyone can list them (assignee pickers); admins create them; a user (or an admin) marks whether
+they are available for rotate-owner steps."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
 from marshmallow import fields
 
 from store.db import db
 from crm.models import ROLES, User
-from crm.people import create_user
+from crm.people import create_user, find_user
 from web.auth import requires
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")
@@ -19,6 +21,8 @@ class UserOut(ma.Schema):
     email = fields.String(allow_none=True)
     role = fields.String()
     active = fields.Boolean()
+    available = fields.Boolean(metadata={"description": "rotate-owner steps set to 'only available' skip users "
+                                                        "who are not"})
 
 
 class UserIn(ma.Schema):
@@ -41,5 +45,26 @@ class Users(MethodView):
     @blp.response(201, UserOut)
     def post(self, data):
         user = create_user(data["username"], data["role"], data.get("password"), data.get("email"), data.get("name"))
+        db.session.commit()
+        return user.as_dict()
+
+
+class AvailabilityIn(ma.Schema):
+    available = fields.Boolean(required=True)
+
+
+@blp.route("/<username>/availability")
+class Availability(MethodView):
+    @requires("viewer")
+    @blp.arguments(AvailabilityIn)
+    @blp.response(200, UserOut)
+    def put(self, data, username):
+        """Mark a user available or away: yourself, or anyone as an admin."""
+        user = find_user(username)
+        if user is None:
+            abort(404, description=f"No user named {username}.")
+        if user.id != current_user.id and not current_user.has_role("admin"):
+            abort(403, description="Only an admin may change another user's availability.")
+        user.available = data["available"]
         db.session.commit()
         return user.as_dict()

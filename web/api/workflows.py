@@ -32,6 +32,9 @@ class Settings(ma.Schema):
     reenroll = fields.Boolean(load_default=False)
     exit_when = fields.Dict(allow_none=True, load_default=None,
                             metadata={"description": "a condition group; runs end when it becomes true"})
+    business_hours = fields.Dict(allow_none=True, metadata={"description": (
+        '{"days": {"mon": [["09:00", "17:00"]], ...}, "holidays": ["2026-12-25"]} in the workflow\'s time zone; '
+        "steps may wait for them (docs/NODES.md)")})
 
 
 class WorkflowUpdate(ma.Schema):

@@ -118,7 +118,7 @@ def _day(text):
 @login_required
 def workflow_stats(workflow_id):
     workflow = db.session.get(Workflow, workflow_id) or abort(404)
-    counts = stats.node_counts(workflow_id)
+    counts = stats.counts_of(workflow)
     days = stats.daily(workflow_id, current_clock().now().date())
     graph = workflow.versions[-1].graph if workflow.versions else workflow.graph
     diagram = Markup(preview_svg(graph, title=f"{workflow.name}: runs per step", counts=counts))

@@ -59,6 +59,16 @@ def settings_add_user():
     return redirect(url_for("pages.settings") + "#users")
 
 
+@bp.route("/settings/users/<username>/availability", methods=["POST"])
+@admin_only
+def settings_user_availability(username):
+    user = db.session.scalar(db.select(User).where(User.username == username)) or abort(404)
+    user.available = request.form.get("available") == "1"
+    db.session.commit()
+    flash(f"{user.username} is now {'available' if user.available else 'away'}.", "info")
+    return redirect(url_for("pages.settings") + "#users")
+
+
 @bp.route("/settings/tokens", methods=["POST"])
 @admin_only
 def settings_add_token():

@@ -5,6 +5,7 @@ import { api } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { catalog } from "./catalog.js";
 import { commands } from "./model.js";
+import { branchesEditor } from "./branches.js";
 import { RuleEditor } from "./rules.js";
 import { settingsPanel } from "./settings.js";
 import { checkList, duration, keyValues, labelled, namesInput, select, templateField, textInput } from "./widgets.js";
@@ -45,7 +46,9 @@ export class Inspector {
     }));
     // A record-owner flag beside a user (notify_user) is one "Who" picker with them, and the role if there is one.
     const who = props.owner?.type === "boolean" && props.user ? ["user", "role", "owner"].filter((k) => props[k]) : [];
-    const controls = Object.entries(props).filter(([key]) => !who.includes(key) || key === "user")
+    // A setting that only matters for some values of another (x-when) is shown only then.
+    const shown = ([, schema]) => Object.entries(schema["x-when"] ?? {}).every(([k, values]) => values.includes(node.config[k]));
+    const controls = Object.entries(props).filter(shown).filter(([key]) => !who.includes(key) || key === "user")
       .map(([key, schema]) => (key === "user" && who.length ? this.recipient(node, who, props) : this.control(node, key, schema)));
     return [h("h2", { text: type?.label ?? node.type }), h("p", { class: "muted", text: type?.help ?? "" }), label, ...controls];
   }
@@ -124,9 +127,10 @@ export class Inspector {
       case "cron": return labelled(title, textInput(path, value, set), `${schema.description ?? ""} · ${zone}`);
       case "weekdays": return checkList(title, path, (schema.items?.enum ?? []).map((d) => [d, d]), value, edit, schema.description);
       case "fields": return checkList(title, path, ["stage", ...this.fieldsOf(this.triggerObject())].map((f) => [f, f]), value, edit, schema.description);
+      case "users": return checkList(title, path, this.context.users.map((u) => [u.username, u.username]), value, edit, schema.description);
       case "stages": return checkList(title, path, this.stages().map((st) => [st, st]), value, edit, schema.description);
       case "object": return pick([["", "—"], ...[...this.context.objects.keys()].map((o) => [o, o])]);
-      case "field": return pick([["", "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])]);
+      case "field": return pick([["", schema["x-empty-label"] ?? "—"], ...this.fieldsOf(this.triggerObject()).map((f) => [f, f])]);
       case "pipeline": return pick([["", "—"], ...Object.keys(this.context.objects.get(this.triggerObject())?.pipelines ?? {}).map((pl) => [pl, pl])]);
       case "stage": return pick([["", schema["x-empty-label"] ?? "—"], ...this.stages(node.config.pipeline).map((st) => [st, st])]);
       case "user": return pick(this.userOptions(schema));
@@ -136,6 +140,7 @@ export class Inspector {
         this.editor(() => ({ match: node.config.match, rules: node.config[key] ?? [] }), (g, typing) => set(g.rules, typing)), { withMatch: false });
       case "condition-group": return this.rules(title, path, value ?? { match: "all", rules: [] },
         this.editor(() => node.config[key] ?? { match: "all", rules: [] }, (g, typing) => set(g.rules.length ? g : null, typing)));
+      case "branches": return branchesEditor(this, node, title, schema.description);
       case "key-value": return keyValues(title, path, value, edit, schema["x-keys"] === "fields" ? this.fieldsOf(this.triggerObject()) : []);
       default:
         if (schema.type === "array") return labelled(title, namesInput(path, value, set), schema.description);

@@ -132,6 +132,15 @@ export const commands = {
     const parts = Object.entries(after).map(([key, value]) => commands.setConfig(node, key, node.config[key], value));
     return { apply: () => parts.forEach((c) => c.apply()), revert: () => [...parts].reverse().forEach((c) => c.revert()) };
   },
+  setBranches: (graph, node, before, after, renamed, coalesce) => { // edges leaving a renamed branch follow it
+    const leaving = graph.edges.filter((e) => e.source === node.id), ports = leaving.map((e) => e.port);
+    const moved = renamed ? leaving.filter((e) => e.port === renamed.from) : [];
+    return { // revert restores every leaving port, so keystrokes coalesced into one step undo as one
+      coalesce,
+      apply: () => { node.config.branches = structuredClone(after); moved.forEach((e) => { e.port = renamed.to; }); },
+      revert: () => { node.config.branches = structuredClone(before); leaving.forEach((e, i) => { e.port = ports[i]; }); },
+    };
+  },
   setLabel: (node, before, after, coalesce) => ({
     coalesce,
     apply: () => { node.label = after; },

@@ -1,6 +1,7 @@
 // The workflow's own settings, shown in the side form when no step is selected: name, description, time zone,
-// re-enrollment and the exit condition. Edited through the command stack and saved with the graph.
+// re-enrollment, the exit condition and business hours. Edited through the command stack and saved with the graph.
 import { h } from "../lib/dom.js";
+import { hoursPanel } from "./hours.js";
 import { commands } from "./model.js";
 import { labelled, select, textArea, textInput } from "./widgets.js";
 
@@ -13,6 +14,10 @@ export function settingsPanel(ins) {
     ins.write(commands.setMeta(meta, key, meta[key], value, ins.coalesce(typing, `meta.${key}`)), typing);
   };
   const setting = (name) => (value, typing) => set("settings")({ ...meta.settings, [name]: value }, typing);
+  const hours = (value, typing) => { // no business hours: the key is left out, as workflows made before them have it
+    const { business_hours: _, ...rest } = meta.settings;
+    set("settings")(value ? { ...rest, business_hours: value } : rest, typing);
+  };
   const reenroll = h("input", { type: "checkbox", checked: !!meta.settings.reenroll, "data-path": "meta.reenroll",
     onchange: (e) => setting("reenroll")(e.target.checked) });
   const exit = ins.editor(() => meta.settings.exit_when ?? { match: "all", rules: [] },
@@ -23,5 +28,6 @@ export function settingsPanel(ins) {
     labelled("Time zone", select("meta.timezone", zones(meta.timezone).map((z) => [z, z]), meta.timezone, set("timezone")),
       "Times of day, dates and schedules in this workflow are in this zone"),
     labelled("Re-enroll records", reenroll, "A record may start this workflow again while an earlier run of it is still live"),
-    ins.rules("Exit condition", "meta.exit_when", meta.settings.exit_when ?? { match: "all", rules: [] }, exit)];
+    ins.rules("Exit condition", "meta.exit_when", meta.settings.exit_when ?? { match: "all", rules: [] }, exit),
+    hoursPanel(() => ins.model.meta.settings.business_hours ?? null, hours)];
 }

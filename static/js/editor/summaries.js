@@ -57,7 +57,11 @@ const FILTERS = {
   offset: (v) => (v && v !== "P0D" ? humanDuration(v) : null),
   rules: (v, c) => (Array.isArray(v) && v.length ? describe({ match: c.match ?? "all", rules: v }) : null),
   condition: (v) => (v && typeof v === "object" && v.rules?.length ? describe(v) : null),
+  weights: (v) => (Array.isArray(v) && v.length ? v.map((b) => `${b?.name || "?"} ${b?.weight ?? "?"}%`).join(" · ") : null),
+  waited: (v, c) => (WAITED[v] ? render([WAITED[v]], { ...c, fields: (c.fields ?? []).join(" or ") || null }) : null),
 };
+const WAITED = { field_changed: "until {fields|the record} changes", stage_entered: "until stage {stage|?}",
+  task_done: "until a task is done", webhook: "until reported by webhook" };
 
 function plain(v) {
   if (v === undefined || v === null || v === false || v === "") return null;
@@ -76,7 +80,11 @@ function value(placeholder, config) {
 
 const placeholders = (text) => [...text.matchAll(PART)].filter((m) => m[2] !== undefined).map((m) => m[2]);
 
-export const summary = (node, type) => render(type?.summary, node.config ?? {});
+// A step ticked to run only within business hours says so after its summary.
+export function summary(node, type) {
+  const text = render(type?.summary, node.config ?? {});
+  return text && node.config?.business_hours_only === true ? `${text} · in business hours` : text;
+}
 
 function render(templates = [], config = {}, lastResort = true) {
   const chosen = templates.find((t) => placeholders(t).every((p) => value(p, config) !== null)) ?? (lastResort ? templates.at(-1) : null);
