@@ -10,7 +10,7 @@ the `dot` process), for the usual shape and for long joins and loops (`LONG_JOIN
 layers); runs of ours and dot's alternate, so both see the same load. CPU times (ours in process, dot's
 as its child process's user and system time) are shown beside, and the bar is judged on them: on this
 shared machine the wall-clock time mostly says how long each waited for a core (see the load average).
-The crossings of those graphs are shown too.
+The crossings of those graphs are shown too. Run alone: `.venv/bin/python -m benchmarks layout`.
 """
 import os
 import resource

@@ -130,7 +130,17 @@ def _read_node(index, raw, found) -> dict | None:
         return {"id": node_id}
     defaults = node_type.defaults()
     return {"id": node_id, "kind": node_type.kind, "type": node_type.type, "label": label or node_type.label,
-            "config": {**defaults, **copy.deepcopy(config or {})}, "position": position}
+            "config": {**defaults, **_copy_json(config or {})}, "position": position}
+
+
+def _copy_json(value):
+    """A deep copy of a plain JSON value (as the whole document was checked to be), several times
+    faster than copy.deepcopy, which looks after cycles and shared parts JSON cannot have."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_json(item) for item in value)
+    return value
 
 
 def _type_or_none(name):
@@ -259,21 +269,30 @@ def trigger_of(graph: dict) -> dict | None:
 
 
 class GraphIndex:
-    """Constant-time lookups for walking one (published) graph; build it once per version.
+    """A version's networkx graph, with what walking it asks for built once: nodes by id, and the targets of each
+    (node, port) in edge order. Build it once per published version (engine/specs.py caches it).
 
-    >>> index = GraphIndex({"nodes": [{"id": "a", "kind": "trigger"}, {"id": "b", "kind": "action"}],
-    ...                     "edges": [{"id": "e", "source": "a", "target": "b", "port": "next"}]})
-    >>> index.targets("a", "next"), index.trigger["id"]
-    (['b'], 'a')
+    >>> index = GraphIndex.of({"nodes": [{"id": "a", "kind": "trigger"}, {"id": "b", "kind": "action"}],
+    ...                        "edges": [{"id": "e", "source": "a", "target": "b", "port": "next"}]})
+    >>> index.targets("a", "next"), index.trigger["id"], index.network.number_of_edges()
+    (['b'], 'a', 1)
     """
 
-    def __init__(self, graph: dict):
-        self.nodes = {node["id"]: node for node in graph["nodes"]}
-        self.trigger = trigger_of(graph)
-        self._targets, self._incoming = {}, {}
-        for edge in graph["edges"]:
-            self._targets.setdefault((edge["source"], edge["port"]), []).append(edge["target"])
-            self._incoming.setdefault(edge["target"], []).append(edge)
+    def __init__(self, network: nx.MultiDiGraph):
+        self.network = network
+        self.nodes = {node_id: {"id": node_id, **data} for node_id, data in network.nodes(data=True)}
+        self.trigger = next((node for node in self.nodes.values() if node.get("kind") == "trigger"), None)
+        ends = {key: (source, target, data["port"]) for source, target, key, data in
+                network.edges(keys=True, data=True)}
+        self._targets = {}
+        for key in network.graph.get("edge_order") or list(ends):
+            source, target, port = ends[key]
+            self._targets.setdefault((source, port), []).append(target)
+
+    @classmethod
+    def of(cls, graph: dict) -> "GraphIndex":
+        """The index of a normal-form graph (:func:`read_graph`)."""
+        return cls(to_networkx(graph))
 
     def node(self, node_id: str) -> dict:
         """The node dict; raises KeyError for an unknown id."""
@@ -282,10 +301,6 @@ class GraphIndex:
     def targets(self, node_id: str, port: str) -> list:
         """The ids of the nodes wired to `port` of `node_id`, in edge order."""
         return list(self._targets.get((node_id, port), ()))
-
-    def incoming(self, node_id: str) -> list:
-        """The edges that end at `node_id`."""
-        return list(self._incoming.get(node_id, ()))
 
 
 def successors(graph: dict, node_id: str, port: str) -> list:

@@ -13,7 +13,6 @@ from datetime import datetime
 from html import escape
 
 from builder.catalog import KINDS, get_type, ports_of
-from builder.credentials import mask_data
 from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
 from builder.layout import NODE_H, NODE_W, arrange, grid
@@ -177,9 +176,9 @@ def _kind_look(node) -> tuple[str, str]:
 
 
 def _description(node) -> str:
-    """What the step is set to do (its summary, credentials masked), as the ``<desc>`` of its box; empty when its
-    type says nothing."""
-    said = summary({**node, "config": mask_data(node.get("config") or {})}, get_type(node["type"], node["kind"]))
+    """What the step is set to do (its summary, credentials masked by it), as the ``<desc>`` of its box; empty when
+    its type says nothing."""
+    said = summary(node, get_type(node["type"], node["kind"]))
     return f"<desc>{escape(said)}</desc>" if said else ""
 
 

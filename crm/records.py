@@ -18,6 +18,7 @@ from store.db import MAX_ID, db, run_sql, utcnow
 from builder.objects import coerce_value
 from crm.kinds import kind as kind_of
 from crm.locks import on_postgresql
+from crm.record_view import RecordView
 from crm.models import Event, ObjectType, Record, User
 from crm.errors import RecordInvalid, UnknownObject  # noqa: F401  (the doors catch them here)
 
@@ -75,12 +76,7 @@ def load(record_id: int | None) -> SimpleNamespace | None:
 
 def snapshot(record) -> dict:
     """The record as plain JSON-able data (what events carry and the API returns)."""
-    return {"id": record.id, "object": record.object, "fields": dict(record.fields or {}),
-            "owner": record.owner.username if record.owner else None, "tags": list(record.tags or []),
-            "pipeline": record.pipeline, "stage": record.stage,
-            "created_at": record.created_at.isoformat() if record.created_at else None,
-            "updated_at": record.updated_at.isoformat() if record.updated_at else None,
-            "external_id": record.external_id}
+    return RecordView.of(record).snapshot()
 
 
 def _resolve(kind, record, data: dict) -> dict:

@@ -11,32 +11,21 @@ from flask import current_app
 from builder.templating import render, storable
 from crm import kinds, records
 from engine.clock import SYSTEM_CLOCK
+from store.db import app_clock, use_clock  # noqa: F401 (use_clock: tests install their clock through here)
+from crm.record_view import RecordView
 from crm.records import Cause
 
-_CLOCK_KEY = "flowdesk.engine.clock"
 _UNLOADED = object()
 
 
 def current_clock():
     """The app's clock: the system clock unless a test installed another with :func:`use_clock`."""
-    return current_app.extensions.get(_CLOCK_KEY, SYSTEM_CLOCK)
-
-
-def use_clock(app, clock) -> None:
-    app.extensions[_CLOCK_KEY] = clock
+    return app_clock() or SYSTEM_CLOCK
 
 
 def record_view(record) -> dict | None:
     """A record as templates and conditions see it."""
-    if record is None:
-        return None
-    owner = record.owner
-    return {"id": record.id, "object": record.object, "fields": dict(record.fields or {}),
-            "owner": {"username": owner.username, "email": owner.email, "name": owner.name} if owner else None,
-            "tags": list(record.tags or []), "pipeline": record.pipeline, "stage": record.stage,
-            "external_id": record.external_id,
-            "created_at": record.created_at.isoformat() if record.created_at else None,
-            "updated_at": record.updated_at.isoformat() if record.updated_at else None}
+    return RecordView.of(record).template_data() if record is not None else None
 
 
 class StepContext:

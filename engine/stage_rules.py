@@ -11,9 +11,11 @@ from datetime import timedelta
 from store import versions
 from store.db import db, utcnow
 from store.models import Workflow
+from store.names import MAX_NAME
 from builder.validate import problems as find_problems
 from crm.models import ObjectType
-from engine.models import Run
+from engine import run_queries
+from engine.workflows import copy_draft, objects
 from crm.pipelines import pipeline_details
 from crm.records import RecordInvalid, object_type
 
@@ -37,10 +39,6 @@ def _trigger(graph: dict) -> dict | None:
     return next((n for n in (graph or {}).get("nodes", []) if n.get("kind") == "trigger"), None)
 
 
-def objects() -> dict:
-    return {o.name: o.spec() for o in db.session.execute(db.select(ObjectType)).scalars()}
-
-
 def board(object_name: str, pipeline: str) -> dict:
     """`{"object", "pipeline", "label", "columns": [{"stage", "label", "cards": [...]}]}`.
 
@@ -54,8 +52,7 @@ def board(object_name: str, pipeline: str) -> dict:
     columns = {s["name"]: {"stage": s["name"], "label": s["label"], "cards": []}
                for s in details["stages"] if not s["archived"]}
     since = utcnow() - timedelta(days=7)
-    runs = dict(db.session.execute(db.select(Run.workflow_id, db.func.count(Run.id))
-                                   .where(Run.started_at >= since).group_by(Run.workflow_id)).all())
+    runs = run_queries.started_counts(since)
     for workflow in db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars():
         trigger = _trigger(workflow.graph)
         if trigger is None or trigger.get("type") != TRIGGER:
@@ -147,12 +144,7 @@ def _version_problems(version, object_name, pipeline, stage, specs) -> list:
 
 
 def _copy(workflow, graph, by) -> Workflow:
-    twin = Workflow(name=f"Copy of {workflow.name}"[:200], description=workflow.description,
-                    timezone=workflow.timezone, settings=dict(workflow.settings or {}), graph=graph,
-                    owner_id=by.id if by else None)
-    db.session.add(twin)
-    db.session.flush()
-    return twin
+    return copy_draft(workflow, by, f"Copy of {workflow.name}"[:MAX_NAME], graph)
 
 
 def _move(workflow, draft, published, target, specs, by) -> Workflow:
@@ -165,8 +157,6 @@ def _move(workflow, draft, published, target, specs, by) -> Workflow:
         if status != "active":
             versions.set_status(workflow, status)
         workflow.settings = draft_settings
-    workflow.graph = draft
-    workflow.revision += 1
-    workflow.updated_at = utcnow()
     db.session.flush()
+    versions.save_draft(workflow, {"graph": draft}, None)
     return workflow

@@ -45,7 +45,7 @@ class Alarm:
 
     def remind(self, at: datetime) -> None:
         """Something is due at `at`: make sure a job fires at the end of its slice (if inside the window)."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(timezone.utc)  # the alarm rings in real time; what is due is judged by the clock
         if at > now + self.window or not self.scheduler.running:
             return
         slice_no = math.ceil(max(at, now).timestamp() / self.resolution)

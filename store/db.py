@@ -1,11 +1,12 @@
 """The one SQLAlchemy handle every part shares.
 
-It lives in the lowest part (builder) so that engine and web can both use the same session
-without engine ever importing web (ARCHITECTURE.md: web -> builder <- engine).
+It lives in the ground floor (store) so that crm, engine and web all use the same session and the same clock
+(web -> engine -> crm -> store -> builder).
 """
 import sqlite3
 from datetime import datetime, timezone
 
+from flask import current_app, has_app_context
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -57,8 +58,25 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
+# Where an app keeps its clock (an object with `now()`, engine/clock.py); the hook lets store and crm stamp rows
+# by the same clock the engine compares those stamps with, without importing the engine.
+CLOCK_KEY = "flowdesk.clock"
+
+
+def use_clock(app, clock) -> None:
+    """Make `clock` the app's "now" for every part (tests install a manual clock)."""
+    app.extensions[CLOCK_KEY] = clock
+
+
+def app_clock():
+    """The clock installed with :func:`use_clock`, or None (real time)."""
+    return current_app.extensions.get(CLOCK_KEY) if has_app_context() else None
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, as a timezone-aware UTC datetime, by the app's clock: every stamp the engine compares comes from here."""
+    clock = app_clock()
+    return clock.now() if clock is not None else datetime.now(timezone.utc)
 
 
 @event.listens_for(Engine, "connect")

@@ -5,6 +5,7 @@ from functools import wraps
 from flask import g, redirect, request, url_for
 from flask_smorest import abort
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from store.db import MAX_ID, db, utcnow
 from crm.models import ApiToken, User
@@ -71,16 +72,19 @@ def protect_cookie_writes():
         csrf.protect()
 
 
-def requires(role: str):
-    """Refuse with 401 when nobody is signed in and 403 when the user's role is below `role`."""
+def requires(role: str, *, to_write: str | None = None):
+    """Refuse with 401 when nobody is signed in (pages send them to sign in) and 403 when the user's role is
+    below `role`, or below `to_write` for a write (POST, PUT, PATCH, DELETE). The one role check of the API and
+    the pages alike."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not current_user.has_role(role):
-                abort(403, description=f"This needs the '{role}' role; you are '{current_user.role}'.")
+            needed = to_write if to_write and request.method in WRITE_METHODS else role
+            if not current_user.has_role(needed):
+                raise Forbidden(f"This needs the '{needed}' role; you are '{current_user.role}'.")
             return view(*args, **kwargs)
 
         return wrapped

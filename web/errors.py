@@ -1,7 +1,7 @@
 """One error shape for the API: {"error": {"code", "message", "details"}} (CONTRACT.md §2)."""
 from flask import current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
 
 from store.db import db
 from store.folders import FolderRefused
@@ -9,6 +9,7 @@ from builder.errors import InvalidWorkflow
 from crm.pipelines import InUse
 from crm.errors import InvalidInput, UnknownObject
 from engine.task_rights import TaskRefused
+from engine.workflows import WorkflowRefused
 from web.input_rules import check_request_input
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -62,7 +63,7 @@ def refusal(error: Exception) -> tuple[int, str, dict] | None:
         return 409, error.message, error.details
     if isinstance(error, (InvalidInput, InvalidWorkflow)):
         return 422, error.message, error.details
-    if isinstance(error, (TaskRefused, FolderRefused)):
+    if isinstance(error, (TaskRefused, WorkflowRefused, FolderRefused)):
         return error.status, error.message, error.details
     if isinstance(error, UnknownObject):
         return 404, f"No object type named '{error.args[0]}'.", {"object": "unknown object type"}
@@ -79,7 +80,10 @@ def handle_http(error: HTTPException):
 
 
 def handle_refusal(error: Exception):
-    return error_response(*refusal(error))
+    status, message, details = refusal(error)
+    if not wants_json():  # a page: the same refusal, as the error page
+        return render_template("error.html", error=default_exceptions[status](message)), status
+    return error_response(status, message, details)
 
 
 def is_busy(error: OperationalError) -> bool:
@@ -124,7 +128,7 @@ def register_errorhandlers(app) -> None:
     app.before_request(require_json_body)
     app.before_request(check_request_input)
     app.register_error_handler(HTTPException, handle_http)
-    for refused in (InvalidInput, TaskRefused, InUse, InvalidWorkflow, UnknownObject, FolderRefused):
+    for refused in (InvalidInput, TaskRefused, WorkflowRefused, InUse, InvalidWorkflow, UnknownObject, FolderRefused):
         app.register_error_handler(refused, handle_refusal)
     app.register_error_handler(OperationalError, handle_operational)
     app.register_error_handler(Exception, handle_unexpected)

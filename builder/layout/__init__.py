@@ -1,16 +1,19 @@
 """Auto-arrange: a layered (Sugiyama-style) top-down layout, and a crossing count to judge layouts.
 
 1. Layers (:mod:`.layering`): loops broken at their way back, the trigger on top, edges as short as
-   sliding nodes down makes them, a dummy node wherever an edge passes a layer.
-2. Order (:mod:`.ordering`): crossing reduction within the layers, port order kept; crossings between
-   two layers are counted by :mod:`.crossings`.
+   sliding nodes down makes them (linear passes), a dummy node wherever an edge passes a layer.
+2. Order (:mod:`.ordering`): crossing reduction within the layers, port order kept, from a breadth-first
+   and a depth-first first order; crossings between two layers are counted in O(E log V) with an
+   accumulator tree (:mod:`.crossings`).
 3. Coordinates (:mod:`.placement`): each layer as close to its neighbours as the box widths allow.
 4. Straightening (:mod:`.straightening`): nodes moved along their row where the straight edges
-   between node centers, which is how a layout is judged (:func:`count_crossings`), cross less.
+   between node centers, which is how a layout is judged (:func:`count_crossings`), cross less. Only
+   nodes whose edges cross are tried (found gap by gap between rows, O(E log E)); a node's crossings at
+   every place it may take come from the shadows other edges cast on its row, two bisections a place.
 
 Steps 2-4 run from a few different first orders (more for small graphs, one for 500 nodes) and the
-drawing with the fewest crossings wins. Steps 1-4 share one work budget and one deadline (:mod:`.budget`). Positions are the top-left corners of ``NODE_W`` x ``NODE_H``
-boxes, with the layout's origin at 0,0.
+drawing with the fewest crossings wins. Steps 1-4 share one work budget and one deadline (:mod:`.budget`).
+Positions are the top-left corners of ``NODE_W`` x ``NODE_H`` boxes, with the layout's origin at 0,0.
 """
 from builder.errors import LayoutTooLarge
 from builder.graph import read_graph
@@ -50,7 +53,7 @@ def arrange_within(graph: dict, seconds: float = DEADLINE_SECONDS) -> tuple[dict
     budget = Budget(seconds)
     layered = layered_graph(graph, budget)
     cells = sum(map(len, layered.layers))
-    if budget.timed_out or (cells > MAX_CELLS and budget.spent):  # the layers alone took all the time there is
+    if budget.look_at_clock() or (cells > MAX_CELLS and budget.spent):  # the layers took all the time there is
         return grid(graph), False
     if cells > MAX_CELLS:
         raise LayoutTooLarge(

@@ -30,6 +30,12 @@ class Budget:
     @property
     def spent(self) -> bool:
         self.looks += 1
-        if not self.timed_out and self.looks % CLOCK_EVERY == 0 and time.thread_time() > self.deadline:
-            self.timed_out = True
+        if self.looks % CLOCK_EVERY == 0:
+            self.look_at_clock()
         return self.left <= 0 or self.timed_out
+
+    def look_at_clock(self) -> bool:
+        """Whether the deadline has passed, read from the clock now."""
+        if not self.timed_out and time.thread_time() > self.deadline:
+            self.timed_out = True
+        return self.timed_out

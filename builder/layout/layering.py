@@ -178,10 +178,12 @@ def _push_groups(order, preds, succs, layer_of, pinned, budget: Budget) -> None:
                 w = stack.pop()
                 if w in moved:
                     continue
-                moved[w] = layer_of[w]
-                layer_of[w] += 1
+                moved[w] = layer = layer_of[w]
+                layer_of[w] = layer = layer + 1
                 change += len(preds[w]) - len(succs[w])
-                stack += [x for x in succs[w] if x not in moved and layer_of[x] == layer_of[w]]
+                for x in succs[w]:
+                    if layer_of[x] == layer and x not in moved:
+                        stack.append(x)
             budget.spend(MOVE_COST * len(moved))
             if change < 0 and not stack:
                 improved = True

@@ -52,8 +52,8 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
 
 class _Numbered:
     """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers, `single[i]`
-    says node i has one edge up and one down, `held` lists the held sibling groups, `left_of[i]` the held
-    siblings that must stay right of node i (None: no such)."""
+    says node i has one edge up and one down, `held` lists the held sibling groups (`held_in[k]` those
+    of layer k), `left_of[i]` the held siblings that must stay right of node i (None: no such)."""
 
     def __init__(self, g: LayeredGraph):
         self.names = [v for layer in g.layers for v in layer]
@@ -67,6 +67,9 @@ class _Numbered:
         self.down = [[number[w] for w in g.down[v]] for v in self.names]
         self.held = {number[u]: [number[v] for v in children] for u, children in g.held.items()}
         self.single = [len(ups) == len(downs) == 1 for ups, downs in zip(self.up, self.down)]
+        self.held_in = [[] for _ in self.layers]  # the held groups of each layer
+        for children in self.held.values():
+            self.held_in[self.layer_of[children[0]]].append(children)
         self.left_of = [None] * len(self.names)
         for children in self.held.values():
             for k, i in enumerate(children):
@@ -200,18 +203,23 @@ class _Order:
     def _sweep(self, downward, ties) -> None:
         """Sort each layer by the median position of its neighbours in the layer sorted just before."""
         fixed_side = self.g.up if downward else self.g.down
-        held, up, pos = self.g.held, self.g.up, self.pos
+        pos, median, held_in = self.pos, self._median, self.g.held_in
         for i in range(1, len(self.layers)) if downward else range(len(self.layers) - 2, -1, -1):
             layer = self.layers[i]
-            medians = {v: self._median(fixed_side[v]) for v in layer if fixed_side[v]}
             # Nodes without a median hold their slot; the others share the rest.
-            slots = [j for j, v in enumerate(layer) if v in medians]
-            moving = sorted(medians, key=lambda v: (medians[v], -pos[v] if ties else pos[v]))
-            for j, v in zip(slots, moving):
+            slots, keyed = [], []
+            for j, v in enumerate(layer):
+                neighbours = fixed_side[v]
+                if neighbours:
+                    slots.append(j)
+                    keyed.append((pos[neighbours[0]] if len(neighbours) == 1 else median(neighbours),
+                                  -j if ties else j, v))
+            keyed.sort()
+            for j, (_, _, v) in zip(slots, keyed):
                 layer[j] = v
             self._place(layer)
-            for v in {u for w in layer for u in up[w] if u in held}:
-                self._hold(held[v])
+            for children in held_in[i]:
+                self._hold(children)
         self.budget.spend(len(self.pos))
 
     def _median(self, neighbours) -> float:

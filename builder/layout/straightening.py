@@ -87,9 +87,11 @@ class Drawing:
             self.budget.spend(len(items))
             items.sort()
             inversions, level, crossed = 0, 0, set()
-            if count:
-                rank = {x: i for i, x in enumerate(sorted({item[1] for item in items}))}
-                inversions = count_inversions([rank[item[1]] for item in items], len(rank))
+            bottoms = [item[1] for item in items]
+            tangled = bottoms != sorted(bottoms)  # (else no two cross inside the gap: found at C speed)
+            if count and tangled:
+                rank = {x: i for i, x in enumerate(sorted(set(bottoms)))}
+                inversions = count_inversions([rank[bottom] for bottom in bottoms], len(rank))
             if len({item[0] for item in items}) < len(items):  # edges level on the upper row
                 for _, group in groupby(items, key=lambda item: item[0]):
                     group = list(group)
@@ -98,7 +100,7 @@ class Drawing:
                             if through and through2 and bottom != bottom2:
                                 level += 1
                                 crossed.update((edge, edge2))
-            if inversions or not count:
+            if tangled:
                 ends = [item[:2] for item in items]
                 mirrored = [(-top, -bottom) for top, bottom in reversed(ends)]
                 sides = zip(crossed_from_left(ends), reversed(crossed_from_left(mirrored)))
@@ -139,20 +141,30 @@ class Drawing:
                     cx, cy = cx + slope * (low_y - cy), low_y
                 if dy > high_y:
                     dx, dy = cx + slope * (high_y - cy), high_y
-                ends = []
-                for px, py in ((cx, cy), (dx, dy)):
-                    if py == ay:
-                        ends.append(px)
-                    elif py != by:
-                        ends.append(bx + (px - bx) * (ay - by) / (py - by))
-                    elif px != bx:  # on b's row: seen from b, it lies at the far left or right of v's row
-                        ends.append(math.inf if px > bx else -math.inf)
-                    else:  # the other edge passes through b: its shadow is a single point
-                        break
+                # Each end seen from b on v's row; an end on b's row lies at the far left or right of it,
+                # and an edge through b itself casts a single point (no shadow).
+                if cy == ay:
+                    first = cx
+                elif cy != by:
+                    first = bx + (cx - bx) * (ay - by) / (cy - by)
+                elif cx != bx:
+                    first = math.inf if cx > bx else -math.inf
                 else:
-                    if ends[0] != ends[1]:
-                        lefts.append(min(ends))
-                        rights.append(max(ends))
+                    continue
+                if dy == ay:
+                    second = dx
+                elif dy != by:
+                    second = bx + (dx - bx) * (ay - by) / (dy - by)
+                elif dx != bx:
+                    second = math.inf if dx > bx else -math.inf
+                else:
+                    continue
+                if first < second:
+                    lefts.append(first)
+                    rights.append(second)
+                elif second < first:
+                    lefts.append(second)
+                    rights.append(first)
         lefts.sort()
         rights.sort()
         return lefts, rights
@@ -240,7 +252,8 @@ def _improve(drawing, row, j, left_of) -> list:
             if count < best_count:
                 best, best_count = candidate, count
     moved = [v] if best != start else []
-    drawing.move(v, best)
+    if moved:
+        drawing.move(v, best)
     if w is None:
         return moved
     xv, xw = best, drawing.x(w)

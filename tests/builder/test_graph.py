@@ -89,9 +89,17 @@ def test_networkx_view():
 
 def test_trigger_and_index():
     graph = read_graph(reminder_graph())
-    index = GraphIndex(graph)
+    index = GraphIndex.of(graph)
     assert trigger_of(graph)["id"] == "start" and index.trigger["id"] == "start"
     assert index.targets("todo", "true") == ["mail"] == successors(graph, "todo", "true")
     assert index.targets("todo", "false") == [] and index.node("mail")["type"] == "send_email"
-    assert [e["id"] for e in index.incoming("mail")] == ["todo-true-mail"]
+    assert index.network.edges["todo", "mail", "todo-true-mail"]["port"] == "true"
     assert trigger_of({"nodes": [], "edges": []}) is None
+
+
+def test_the_index_lists_targets_in_edge_order_across_parallel_edges():
+    graph = read_graph({"nodes": [{"id": "t", "kind": "trigger", "type": "manual"},
+                                  *({"id": n, "kind": "action", "type": "update_record"} for n in ("b", "c"))],
+                        "edges": [{"source": "t", "target": "b"}, {"source": "t", "target": "c"},
+                                  {"source": "t", "target": "b", "id": "again"}]})
+    assert GraphIndex.of(graph).targets("t", "next") == ["b", "c", "b"]

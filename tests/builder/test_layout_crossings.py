@@ -14,7 +14,7 @@ from builder.layout.straightening import Drawing
 from tests.builder.factories import graphs
 
 
-@given(st.lists(st.integers(0, 30)), st.integers(0, 5))
+@given(st.lists(st.integers(0, 30)) | st.lists(st.integers(0, 150), min_size=40), st.integers(0, 5))
 def test_the_accumulator_tree_counts_every_pair_out_of_order(ends, spare):
     size = max(ends, default=-1) + 1 + spare
     by_pairs = sum(a > b for i, a in enumerate(ends) for b in ends[i + 1:])

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from store import versions
 from store.db import db
 from engine import interpreter, lifecycle
 from crm.models import Event, Record
@@ -160,3 +161,16 @@ def test_a_step_that_raises_fails_its_run_instead_of_the_engine(app, clock, monk
     run = only_run(workflow)
     assert run.status == "failed"
     assert run.nodes["x"]["error"] == "internal error in this step: ZeroDivisionError: division by zero"
+
+
+def test_a_version_is_read_and_indexed_once_and_the_least_recently_used_leaves_first(app, monkeypatch):
+    from engine import specs
+
+    monkeypatch.setattr(specs, "MAX_SPECS", 2)
+    ids = [versions.latest_version(publish(trigger("record_created", "deal"), tag(name), chain=True, name=name)).id
+           for name in ("one", "two", "three")]
+    first, second = specs.spec_of(ids[0]), specs.spec_of(ids[1])
+    assert specs.spec_of(ids[0]) is first and first.graph.network.has_edge("start", "one")
+    specs.spec_of(ids[2])  # the second, used least recently, leaves
+    assert specs.spec_of(ids[0]) is first and specs.spec_of(ids[1]) is not second
+    assert specs.spec_of(ids[1]).name == "two"

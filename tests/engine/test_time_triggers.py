@@ -10,7 +10,7 @@ from tests.engine.flows import START, clock, create, change, node, publish, runs
 
 
 def armed(workflow, at=START - timedelta(days=30)):
-    """Pretend the workflow was published at `at` (the index stamps real time)."""
+    """Pretend the workflow was published at `at`, before the clock's now."""
     db.session.execute(db.update(TriggerIndex).where(TriggerIndex.workflow_id == workflow.id).values(armed_at=at))
     db.session.commit()
     return workflow

@@ -7,24 +7,21 @@ from marshmallow import fields, validate
 
 from store.db import db
 from builder.errors import InvalidWorkflow
-from engine import dryrun, lifecycle
+from engine import dryrun, lifecycle, run_queries
 from engine.context import current_clock
 from crm.models import Record
-from engine.models import Enrollment, Run, Step
-from engine.specs import spec_of
+from engine.models import Run
 from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.api.workflows import get_workflow
 from web.auth import requires
 
 blp = Blueprint("runs", __name__, url_prefix="/api", description="Workflow runs")
-STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
-NOT_REACHED = {"status": "not_reached", "reason": None, "until": None, "error": None, "count": 0}
 
 
 class RunQuery(PageArgs):
     workflow_id = Id()
     record_id = Id()
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(run_queries.STATUSES))
 
 
 class StepOut(ma.Schema):
@@ -94,18 +91,6 @@ RunPage = page_of(RunOut, "RunPage")
 RefusalPage = page_of(RefusalOut, "RefusalPage")
 
 
-def dump(run: Run, steps=None) -> dict:
-    spec = spec_of(run.version_id)
-    reached = run.nodes or {}
-    data = {name: getattr(run, name) for name in ("id", "workflow_id", "version", "record_id", "status", "reason",
-                                                   "started_at", "finished_at", "wake_at", "trigger", "payload")}
-    data["workflow_name"] = spec.name
-    data["nodes"] = {node_id: {**NOT_REACHED, **reached.get(node_id, {})} for node_id in spec.graph.nodes}
-    if steps is not None:
-        data["steps"] = [step.as_dict() for step in steps]
-    return data
-
-
 def get_run(run_id: int) -> Run:
     run = db.session.get(Run, run_id)
     if run is None:
@@ -114,8 +99,7 @@ def get_run(run_id: int) -> Run:
 
 
 def one_run(run_id: int) -> dict:
-    steps = db.session.scalars(db.select(Step).where(Step.run_id == run_id).order_by(Step.id)).all()
-    return dump(get_run(run_id), steps)
+    return run_queries.run_data(get_run(run_id), run_queries.steps_of(run_id))
 
 
 def refused(error: lifecycle.RunRefused):
@@ -130,12 +114,9 @@ class Runs(MethodView):
     @blp.response(200, RunPage)
     def get(self, args):
         """Runs, newest first."""
-        query = db.select(Run).order_by(Run.id.desc())
-        for name in ("workflow_id", "record_id", "status"):
-            if args.get(name) is not None:
-                query = query.where(getattr(Run, name) == args[name])
-        page = paginate(query, args)
-        page["items"] = [dump(run) for run in page["items"]]
+        which = run_queries.RunFilter(**{name: args.get(name) for name in ("workflow_id", "record_id", "status")})
+        page = paginate(run_queries.runs(which), args)
+        page["items"] = [run_queries.run_data(run) for run in page["items"]]
         return page
 
 
@@ -224,10 +205,6 @@ class Refusals(MethodView):
     @blp.response(200, RefusalPage)
     def get(self, args):
         """Enrollments that did not start a run, and why; newest first."""
-        query = db.select(Enrollment).where(Enrollment.kind != "enrolled").order_by(Enrollment.id.desc())
-        for name in ("workflow_id", "record_id"):
-            if args.get(name) is not None:
-                query = query.where(getattr(Enrollment, name) == args[name])
-        page = paginate(query, args)
+        page = paginate(run_queries.refusals(args.get("workflow_id"), args.get("record_id")), args)
         page["items"] = [refusal.as_dict() for refusal in page["items"]]
         return page

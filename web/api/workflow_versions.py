@@ -6,14 +6,12 @@ from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from store import versions
 from builder.credentials import keep_masked, mask_graph, restore_masked
-from store.db import db
 from builder.layout import arrange_within
-from store.models import Workflow
-from store.names import MAX_NAME, free_name
-from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, apply_changes, blp,
-                               expected_revision, get_workflow, save_or_409, with_etag)
+from engine import workflows
+from store.names import MAX_NAME
+from web.api.workflows import (EXPORT_FORMAT, ExportDoc, LayoutIn, LayoutOut, WorkflowOut, blp, expected_revision,
+                               get_workflow, with_etag)
 from web.auth import requires
 from web.call_limit import limiter, refuse
 
@@ -31,13 +29,6 @@ class VersionOut(ma.Schema):
 class DuplicateIn(ma.Schema):
     name = fields.String(validate=validate.Length(min=1, max=MAX_NAME),
                          metadata={"description": "the copy's name; default 'Copy of <name>', numbered if taken"})
-
-
-def get_version(workflow: Workflow, number: int):
-    version = versions.get_version(workflow, number)
-    if version is None:
-        abort(404, description=f"Workflow {workflow.id} has no version {number}.")
-    return version
 
 
 def dump_version(version) -> dict:
@@ -59,7 +50,7 @@ class VersionOne(MethodView):
     @requires("viewer")
     @blp.response(200, VersionOut)
     def get(self, workflow_id, number):
-        return dump_version(get_version(get_workflow(workflow_id), number))
+        return dump_version(workflows.get_version(get_workflow(workflow_id), number))
 
 
 @blp.route("/<int:workflow_id>/versions/<int:number>/restore")
@@ -68,10 +59,7 @@ class Restore(MethodView):
     @blp.response(200, WorkflowOut)
     def post(self, workflow_id, number):
         """Copy a published version into the draft (the version itself never changes)."""
-        workflow = get_workflow(workflow_id)
-        versions.restore(workflow, get_version(workflow, number))
-        db.session.commit()
-        return with_etag(workflow)
+        return with_etag(workflows.restore(workflow_id, number))
 
 
 @blp.route("/<int:workflow_id>/layout")
@@ -105,7 +93,7 @@ class Layout(MethodView):
         answer = {"graph": mask_graph(graph), "complete": complete}
         if not data["save"]:
             return answer
-        save_or_409(workflow, {"graph": graph}, expected_revision(data))
+        workflow = workflows.save_draft(workflow.id, {"graph": graph}, expected_revision(data))
         return answer, 200, {"ETag": f'"{workflow.revision}"'}
 
 
@@ -126,11 +114,7 @@ class Import(MethodView):
     @blp.response(201, WorkflowOut)
     def post(self, doc):
         """Create a draft from an exported document."""
-        workflow = Workflow(owner_id=current_user.id, name=free_name(doc["name"]))
-        apply_changes(workflow, {k: doc[k] for k in ("description", "timezone", "settings", "graph")})
-        db.session.add(workflow)
-        db.session.commit()
-        return with_etag(workflow, 201)
+        return with_etag(workflows.create(current_user, doc["name"], doc), 201)
 
 
 @blp.route("/<int:workflow_id>/duplicate")
@@ -140,11 +124,4 @@ class Duplicate(MethodView):
     @blp.response(201, WorkflowOut)
     def post(self, data, workflow_id):
         """A new draft with the same graph, description, time zone and settings (not its versions or runs)."""
-        source = get_workflow(workflow_id)
-        copy = Workflow(name=free_name(data.get("name") or f"Copy of {source.name}"[:MAX_NAME]),
-                        owner_id=current_user.id, description=source.description, timezone=source.timezone,
-                        settings=dict(source.settings or {}), graph=source.graph, template_id=source.template_id,
-                        folder_id=source.folder_id)
-        db.session.add(copy)
-        db.session.commit()
-        return with_etag(copy, 201)
+        return with_etag(workflows.duplicate(current_user, workflow_id, data.get("name")), 201)

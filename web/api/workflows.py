@@ -7,20 +7,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from store import folders, versions
-from builder.credentials import mask_graph, restore_masked
-from store.db import MAX_ID, db
-from builder.graph import read_graph
-from store.models import Workflow
-from store.names import free_name
+from builder.credentials import mask_graph
 from builder.validate import problems as find_problems
-from engine import lifecycle
-from engine import workflow_list
+from engine import workflow_list, workflows
 from engine.context import current_clock
-from crm.models import ObjectType
-from engine.models import Run
-from engine.models.runs import LIVE
-from templates_library import get_template, start_draft
+from store.db import MAX_ID, db
+from store.models import Workflow
 from web.api.schemas import Id
 from web.auth import requires
 
@@ -135,15 +127,8 @@ class ExportDoc(ma.Schema):
     graph = fields.Dict(required=True)
 
 
-def objects() -> dict:
-    return {o.name: o.spec() for o in db.session.execute(db.select(ObjectType)).scalars()}
-
-
 def get_workflow(workflow_id: int) -> Workflow:
-    workflow = db.session.get(Workflow, workflow_id)
-    if workflow is None:
-        abort(404, description=f"No workflow with id {workflow_id}.")
-    return workflow
+    return workflows.get(workflow_id)
 
 
 def dump(workflow: Workflow) -> dict:
@@ -172,26 +157,6 @@ def expected_revision(data: dict) -> int | None:
     return data.get("revision")
 
 
-def save_or_409(workflow: Workflow, values: dict, based_on: int | None) -> None:
-    """Save the draft in one compare-and-swap on its revision (store.versions.save_draft) and commit; a stale
-    `based_on` is refused with 409, storing nothing."""
-    if not versions.save_draft(workflow, values, based_on):
-        db.session.rollback()
-        workflow = get_workflow(workflow.id)  # 404 when it was deleted in between
-        abort(409, message=f"This workflow was saved by someone else since revision {based_on}; "
-                           f"it is now at revision {workflow.revision}. Reload to see their changes.",
-              details={"revision": workflow.revision})
-    db.session.commit()
-
-
-def apply_changes(workflow: Workflow, data: dict) -> None:
-    for key in ("name", "description", "timezone", "settings"):
-        if key in data:
-            setattr(workflow, key, data[key])
-    if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-        workflow.graph = read_graph(restore_masked(data["graph"], workflow.graph))
-
-
 @blp.route("")
 class Workflows(MethodView):
     @requires("viewer")
@@ -210,19 +175,10 @@ class Workflows(MethodView):
     @blp.response(201, WorkflowOut)
     def post(self, data):
         """Create a draft from a graph, or from a template (`{"name", "template"}`)."""
-        workflow = Workflow(name=data["name"], owner_id=current_user.id)
-        if data.get("template"):
-            data["name"] = free_name(data["name"])  # the same template used twice gives "Name", "Name (2)"
-            template = get_template(data["template"])
-            if template is None:
-                abort(422, message="Unknown template.", details={"template": f"no template '{data['template']}'"})
-            start_draft(workflow, template)
-        apply_changes(workflow, {k: v for k, v in data.items() if k != "template"})
-        db.session.add(workflow)
-        db.session.flush()
-        if data.get("folder") is not None:
-            folders.place(workflow, data["folder"])
-        db.session.commit()
+        template = data.get("template") or None
+        # The same template used twice gives "Name", "Name (2)"; a name sent with a graph is kept as it is.
+        workflow = workflows.create(current_user, data["name"], data, template=template,
+                                    unique_name=template is not None)
         return with_etag(workflow, 201)
 
 
@@ -239,18 +195,7 @@ class WorkflowOne(MethodView):
     @blp.alt_response(409, description="Someone saved a newer revision first")
     def put(self, data, workflow_id):
         """Replace the draft. A stale `If-Match` revision is refused with 409, so no edit is silently lost."""
-        workflow = get_workflow(workflow_id)
-        based_on = expected_revision(data)
-        values = {key: data[key] for key in ("name", "description", "timezone", "settings") if key in data}
-        if "graph" in data:  # a credential sent back masked, as it was read, keeps its stored value
-            values["graph"] = read_graph(restore_masked(data["graph"], workflow.graph))
-        if "folder" in data:
-            folders.place(workflow, data["folder"])
-            if not values:
-                db.session.commit()
-                return with_etag(workflow)
-        save_or_409(workflow, values, based_on)
-        return with_etag(workflow)
+        return with_etag(workflows.save_draft(workflow_id, data, expected_revision(data)))
 
     @requires("editor")
     @blp.arguments(DeleteArgs, location="query")
@@ -258,20 +203,8 @@ class WorkflowOne(MethodView):
     @blp.alt_response(409, description="Runs are still going and `cancel_runs` was not given")
     def delete(self, args, workflow_id):
         """Delete the workflow, its versions and runs. Refused while runs are live unless `cancel_runs=1`."""
-        workflow = get_workflow(workflow_id)
-        live = lifecycle.live_run_ids(workflow.id)
-        if live and not args["cancel_runs"]:
-            abort(409, message=f"{len(live)} run(s) of '{workflow.name}' are still going. Cancel them to delete it "
-                               f"(cancel_runs=1), or wait until they end.",
-                  details={"cancel_runs": "must be true while runs are live", "live_runs": len(live)})
-        try:
-            lifecycle.cancel_workflow_runs(workflow.id, f"the workflow was deleted by {current_user.username}",
-                                           current_clock())
-        except lifecycle.RunRefused as error:
-            db.session.rollback()
-            abort(409, message=f"Nothing deleted: {error.message}")
-        db.session.delete(workflow)
-        db.session.commit()
+        workflows.delete(workflow_id, cancel_runs=args["cancel_runs"], by=current_user.username,
+                         clock=current_clock())
 
 
 @blp.route("/<int:workflow_id>/validate")
@@ -284,7 +217,7 @@ class Validate(MethodView):
         `settings`) is checked in place of the saved ones without being saved, so an editor can show the
         problems of what is on screen."""
         workflow = get_workflow(workflow_id)
-        return {"problems": find_problems(data.get("graph", workflow.graph), objects=objects(),
+        return {"problems": find_problems(data.get("graph", workflow.graph), objects=workflows.objects(),
                                           timezone=data.get("timezone", workflow.timezone),
                                           settings=data.get("settings", workflow.settings))}
 
@@ -294,13 +227,7 @@ class Publish(MethodView):
     @requires("editor")
     @blp.response(200, PublishOut)
     def post(self, workflow_id):
-        workflow = get_workflow(workflow_id)
-        version, problems = versions.publish(workflow, objects(), current_user.username)
-        if version is None:
-            abort(422, message="Fix these problems before publishing.", details={"problems": problems})
-        db.session.commit()
-        older = db.session.scalar(db.select(db.func.count(Run.id)).where(
-            Run.workflow_id == workflow.id, Run.status.in_(LIVE), Run.version < version.number))
+        workflow, problems, older = workflows.publish(workflow_id, current_user.username)
         return {**dump(workflow), "problems": problems, "live_runs_on_older_versions": older}
 
 
@@ -308,12 +235,7 @@ def _status_view(status: str):
     @requires("editor")
     @blp.response(200, WorkflowOut)
     def post(self, workflow_id):
-        workflow = get_workflow(workflow_id)
-        if status == "active" and workflow.version is None:
-            abort(409, message="Publish the workflow first; there is no version to activate.")
-        versions.set_status(workflow, status)
-        db.session.commit()
-        return with_etag(workflow)
+        return with_etag(workflows.set_status(workflow_id, status))
 
     if status == "active":
         post = blp.alt_response(409, description="There is no published version to activate")(post)

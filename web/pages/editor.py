@@ -1,16 +1,12 @@
 """The workflow editor page; the editor itself is ES modules under static/js/editor/."""
-from flask import abort, render_template
-from flask_login import login_required
+from flask import render_template
 
-from store.db import db
-from store.models import Workflow
+from engine import workflows
+from web.auth import requires
 from web.pages import bp
 
 
 @bp.route("/workflows/<int:workflow_id>/edit")
-@login_required
+@requires("viewer")
 def editor(workflow_id):
-    workflow = db.session.get(Workflow, workflow_id)
-    if workflow is None:
-        abort(404)
-    return render_template("editor.html", workflow=workflow)
+    return render_template("editor.html", workflow=workflows.get(workflow_id))

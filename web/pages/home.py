@@ -1,20 +1,21 @@
 """The landing page: the workflows list by folder, searchable, with each one's last run and failures in 7 days,
 and a form to start a new one. Folders and moves are made through the JSON API (static/js/workflows/folders.js)."""
 from flask import abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from store import folders
-from store.db import MAX_ID, db
-from store.models import Folder, Workflow
-from store.names import free_name
 from engine import workflow_list
 from engine.context import current_clock
+from engine.workflows import create
+from store import folders
+from store.db import MAX_ID, db
+from store.models import Folder
+from web.auth import requires
 from web.pages import bp
 from web.pages.zone import browser_zone
 
 
 @bp.route("/")
-@login_required
+@requires("viewer")
 def workflows():
     wanted = request.args.get("folder", "")
     folder = workflow_list.ROOT if wanted == workflow_list.ROOT else None
@@ -30,12 +31,8 @@ def workflows():
 
 
 @bp.route("/workflows", methods=["POST"])
-@login_required
+@requires("editor")
 def new_workflow():
-    if not current_user.has_role("editor"):
-        abort(403)
     name = (request.form.get("name") or "").strip()[:200] or "Untitled workflow"
-    workflow = Workflow(name=free_name(name), owner_id=current_user.id, timezone=browser_zone())
-    db.session.add(workflow)
-    db.session.commit()
+    workflow = create(current_user, name, {"timezone": browser_zone()})
     return redirect(url_for("pages.editor", workflow_id=workflow.id))

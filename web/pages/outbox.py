@@ -1,18 +1,18 @@
 """/outbox: every outbound message (and the built-in mailbox when no provider is configured)."""
 from flask import render_template, request
-from flask_login import login_required
 
 from builder.catalog import channels
 from store.db import db
 from engine.models import Message
 from engine.models.runs import MESSAGE_STATUSES as STATUSES
+from web.auth import requires
 from web.pages import bp
 
 PAGE_SIZE = 100
 
 
 @bp.route("/outbox")
-@login_required
+@requires("viewer")
 def outbox():
     query = db.select(Message).order_by(Message.created_at.desc())
     channel, status = request.args.get("channel"), request.args.get("status")

@@ -1,6 +1,5 @@
 """The record page's panels beside its form: the Automation tab (with Start workflow) and the tasks about it."""
 from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from store.db import db
@@ -10,6 +9,7 @@ from crm import related
 from engine import lifecycle, record_automation
 from engine.context import current_clock
 from crm.models import Record
+from web.auth import requires
 from web.pages import bp
 
 
@@ -27,11 +27,9 @@ def record_panels(record: Record) -> dict:
 
 
 @bp.route("/records/<object_name>/<int:record_id>/start", methods=["POST"])
-@login_required
+@requires("editor")
 def record_start_workflow(object_name, record_id):
     """Start a manual workflow for this record, as POST /api/workflows/<id>/runs does."""
-    if not current_user.has_role("editor"):
-        abort(403)
     record = db.session.get(Record, record_id)
     if record is None or record.object != object_name:
         abort(404)

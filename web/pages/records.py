@@ -1,13 +1,13 @@
 """Record list, new-record and detail pages: edit fields, owner and tags, choose pipeline and stage."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from store.db import db
 from crm import records
 from crm.models import ObjectType, Record, User
 from crm.pipelines import pipeline_details, stage_label
 from engine.task_rights import TaskRefused
-from web.auth import cause
+from web.auth import cause, requires
 from web.pages import bp
 from web.pages.record_panels import record_panels
 
@@ -64,13 +64,13 @@ def _form_context(kind: ObjectType) -> dict:
 
 
 @bp.route("/records")
-@login_required
+@requires("viewer")
 def records_index():
     return redirect(url_for("pages.records_list", object_name="deal"))
 
 
 @bp.route("/records/<object_name>")
-@login_required
+@requires("viewer")
 def records_list(object_name):
     kind = _kind_or_404(object_name)
     query = db.select(Record).filter_by(object=object_name).order_by(Record.id.desc())
@@ -86,11 +86,9 @@ def records_list(object_name):
 
 
 @bp.route("/records/<object_name>/new", methods=["GET", "POST"])
-@login_required
+@requires("editor")
 def record_new(object_name):
     kind = _kind_or_404(object_name)
-    if not current_user.has_role("editor"):
-        abort(403)
     errors, data = {}, {"fields": {}, "owner": current_user.username, "tags": []}
     if request.method == "POST":
         data = form_data(kind, request.form)
@@ -110,7 +108,7 @@ def record_new(object_name):
 
 
 @bp.route("/records/<object_name>/<int:record_id>", methods=["GET", "POST"])
-@login_required
+@requires("viewer", to_write="editor")
 def record_detail(object_name, record_id):
     kind = _kind_or_404(object_name)
     record = db.session.get(Record, record_id)
@@ -118,8 +116,6 @@ def record_detail(object_name, record_id):
         abort(404)
     errors, status = {}, 200
     if request.method == "POST":
-        if not current_user.has_role("editor"):
-            abort(403)
         data = form_data(kind, request.form)
         try:
             changes = records.update(record, data, cause())

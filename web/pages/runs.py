@@ -4,22 +4,23 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
 from store.db import db
 from store.models import Workflow, WorkflowVersion
+from builder.credentials import mask_graph
 from builder.preview import preview_svg, status_legend, taken_edges
-from engine import lifecycle, stats
+from engine import lifecycle, run_queries, stats
 from engine.context import current_clock
 from crm.models import Record
-from engine.models import Run, Step
+from engine.models import Run
 from engine.models.runs import LIVE
-from web.api.runs import dump
+from engine.run_queries import STATUSES
+from web.auth import requires
 from web.pages import bp
 
 PAGE_SIZE = 25
-STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
 # (key, colour) of the bars of each day, in drawing order.
 SERIES = (("started", "#3b5bdb"), ("completed", "#2b8a3e"), ("failed", "#c92a2a"))
 
@@ -27,14 +28,15 @@ SERIES = (("started", "#3b5bdb"), ("completed", "#2b8a3e"), ("failed", "#c92a2a"
 def run_view(run_id: int) -> dict:
     """What the run page and its live fragment show: the run as the API gives it, its steps and its diagram."""
     run = db.session.get(Run, run_id) or abort(404)
-    steps = db.session.scalars(db.select(Step).where(Step.run_id == run_id).order_by(Step.id)).all()
-    data = dump(run, steps)
+    steps = run_queries.steps_of(run_id)
+    data = run_queries.run_data(run, steps)
     version = db.session.get(WorkflowVersion, run.version_id)
     labels = {node["id"]: node.get("label") or node["id"] for node in version.graph["nodes"]}
     by_node = {node_id: [step for step in data["steps"] if step["node_id"] == node_id] for node_id in data["nodes"]}
-    # preview_svg escapes every text it draws; the markup itself is ours.
-    diagram = Markup(preview_svg(version.graph, title=f"Run {run.id} of {version.name}", statuses=data["nodes"],
-                                 taken=taken_edges(version.graph, [step.node_id for step in steps])))
+    # preview_svg escapes every text it draws; the markup itself is ours. It writes each step's details, so a
+    # credential in them is shown masked, as on every other door.
+    diagram = Markup(preview_svg(mask_graph(version.graph), title=f"Run {run.id} of {version.name}",
+                                 statuses=data["nodes"], taken=taken_edges(version.graph, [step.node_id for step in steps])))
     record = db.session.get(Record, run.record_id) if run.record_id else None
     return {"run": data, "labels": labels, "by_node": by_node, "diagram": diagram, "record": record,
             "legend": Markup(status_legend()), "live": run.status in LIVE}
@@ -50,23 +52,21 @@ def json_text(value) -> str:
 
 
 @bp.route("/runs/<int:run_id>")
-@login_required
+@requires("viewer")
 def run_page(run_id):
     return render_template("runs/run.html", **run_view(run_id))
 
 
 @bp.route("/runs/<int:run_id>/live")
-@login_required
+@requires("viewer")
 def run_fragment(run_id):
     """The live part of the run page alone, which static/js/runs/live.js swaps in when the run moves."""
     return render_template("runs/_live.html", **run_view(run_id))
 
 
 @bp.route("/runs/<int:run_id>/<action>", methods=["POST"])
-@login_required
+@requires("editor")
 def run_action(run_id, action):
-    if not current_user.has_role("editor"):
-        abort(403)
     if action not in ("cancel", "retry"):
         abort(404)
     try:
@@ -83,25 +83,20 @@ def run_action(run_id, action):
 
 
 @bp.route("/workflows/<int:workflow_id>/runs")
-@login_required
+@requires("viewer")
 def workflow_runs(workflow_id):
     workflow = db.session.get(Workflow, workflow_id) or abort(404)
     filters = {"status": request.args.get("status", ""), "record": request.args.get("record", "").strip(),
                "from": request.args.get("from", ""), "to": request.args.get("to", "")}
-    query = db.select(Run).where(Run.workflow_id == workflow_id)
-    if filters["status"] in STATUSES:
-        query = query.where(Run.status == filters["status"])
-    if filters["record"].isdigit():
-        query = query.where(Run.record_id == int(filters["record"]))
-    start, end = _day(filters["from"]), _day(filters["to"])
-    if start:
-        query = query.where(Run.started_at >= start)
-    if end:
-        query = query.where(Run.started_at < end + timedelta(days=1))
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    end = _day(filters["to"])
+    query = run_queries.runs(run_queries.RunFilter(
+        workflow_id=workflow_id, status=filters["status"] if filters["status"] in STATUSES else None,
+        record_id=int(filters["record"]) if filters["record"].isdigit() else None,
+        started_from=_day(filters["from"]), started_before=end + timedelta(days=1) if end else None))
+    total = run_queries.count(query)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    runs = db.session.scalars(query.order_by(Run.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    runs = run_queries.page(query, page, PAGE_SIZE)
     shown = {key: value for key, value in filters.items() if value}
     return render_template("runs/list.html", workflow=workflow, runs=runs, total=total, page=page, pages=pages,
                            statuses=STATUSES, filters=filters, shown=shown)
@@ -115,13 +110,13 @@ def _day(text):
 
 
 @bp.route("/workflows/<int:workflow_id>/stats")
-@login_required
+@requires("viewer")
 def workflow_stats(workflow_id):
     workflow = db.session.get(Workflow, workflow_id) or abort(404)
     counts = stats.counts_of(workflow)
     days = stats.daily(workflow_id, current_clock().now().date())
     graph = workflow.versions[-1].graph if workflow.versions else workflow.graph
-    diagram = Markup(preview_svg(graph, title=f"{workflow.name}: runs per step", counts=counts))
+    diagram = Markup(preview_svg(mask_graph(graph), title=f"{workflow.name}: runs per step", counts=counts))
     totals = {key: sum(day[key] for day in days) for key, _ in SERIES}
     return render_template("runs/stats.html", workflow=workflow, diagram=diagram, chart=Markup(day_chart(days)),
                            totals=totals)

@@ -1,8 +1,6 @@
 """/settings (admin): users, API tokens, secrets, object-type fields, pipelines and the running configuration."""
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from store.db import db
 from engine import vault
@@ -11,18 +9,8 @@ from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
 from crm.people import create_user, issue_token
 from crm.errors import InvalidInput
+from web.auth import requires
 from web.pages import bp
-
-
-def admin_only(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.has_role("admin"):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _refused(error: InvalidInput):
@@ -32,7 +20,7 @@ def _refused(error: InvalidInput):
 
 
 @bp.route("/settings")
-@admin_only
+@requires("admin")
 def settings():
     config = current_app.config
     channels = {"Email (SMTP)": config.get("SMTP_URL"), "SMS provider": config.get("SMS_PROVIDER_URL"),
@@ -46,7 +34,7 @@ def settings():
 
 
 @bp.route("/settings/users", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_add_user():
     form = request.form
     try:
@@ -60,7 +48,7 @@ def settings_add_user():
 
 
 @bp.route("/settings/users/<username>/availability", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_user_availability(username):
     user = db.session.scalar(db.select(User).where(User.username == username)) or abort(404)
     user.available = request.form.get("available") == "1"
@@ -70,7 +58,7 @@ def settings_user_availability(username):
 
 
 @bp.route("/settings/tokens", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_add_token():
     try:
         _, plain = issue_token(request.form.get("user", ""), request.form.get("name", "").strip())
@@ -82,7 +70,7 @@ def settings_add_token():
 
 
 @bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_revoke_token(token_id):
     token = db.session.get(ApiToken, token_id) or abort(404)
     db.session.delete(token)
@@ -92,7 +80,7 @@ def settings_revoke_token(token_id):
 
 
 @bp.route("/settings/secrets", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_put_secret():
     name = request.form.get("name", "").strip()
     try:
@@ -105,7 +93,7 @@ def settings_put_secret():
 
 
 @bp.route("/settings/secrets/<name>/delete", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_delete_secret(name):
     if not vault.remove(name):
         abort(404)
@@ -115,7 +103,7 @@ def settings_delete_secret(name):
 
 
 @bp.route("/settings/fields", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_add_field():
     form = request.form
     options = [o.strip() for o in form.get("options", "").split(",") if o.strip()]

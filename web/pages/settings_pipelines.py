@@ -4,8 +4,8 @@ from flask import flash, redirect, request, url_for
 from store.db import db
 from crm import pipelines
 from crm.records import RecordInvalid
+from web.auth import requires
 from web.pages import bp
-from web.pages.settings import admin_only
 
 
 ACTIONS = {
@@ -24,7 +24,7 @@ ACTIONS = {
 
 
 @bp.route("/settings/pipelines", methods=["POST"])
-@admin_only
+@requires("admin")
 def settings_pipelines():
     form = request.form
     action = ACTIONS.get(form.get("action", ""))

@@ -1,12 +1,13 @@
 """/pipelines/<object>/<pipeline>/rules: the stage rules board, with copy and move to another stage."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from store.db import db
 from engine import stage_rules
 from crm.models import ObjectType
 from crm.pipelines import pipeline_details
 from crm.records import RecordInvalid, UnknownObject
+from web.auth import requires
 from web.pages import bp
 
 
@@ -23,12 +24,10 @@ def targets() -> list[dict]:
 
 
 @bp.route("/pipelines/<object_name>/<pipeline>/rules", methods=["GET", "POST"])
-@login_required
+@requires("viewer", to_write="editor")
 def stage_rules_board(object_name, pipeline):
     problems, status = [], 200
     if request.method == "POST":
-        if not current_user.has_role("editor"):
-            abort(403)
         problems = _transfer(object_name, pipeline)
         if not problems:
             return redirect(url_for("pages.stage_rules_board", object_name=object_name, pipeline=pipeline))

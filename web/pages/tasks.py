@@ -1,6 +1,6 @@
 """/tasks: the signed-in user's inbox: human tasks with one button per outcome, created tasks with Done."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from store.db import db
 from crm import records
@@ -8,12 +8,12 @@ from engine import task_records, tasks
 from engine.context import current_clock
 from crm.models import User
 from engine.task_rights import TaskRefused
-from web.auth import cause
+from web.auth import cause, requires
 from web.pages import bp
 
 
 @bp.route("/tasks")
-@login_required
+@requires("viewer")
 def tasks_inbox():
     status = request.args.get("status", "open")
     users = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.username)).all()
@@ -22,10 +22,8 @@ def tasks_inbox():
 
 
 @bp.route("/tasks/<int:task_id>/<action>", methods=["POST"])
-@login_required
+@requires("editor")
 def task_action(task_id, action):
-    if not current_user.has_role("editor"):
-        abort(403)
     if action not in ("claim", "complete", "reassign"):
         abort(404)
     try:
@@ -48,11 +46,9 @@ def task_action(task_id, action):
 
 
 @bp.route("/tasks/records/<int:record_id>/done", methods=["POST"])
-@login_required
+@requires("editor")
 def task_record_done(record_id):
     """The Done button of a created task: the same record write (and role) as the record page's Save."""
-    if not current_user.has_role("editor"):
-        abort(403)
     try:
         record, changed = task_records.mark_done(record_id, cause())
     except task_records.NotATask:

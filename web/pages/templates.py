@@ -1,19 +1,18 @@
 """The template gallery: cards with server-rendered diagram previews, filtered by query args (no script)."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
-from store.db import db
-from store.models import Workflow
-from store.names import free_name
 from builder.preview import preview_svg
-from templates_library import categories, get_template, list_templates, start_draft
+from engine.workflows import create
+from templates_library import categories, get_template, list_templates
+from web.auth import requires
 from web.pages import bp
 from web.pages.zone import browser_zone
 
 
 @bp.route("/templates")
-@login_required
+@requires("viewer")
 def templates():
     category = request.args.get("category", "").strip()
     query = request.args.get("q", "").strip()
@@ -24,16 +23,11 @@ def templates():
 
 
 @bp.route("/templates/<template_id>/use", methods=["POST"])
-@login_required
+@requires("editor")
 def use_template(template_id):
-    if not current_user.has_role("editor"):
-        abort(403)
     template = get_template(template_id)
     if template is None:
         abort(404)
-    workflow = Workflow(name=free_name(template["name"]), owner_id=current_user.id, timezone=browser_zone())
-    start_draft(workflow, template)
-    db.session.add(workflow)
-    db.session.commit()
+    workflow = create(current_user, template["name"], {"timezone": browser_zone()}, template=template_id)
     flash(f"Created a draft from the template “{template['name']}”.")
     return redirect(url_for("pages.editor", workflow_id=workflow.id))
