@@ -112,17 +112,18 @@ def _enroll(event, listeners, clock) -> int | None:
         spec = spec_of(version_id)
         starts, why_not = triggers.check(spec.trigger, event, fields, now, approval_task=approval_task)
         if why_not:
-            lifecycle.refuse(spec, why_not, record_id=event.record_id, event_id=event.id, kind="filtered")
+            lifecycle.refuse(spec, why_not, record_id=event.record_id, event_id=event.id, kind="filtered",
+                             clock=clock)
         if not starts:
             continue
         if overruns.paused_now(workflow_id):  # paused during this pass, after its trigger index was read
             lifecycle.refuse(spec, "the workflow was paused: its runs kept exceeding their CPU budget",
-                             record_id=event.record_id, event_id=event.id)
+                             record_id=event.record_id, event_id=event.id, clock=clock)
             continue
         refused = lifecycle.refusal(spec, origin_workflow_id=event.origin_workflow_id, depth=event.depth,
                                     live_runs=live)
         if refused:
-            lifecycle.refuse(spec, refused, record_id=event.record_id, event_id=event.id)
+            lifecycle.refuse(spec, refused, record_id=event.record_id, event_id=event.id, clock=clock)
             continue
         live.append(lifecycle.start(spec, record=record, record_id=event.record_id, trigger=trigger,
                                     depth=event.depth, event_id=event.id, clock=clock))
@@ -166,7 +167,7 @@ def _give_up(event, listeners, error: Exception, clock) -> int:
                                  .values(processed_at=clock.now()).execution_options(synchronize_session=False))
     for _workflow_id, version_id in listeners if claimed.rowcount == 1 else ():
         lifecycle.refuse(spec_of(version_id), f"internal error while enrolling: {internal_error(error)}",
-                         record_id=event.record_id, event_id=event.id)
+                         record_id=event.record_id, event_id=event.id, clock=clock)
     db.session.commit()
     return claimed.rowcount
 

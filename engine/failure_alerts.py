@@ -11,7 +11,7 @@ from store.models import Workflow
 from store.versions import latest_version
 from crm.models import Notification, User
 from engine import outbox, runstore
-from engine.models import EnrollmentRefusal, FailureAlert
+from engine.models import Enrollment, FailureAlert
 from engine.specs import spec_of
 
 ERROR_EVENT = "error"
@@ -84,7 +84,8 @@ def _start_error_workflow(target_id, ctx, node_id, error) -> str:
     if why_not is not None:
         if target is not None:
             reason = f"not started as the error workflow of run {ctx.run_id}: {why_not}"
-            db.session.add(EnrollmentRefusal(workflow_id=target.id, record_id=ctx.record_id, reason=reason))
+            db.session.add(Enrollment(workflow_id=target.id, record_id=ctx.record_id, reason=reason, kind="refused",
+                                      created_at=ctx.now()))
         return f"error workflow not started: {why_not}"
     data = {"workflow": {"id": ctx.spec.workflow_id, "name": ctx.spec.name, "version": ctx.spec.number},
             "run_id": ctx.run_id, "failed_node": node_id, "error": error, "record_id": ctx.record_id}

@@ -1,23 +1,27 @@
-"""Starting, cancelling and retrying runs; and the rules that refuse an enrollment.
+"""Starting, cancelling and retrying runs; the rules that refuse an enrollment; and the enrollment history
+(engine.models.Enrollment) that every start and every refusal leaves.
 
 Every function works in the caller's transaction; the caller commits.
 """
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 
-from store.db import db
+from store.db import db, run_sql
 from store.models import Workflow
 from store.versions import latest_version
 from engine.context import StepContext
 from crm import records
 from engine import cpu_use, runstore, tasks
 from engine.interpreter import move, wake_at
-from engine.models import EnrollmentRefusal, Message, Run, Step
+from engine.models import Enrollment, Message, Run, Step
 from engine.models.runs import LIVE
 from engine.specs import spec_of
 
 # A chain of workflows started by each other's changes stops here (CONTRACT.md §5).
 MAX_CHAIN = 10
 _RECORDLESS = ("webhook", "schedule")
+_RECORD_ENROLLED = insert(Enrollment.__table__)
+_MATCHED = "the event matched the trigger (and its filter, if it has one)"
+_STARTED_BY = {"manual": "started by hand", "webhook": "started by a webhook call", "time": "the trigger's time came"}
 
 
 class RunRefused(Exception):
@@ -42,10 +46,10 @@ def refusal(spec, *, origin_workflow_id=None, depth=0, live_runs=()) -> str | No
     return None
 
 
-def refuse(spec, reason: str, *, record_id=None, event_id=None, kind="refused") -> None:
+def refuse(spec, reason: str, *, clock, record_id=None, event_id=None, kind="refused") -> None:
     """Record why `spec`'s workflow did not start: refused by a rule, or `kind="filtered"` out by its trigger."""
-    db.session.add(EnrollmentRefusal(workflow_id=spec.workflow_id, event_id=event_id, record_id=record_id,
-                                     reason=reason, kind=kind))
+    db.session.add(Enrollment(workflow_id=spec.workflow_id, event_id=event_id, record_id=record_id,
+                              reason=reason, kind=kind, created_at=clock.now()))
 
 
 def live_runs(record_id: int | None) -> list:
@@ -63,6 +67,9 @@ def start(spec, *, record=None, record_id=None, trigger=None, payload=None, dept
               "ready": True, "seq": 0, "trigger": trigger or {}, "payload": payload, "depth": depth,
               "started_at": clock.now()}
     run = runstore.insert(**values)
+    run_sql(_RECORD_ENROLLED, {"kind": "enrolled", "workflow_id": spec.workflow_id, "event_id": event_id,
+                               "record_id": values["record_id"], "run_id": run.id, "created_at": values["started_at"],
+                               "reason": _STARTED_BY.get((trigger or {}).get("event"), _MATCHED)})
     if not cpu_use.heavy(spec.workflow_id):
         move(run, StepContext.of_run(run, spec, clock, record=record))
     return run
@@ -91,7 +98,7 @@ def start_by_hand(workflow: Workflow, *, record_id=None, payload=None, via="manu
         raise RunRefused(f"This workflow runs on {wanted} records; record {record_id} is a {record.object}.", 422)
     reason = refusal(spec, live_runs=live_runs(record_id))
     if reason:
-        refuse(spec, reason, record_id=record_id)
+        refuse(spec, reason, record_id=record_id, clock=clock)
         raise RunRefused(f"Not started: {reason}.")
     return start(spec, record=record, trigger={"event": via, "changes": {}}, payload=payload, clock=clock)
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from store.db import db
 from builder.graph import trigger_of
 from store.models import TriggerIndex, Workflow, WorkflowVersion
-from engine.models import EnrollmentRefusal, Run
+from engine.models import Enrollment, Run
 
 RECENT = 50  # runs and refusals read per record
 PER_WORKFLOW = 5  # rows shown per workflow; the rest are one link away
@@ -40,7 +40,7 @@ def describe_run(run: Run, labels: dict) -> dict:
             "at": run.started_at}
 
 
-def _refusal_row(refusal: EnrollmentRefusal) -> dict:
+def _refusal_row(refusal: Enrollment) -> dict:
     filtered = refusal.kind == "filtered"
     return {"kind": refusal.kind, "status": "skipped" if filtered else "cancelled",
             "label": "Filtered out" if filtered else "Not started", "detail": refusal.reason, "notes": [],
@@ -69,8 +69,10 @@ def activity(record) -> list[dict]:
     object that did not: ``{"workflow": {id, name, status}, "rows": [...], "more": n}``."""
     runs = db.session.scalars(select(Run).where(Run.record_id == record.id).order_by(Run.id.desc())
                               .limit(RECENT)).all()
-    refusals = db.session.scalars(select(EnrollmentRefusal).where(EnrollmentRefusal.record_id == record.id)
-                                  .order_by(EnrollmentRefusal.id.desc()).limit(RECENT)).all()
+    # Its runs say what the enrolled ones did; the rest of the enrollment history says why nothing started.
+    refusals = db.session.scalars(select(Enrollment).where(Enrollment.record_id == record.id,
+                                                           Enrollment.kind != "enrolled")
+                                  .order_by(Enrollment.id.desc()).limit(RECENT)).all()
     graphs = dict(db.session.execute(select(WorkflowVersion.id, WorkflowVersion.graph).where(
         WorkflowVersion.id.in_({run.version_id for run in runs}))).all()) if runs else {}
     rows_of = {}

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.models import EnrollmentRefusal, Run, Step
+from engine.models import Enrollment, Run, Step
 from engine.models.runs import LIVE
 from engine.specs import spec_of
 from store.db import db
@@ -37,11 +37,11 @@ def runs(which: RunFilter):
 
 def refusals(workflow_id: int | None = None, record_id: int | None = None):
     """Enrollments that did not start a run, newest first."""
-    query = db.select(EnrollmentRefusal).order_by(EnrollmentRefusal.id.desc())
+    query = db.select(Enrollment).where(Enrollment.kind != "enrolled").order_by(Enrollment.id.desc())
     if workflow_id is not None:
-        query = query.where(EnrollmentRefusal.workflow_id == workflow_id)
+        query = query.where(Enrollment.workflow_id == workflow_id)
     if record_id is not None:
-        query = query.where(EnrollmentRefusal.record_id == record_id)
+        query = query.where(Enrollment.record_id == record_id)
     return query
 
 
@@ -70,12 +70,6 @@ def run_data(run: Run, steps=None) -> dict:
     if steps is not None:
         data["steps"] = [step.as_dict() for step in steps]
     return data
-
-
-def failed_counts() -> dict[int, int]:
-    """Failed runs per workflow id (workflows with none are left out)."""
-    return dict(db.session.execute(db.select(Run.workflow_id, db.func.count(Run.id))
-                                   .where(Run.status == "failed").group_by(Run.workflow_id)).all())
 
 
 def started_counts(since: datetime) -> dict[int, int]:

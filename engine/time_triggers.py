@@ -88,7 +88,7 @@ def _fire(spec, record, occurrence: str, due: datetime, clock) -> int:
         return 0
     refused = lifecycle.refusal(spec, live_runs=lifecycle.live_runs(record.id) if record is not None else ())
     if refused:
-        lifecycle.refuse(spec, refused, record_id=record.id if record is not None else None)
+        lifecycle.refuse(spec, refused, record_id=record.id if record is not None else None, clock=clock)
     else:
         lifecycle.start(spec, record=record, trigger={"event": "time", "changes": {}, "occurrence": occurrence},
                         payload={"due_at": due.isoformat()} if record is None else None, clock=clock)

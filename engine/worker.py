@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 
 from store.db import db
 from crm import kinds
-from engine import (alert_digest, cpu_use, enrollment, failure_alerts, heartbeat, interpreter, outbox, overruns,
-                    prerender, runstore, time_triggers)
+from engine import (alert_digest, cpu_use, enrollment, enrollment_history, failure_alerts, heartbeat, interpreter,
+                    outbox, overruns, prerender, runstore, time_triggers)
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.specs import spec_of
@@ -30,6 +30,7 @@ ERROR_PAUSE_SECONDS = 1.0
 # within this long, well before a short wait (seconds) ends.
 ALARM_SWEEP_SECONDS = 1.0
 TIME_TRIGGER_SECONDS = 15.0
+HOUSEKEEPING_SECONDS = 3600.0
 RESUME_GROUP = 50
 GROUP_SECONDS = 0.5
 # One engine pass advances ready runs for this long at most, then enrolls new events again.
@@ -172,6 +173,11 @@ def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500, stop: threading.Event | No
             return total
 
 
+def housekeeping(clock=SYSTEM_CLOCK) -> int:
+    """Forget what is kept only for a while (filter-outs older than 30 days); hourly in every worker."""
+    return enrollment_history.prune_filtered(clock)
+
+
 def drain(clock=SYSTEM_CLOCK, rounds: int = 100) -> int:
     """Run every loop until nothing is left to do now (tests and one-shot commands)."""
     total = 0
@@ -235,6 +241,7 @@ class Engine:
                            sweep=ALARM_SWEEP_SECONDS)
         self._fire_time_triggers = in_context(app, lambda: time_triggers.fire_due(clock))
         self._send_digest = in_context(app, lambda: alert_digest.send_due(clock))
+        self._housekeeping = in_context(app, lambda: housekeeping(clock))
         self.name = heartbeat.worker_name()
         self._beat = in_context(app, lambda: heartbeat.beat(self.name))
         self._leave = in_context(app, lambda: heartbeat.leave(self.name))
@@ -245,6 +252,7 @@ class Engine:
         self.alarm.scheduler.add_job(self._fire_time_triggers, "interval", seconds=TIME_TRIGGER_SECONDS,
                                      id="time-triggers")
         self.alarm.scheduler.add_job(self._send_digest, "interval", seconds=TIME_TRIGGER_SECONDS, id="alert-digest")
+        self.alarm.scheduler.add_job(self._housekeeping, "interval", seconds=HOUSEKEEPING_SECONDS, id="housekeeping")
         self._beat()
         self.alarm.scheduler.add_job(self._beat, "interval", seconds=heartbeat.BEAT_SECONDS, id="heartbeat")
         self.alarm.start()

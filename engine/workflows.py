@@ -7,7 +7,7 @@ from builder.credentials import restore_masked
 from builder.graph import read_graph
 from crm.models import ObjectType
 from engine import lifecycle, run_queries
-from store import error_workflows, versions, workflow_audit
+from store import error_workflows, folders, versions, workflow_audit
 from store.db import db
 from store.models import Workflow, WorkflowVersion
 from store.names import MAX_NAME, free_name
@@ -82,6 +82,8 @@ def create(by, name: str, values: dict | None = None, *, template: str | None = 
     db.session.flush()
     workflow_audit.created(workflow, "imported" if imported else "created",
                            f"template {template}" if template is not None else "")
+    if (values or {}).get("folder") is not None:
+        folders.place(workflow, values["folder"])
     db.session.commit()
     return workflow
 
@@ -91,7 +93,7 @@ def copy_draft(source: Workflow, by, name: str, graph: dict) -> Workflow:
     caller's transaction."""
     copy = Workflow(name=name, owner_id=by.id if by is not None else None, description=source.description,
                     timezone=source.timezone, settings=dict(source.settings or {}), graph=graph,
-                    template_id=source.template_id)
+                    template_id=source.template_id, folder_id=source.folder_id)
     db.session.add(copy)
     db.session.flush()
     workflow_audit.created(copy, "duplicated", f"'{source.name}' (#{source.id})")
@@ -113,7 +115,13 @@ def save_draft(workflow_id: int, values: dict, based_on: int | None) -> Workflow
     workflow = get(workflow_id)
     _check_error_workflow(workflow_id, values)
     before = workflow_audit.snapshot(workflow)
-    if not versions.save_draft(workflow, _draft_values(values, workflow.graph), based_on):
+    draft = _draft_values(values, workflow.graph)
+    if "folder" in values:  # moving alone leaves the revision an open editor is based on as it is
+        folders.place(workflow, values["folder"])
+        if not draft:
+            db.session.commit()
+            return workflow
+    if not versions.save_draft(workflow, draft, based_on):
         db.session.rollback()
         workflow = get(workflow_id)  # 404 when it was deleted in between
         _refuse(f"This workflow was saved by someone else since revision {based_on}; it is now at revision "

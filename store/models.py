@@ -1,7 +1,7 @@
-"""Workflows (the editable draft) and their immutable published versions."""
+"""Workflows (the editable draft), the folders they are kept in, and their immutable published versions."""
 import secrets
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.db import UTCDateTime, db, utcnow
@@ -12,6 +12,18 @@ DEFAULT_SETTINGS = {"reenroll": False, "exit_when": None}
 
 def empty_graph() -> dict:
     return {"nodes": [], "edges": [], "notes": []}
+
+
+class Folder(db.Model):
+    """A named shelf on the workflows list. A workflow is in one folder or none (the root)."""
+
+    __tablename__ = "folders"
+    # Names are unique whatever their case ("Sales" and "sales" would look like one folder twice).
+    __table_args__ = (Index("uq_folders_name_lower", func.lower(text("name")), unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Workflow(db.Model):
@@ -32,6 +44,7 @@ class Workflow(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     webhook_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
     template_id: Mapped[str | None] = mapped_column(String(100))
+    folder_id: Mapped[int | None] = mapped_column(ForeignKey("folders.id", ondelete="SET NULL"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)
     updated_at = mapped_column(UTCDateTime, default=utcnow)
 

@@ -4,6 +4,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, default_exceptions
 
 from store.db import db
+from store.folders import FolderRefused
 from builder.errors import InvalidWorkflow
 from crm.pipelines import InUse
 from crm.errors import Conflict, InvalidInput, UnknownObject
@@ -62,7 +63,7 @@ def refusal(error: Exception) -> tuple[int, str, dict] | None:
         return 409, error.message, error.details
     if isinstance(error, (InvalidInput, InvalidWorkflow)):
         return 422, error.message, error.details
-    if isinstance(error, (TaskRefused, WorkflowRefused)):
+    if isinstance(error, (TaskRefused, WorkflowRefused, FolderRefused)):
         return error.status, error.message, error.details
     if isinstance(error, UnknownObject):
         return 404, f"No object type named '{error.args[0]}'.", {"object": "unknown object type"}
@@ -127,7 +128,7 @@ def register_errorhandlers(app) -> None:
     app.before_request(require_json_body)
     app.before_request(check_request_input)
     app.register_error_handler(HTTPException, handle_http)
-    for refused in (InvalidInput, TaskRefused, WorkflowRefused, InUse, InvalidWorkflow, UnknownObject):
+    for refused in (InvalidInput, TaskRefused, WorkflowRefused, InUse, InvalidWorkflow, UnknownObject, FolderRefused):
         app.register_error_handler(refused, handle_refusal)
     app.register_error_handler(OperationalError, handle_operational)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,5 +1,5 @@
-"""Runs and what they leave behind: steps, outbound messages, refused enrollments (docs/ENGINE.md)."""
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+"""Runs and what they leave behind: steps, outbound messages, enrollment outcomes (docs/ENGINE.md)."""
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from builder.credentials import mask_data, mask_text
@@ -19,7 +19,10 @@ class Run(db.Model):
     __tablename__ = "runs"
     __table_args__ = (Index("ix_runs_record_status", "record_id", "status"),
                       Index("ix_runs_workflow_id", "workflow_id", "id"),
-                      Index("ix_runs_ready", "ready", "id"))
+                      Index("ix_runs_ready", "ready", "id"),
+                      # The workflows list counts each one's recent failures; failed runs are few, so is this index.
+                      Index("ix_runs_failed", "workflow_id", "finished_at", sqlite_where=text("status = 'failed'"),
+                            postgresql_where=text("status = 'failed'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
@@ -107,24 +110,30 @@ class Message(db.Model):
                 "created_at": self.created_at, "sent_at": self.sent_at}
 
 
-class EnrollmentRefusal(db.Model):
-    """A workflow that an event (or a manual or webhook start) did not start, and why.
+class Enrollment(db.Model):
+    """What a workflow did with one event its trigger saw (or a manual, webhook or time start), and why.
 
-    `kind` is ``refused`` (an enrollment rule said no) or ``filtered`` (the trigger's filter left the record out).
+    `kind` (the outcome) is ``enrolled`` (a run started: `run_id`), ``filtered`` (the trigger's filter left the
+    record out; `reason` says which rule) or ``refused`` (an enrollment rule said no: re-enrollment off, the
+    workflow's own change, the chain limit). Written in the transaction that decided it.
     """
 
-    __tablename__ = "enrollment_refusals"
-    __table_args__ = (Index("ix_enrollment_refusals_record_id", "record_id", "id"),)
+    __tablename__ = "enrollments"
+    __table_args__ = (Index("ix_enrollments_record_id", "record_id", "id"),
+                      Index("ix_enrollments_workflow_id", "workflow_id", "id"),
+                      Index("ix_enrollments_kind_created", "kind", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), default="refused", server_default="refused")
-    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"), index=True)
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column()
     record_id: Mapped[int | None] = mapped_column()
+    # No foreign key, like a run's record: the history outlives nothing but its workflow.
+    run_id: Mapped[int | None] = mapped_column()
     reason: Mapped[str] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "workflow_id": self.workflow_id, "event_id": self.event_id,
-                "record_id": self.record_id, "kind": self.kind, "reason": self.reason,
+                "record_id": self.record_id, "run_id": self.run_id, "kind": self.kind, "reason": self.reason,
                 "created_at": self.created_at}

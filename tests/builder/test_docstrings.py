@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-MODULES = ["business_hours", "catalog", "cron", "schemas", "durations", "graph", "objects", "template_data", "template_fields", "template_limits", "templating", "validate"]
+MODULES = ["business_hours", "catalog", "cron", "schemas", "durations", "graph", "objects", "search", "template_data", "template_fields", "template_limits", "templating", "validate"]
 
 
 @pytest.mark.parametrize("name", MODULES)

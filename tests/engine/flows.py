@@ -16,7 +16,7 @@ from engine import worker
 from engine.clock import ManualClock
 from engine.context import use_clock
 from crm.models import Notification, ObjectType, Record
-from engine.models import EnrollmentRefusal, Message, Run, Step
+from engine.models import Enrollment, Message, Run, Step
 from crm.people import find_user
 from tests.builder.factories import edge, node  # noqa: F401  (re-exported for the tests)
 
@@ -100,8 +100,15 @@ def messages_of(run: Run) -> list:
 
 
 def refusals_of(workflow: Workflow) -> list:
-    return db.session.scalars(db.select(EnrollmentRefusal).where(EnrollmentRefusal.workflow_id == workflow.id)
-                              .order_by(EnrollmentRefusal.id)).all()
+    """Its enrollments that started no run (refused or filtered out)."""
+    return db.session.scalars(db.select(Enrollment).where(Enrollment.workflow_id == workflow.id,
+                                                          Enrollment.kind != "enrolled")
+                              .order_by(Enrollment.id)).all()
+
+
+def enrollments_of(workflow: Workflow) -> list:
+    return db.session.scalars(db.select(Enrollment).where(Enrollment.workflow_id == workflow.id)
+                              .order_by(Enrollment.id)).all()
 
 
 def notifications_for(username: str) -> list:

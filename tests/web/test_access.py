@@ -93,6 +93,13 @@ LEAST_ROLE = {
     "POST /api/runs/<int:run_id>/cancel": "editor",
     "POST /api/runs/<int:run_id>/retry": "editor",
     "GET /api/enrollment-refusals": "viewer",
+    "GET /api/workflows/<int:workflow_id>/enrollments": "viewer",
+    "GET /api/folders": "viewer",
+    "POST /api/folders": "editor",
+    "GET /api/folders/<int:folder_id>": "viewer",
+    "PATCH /api/folders/<int:folder_id>": "editor",
+    "DELETE /api/folders/<int:folder_id>": "editor",
+    "PUT /api/workflows/<int:workflow_id>/folder": "editor",
     "GET /api/messages": "viewer",
     "GET /api/notifications": "viewer",
     "GET /api/node-types": "viewer", "GET /api/node-types/catalog": "viewer",
@@ -107,6 +114,7 @@ LEAST_ROLE = {
     "GET /": "viewer",
     "POST /workflows": "editor",
     "GET /workflows/<int:workflow_id>/edit": "viewer",
+    "GET /workflows/<int:workflow_id>/enrollments": "viewer",
     "GET /templates": "viewer",
     "GET /outbox": "viewer",
     "POST /templates/<template_id>/use": "editor",
@@ -158,10 +166,12 @@ def world(app, api, make_record):
     run = api.post(f"/api/workflows/{workflow['id']}/runs", as_="editor", json={"record_id": record["id"]})
     token = api.post("/api/tokens", json={"name": "spare", "user": "vic"}).get_json()
     assert api.post("/api/secrets", json={"name": "SPARE", "value": "spare value"}).status_code == 201
+    folder = api.post("/api/folders", as_="editor", json={"name": "Spare"}).get_json()
     return {"name": "SPARE", "object_name": "task", "record_id": record["id"], "workflow_id": workflow["id"], "number": 1,
             "run_id": run.get_json()["id"], "token_id": token["id"], "template_id": list_templates()[0]["id"],
             "secret": workflow["webhook_path"].rsplit("/", 1)[1], "filename": "favicon.svg",
-            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new", "username": "vic"}
+            "task_id": 1, "action": "claim", "pipeline": "sales", "stage": "new", "username": "vic",
+            "folder_id": folder["id"]}
 
 
 class Visitor:

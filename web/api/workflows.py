@@ -10,12 +10,13 @@ from marshmallow import fields, validate
 from builder.alert_settings import MODES
 from builder.credentials import mask_graph
 from builder.validate import problems as find_problems
-from engine import workflows
+from engine import workflow_list, workflows
 from engine.context import current_clock
-from store.db import MAX_ID, db
+from store.db import MAX_ID
 from store.models import Workflow
 from crm.models import ROLES
 from store import error_workflows
+from web.api.schemas import Id
 from web.auth import requires
 
 blp = Blueprint("workflows", __name__, url_prefix="/api/workflows", description="Workflow definitions")
@@ -50,6 +51,8 @@ class Settings(ma.Schema):
 
 class WorkflowUpdate(ma.Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
+    folder = Id(allow_none=True, metadata={"description": "the folder it is in (GET /api/folders), or null for the "
+                                                          "root; moving alone leaves the draft revision as it is"})
     description = fields.String(validate=validate.Length(max=5000))
     timezone = fields.String(validate=validate.Length(min=1, max=64))
     settings = fields.Nested(Settings)
@@ -63,6 +66,21 @@ class WorkflowCreate(WorkflowUpdate):
     template = fields.String(metadata={"description": "start from this template id instead of a graph"})
 
 
+class ListArgs(ma.Schema):
+    folder = fields.String(validate=validate.Regexp(r"^(root|[1-9][0-9]{0,9})$", error="a folder id or 'root'"),
+                           metadata={"description": "only the workflows in this folder, or `root` for those in none"})
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "words to find in the name, description, trigger type or any node's text (all must match)"})
+    error_workflows = fields.Boolean(load_default=False, metadata={
+        "description": "only the workflows that can be an error workflow (they start with a manual trigger)"})
+
+
+class LastRun(ma.Schema):
+    id = fields.Integer()
+    status = fields.String()
+    started_at = fields.DateTime()
+
+
 class WorkflowOut(ma.Schema):
     id = fields.Integer()
     name = fields.String()
@@ -74,6 +92,9 @@ class WorkflowOut(ma.Schema):
     version = fields.Integer(allow_none=True)
     revision = fields.Integer()
     template_id = fields.String(allow_none=True)
+    folder = fields.Integer(allow_none=True, metadata={"description": "the folder it is in, or null (the root)"})
+    last_run = fields.Nested(LastRun, allow_none=True, metadata={"description": "listing only: its newest run"})
+    failures_7d = fields.Integer(metadata={"description": "listing only: its runs that failed in the last 7 days"})
     webhook_path = fields.String(metadata={"description": "POST here to start a run from a webhook trigger "
                                                           "(editors only: it holds the secret)"})
     created_at = fields.DateTime()
@@ -136,6 +157,7 @@ def dump(workflow: Workflow) -> dict:
     data = {c: getattr(workflow, c) for c in ("id", "name", "description", "status", "timezone", "settings",
                                                "graph", "version", "revision", "template_id", "created_at",
                                                "updated_at")}
+    data["folder"] = workflow.folder_id
     data["graph"] = mask_graph(workflow.graph)
     # The path carries the secret that starts runs, and starting runs takes an editor.
     if current_user.has_role("editor"):
@@ -157,19 +179,21 @@ def expected_revision(data: dict) -> int | None:
     return data.get("revision")
 
 
-class WorkflowQuery(ma.Schema):
-    error_workflows = fields.Boolean(load_default=False, metadata={
-        "description": "only the workflows that can be an error workflow (they start with a manual trigger)"})
-
-
 @blp.route("")
 class Workflows(MethodView):
     @requires("viewer")
-    @blp.arguments(WorkflowQuery, location="query")
+    @blp.arguments(ListArgs, location="query")
     @blp.response(200, WorkflowOut(many=True))
     def get(self, args):
-        found = db.session.execute(db.select(Workflow).order_by(Workflow.id)).scalars()
-        return [dump(w) for w in found if not args["error_workflows"] or error_workflows.starts_by_hand(w)]
+        """Every workflow (or those of one folder, or matching `q`, or that can be an error workflow), with its last
+        run and failures in 7 days."""
+        folder = args.get("folder")
+        rows = workflow_list.rows(current_clock(), folder=int(folder) if folder and folder.isdigit() else folder,
+                                  query=args.get("q", ""))
+        if args["error_workflows"]:
+            rows = [row for row in rows if error_workflows.starts_by_hand(row["workflow"])]
+        return [{**dump(row["workflow"]), "last_run": row["last_run"], "failures_7d": row["failures_7d"]}
+                for row in sorted(rows, key=lambda row: row["workflow"].id)]
 
     @requires("editor")
     @blp.arguments(WorkflowCreate)

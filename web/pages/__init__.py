@@ -10,7 +10,7 @@ NAV = [("Workflows", "pages.workflows", "/workflows"), ("Templates", "pages.temp
 
 
 def register(app) -> None:
-    from web.pages import (apidocs, auth, editor, home, outbox, record_panels, records, runs,  # noqa: F401
+    from web.pages import (apidocs, auth, editor, enrollments, home, outbox, record_panels, records, runs,  # noqa: F401
                            settings, settings_audit, settings_pipelines, stage_rules,  # (routes attach to bp)
                            tasks, templates)
 

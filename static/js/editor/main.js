@@ -157,6 +157,7 @@ async function start() {
   const button = (text, onclick, extra = {}) => h("button", { type: "button", text, onclick, ...extra });
   const toolbar = h("header", { class: "editor-toolbar" },
     h("a", { href: "/", text: "← Workflows" }), name, zone, badge,
+    h("a", { href: `/workflows/${id}/enrollments`, text: "Enrollment history" }),
     button("Settings", () => { canvas.selected = new Set(); canvas.select(); }),
     button("Undo", () => model.undo()), button("Redo", () => model.redo()),
     button("Zoom in", () => canvas.zoomAtCenter(1.2)), button("Zoom out", () => canvas.zoomAtCenter(1 / 1.2)),
