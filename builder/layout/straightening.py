@@ -141,23 +141,9 @@ class Drawing:
                     cx, cy = cx + slope * (low_y - cy), low_y
                 if dy > high_y:
                     dx, dy = cx + slope * (high_y - cy), high_y
-                # Each end seen from b on v's row; an end on b's row lies at the far left or right of it,
-                # and an edge through b itself casts a single point (no shadow).
-                if cy == ay:
-                    first = cx
-                elif cy != by:
-                    first = bx + (cx - bx) * (ay - by) / (cy - by)
-                elif cx != bx:
-                    first = math.inf if cx > bx else -math.inf
-                else:
-                    continue
-                if dy == ay:
-                    second = dx
-                elif dy != by:
-                    second = bx + (dx - bx) * (ay - by) / (dy - by)
-                elif dx != bx:
-                    second = math.inf if dx > bx else -math.inf
-                else:
+                # Each end seen from b on v's row; an edge through b itself casts no shadow.
+                first, second = _seen_from(bx, by, cx, cy, ay), _seen_from(bx, by, dx, dy, ay)
+                if first is None or second is None:
                     continue
                 if first < second:
                     lefts.append(first)
@@ -272,3 +258,15 @@ def _improve(drawing, row, j, left_of) -> list:
     drawing.move(v, xv)
     drawing.move(w, xw)
     return moved
+
+
+def _seen_from(bx, by, x, y, ay):
+    """Where the point (x, y) falls on the row at `ay`, seen from (bx, by): a point on b's row lies at the far
+    left or right of it, and b itself casts nothing (None)."""
+    if y == ay:
+        return x
+    if y != by:
+        return bx + (x - bx) * (ay - by) / (y - by)
+    if x != bx:
+        return math.inf if x > bx else -math.inf
+    return None

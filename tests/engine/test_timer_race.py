@@ -1,35 +1,11 @@
 """Two workers racing for the same due timers: each run resumes once, each time trigger fires once."""
-import threading
 from datetime import timedelta
 
 from store.db import db
 from store.models import TriggerIndex
 from engine import time_triggers, worker
 from engine.models import Step, TriggerFire
-from tests.engine.flows import START, clock, create, drain, node, publish, runs_of, trigger  # noqa: F401
-
-
-def race(app, work, workers=2):
-    """Run `work()` on `workers` threads at once, each in its own app context and session."""
-    barrier = threading.Barrier(workers)
-    errors = []
-
-    def one():
-        with app.app_context():
-            try:
-                barrier.wait()
-                work()
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=one) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
+from tests.engine.flows import START, clock, create, drain, in_threads, node, publish, runs_of, trigger  # noqa: F401
 
 
 def test_two_workers_resume_each_parked_run_once(app, clock):
@@ -39,7 +15,7 @@ def test_two_workers_resume_each_parked_run_once(app, clock):
         create("deal", fields={"name": f"Deal {i}"})
     drain(clock)
     clock.advance(timedelta(minutes=6))
-    race(app, lambda: worker.timers_pass(clock))
+    in_threads(app, 2, lambda: worker.timers_pass(clock))
     drain(clock)
     runs = runs_of(workflow)
     assert len(runs) == 30 and {r.status for r in runs} == {"completed"}
@@ -55,6 +31,6 @@ def test_two_workers_fire_a_date_trigger_once(app, clock):
     for i in range(10):
         create("order", fields={"number": f"SO-{i}", "estimated_delivery": "2026-11-27"})
     clock.set(START + timedelta(days=1))
-    race(app, lambda: time_triggers.fire_due(clock))
+    in_threads(app, 2, lambda: time_triggers.fire_due(clock))
     assert len(runs_of(workflow)) == 10
     assert db.session.scalar(db.select(db.func.count(TriggerFire.id))) == 10
