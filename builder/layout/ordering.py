@@ -126,12 +126,17 @@ def _breadth_first(g: _Numbered, shuffle=None) -> list:
     return layers
 
 
-def _pair_crossings(v_ends, w_ends) -> tuple:
-    """Crossings between the edges of v and those of w, each given by the places of their other ends
-    (one side: above or below): with v left of w, and with w left of v."""
+def _pair_crossings(pos, v_ends, w_ends) -> tuple:
+    """Crossings between the edges of v and those of w, each given by their other ends (one side: above or
+    below) placed at `pos`: with v left of w, and with w left of v."""
+    if len(v_ends) == 1 and len(w_ends) == 1:  # most pairs
+        a, b = pos[v_ends[0]], pos[w_ends[0]]
+        return a > b, a < b
     v_left = w_left = 0
     for a in v_ends:
+        a = pos[a]
         for b in w_ends:
+            b = pos[b]
             v_left += a > b
             w_left += a < b
     return v_left, w_left
@@ -261,9 +266,8 @@ class _Order:
                         a, b, c, d = pos[up[v][0]], pos[up[w][0]], pos[down[v][0]], pos[down[w][0]]
                         now, swapped = (a > b) + (c > d), (a < b) + (c < d)
                     else:
-                        now, swapped = _pair_crossings([pos[u] for u in up[v]], [pos[u] for u in up[w]])
-                        now_below, swapped_below = _pair_crossings([pos[x] for x in down[v]],
-                                                                   [pos[x] for x in down[w]])
+                        now, swapped = _pair_crossings(pos, up[v], up[w])
+                        now_below, swapped_below = _pair_crossings(pos, down[v], down[w])
                         now, swapped = now + now_below, swapped + swapped_below
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
