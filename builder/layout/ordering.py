@@ -81,9 +81,11 @@ class _Numbered:
 
 
 def _polished(g, layers, budget, rounds=ROUNDS) -> list:
+    if rounds:
+        order = _Order(g, layers, budget)
+        order.improve(rounds)
+        layers = order.best
     order = _Order(g, layers, budget)
-    order.improve(rounds)
-    order = _Order(g, order.best, budget)
     order.transpose()
     return order.layers
 
