@@ -67,23 +67,25 @@ class Drawing:
         line = self.line
         return sum(_cross(*line[e], *line[f]) for e, f in pairs)
 
-    def between_rows(self, count=True):
-        """For each gap between two rows: the crossings inside it (0 unless `count`), those right on its
-        upper row, and the edges crossed there, in O(E log E) for the E edges passing it.
+    def between_rows(self, count=True, gaps=None):
+        """For each gap between two rows (each of `gaps`, all when None): the crossings inside it (0 unless
+        `count`), those right on its upper row, and the edges crossed there, in O(E log E) for the E edges
+        passing it.
 
         Two straight edges cross in the gap where their left-to-right order changes; as the x where each
         passes the rows bounding the gap are sorted, those are the inversions of the lower ones. Edges at
         the same x on the upper row cross right there when neither ends there and they part below.
         """
-        passing = [[] for _ in self.in_gap]
-        for e, (x_top, _, x_bottom, _) in enumerate(self.line):
-            _, _, top, bottom = self.spans[e]
-            above, length = x_top, bottom - top
-            for k in range(top, bottom):
+        line, spans = self.line, self.spans
+        for k in range(len(self.in_gap)) if gaps is None else gaps:
+            items = []
+            for e in self.in_gap[k]:
+                x_top, _, x_bottom, _ = line[e]
+                _, _, top, bottom = spans[e]
+                length = bottom - top
+                above = x_top if k == top else (x_top * (bottom - k) + x_bottom * (k - top)) / length
                 below = x_bottom if k + 1 == bottom else (x_top * (bottom - k - 1) + x_bottom * (k + 1 - top)) / length
-                passing[k].append((above, below, top < k, e))
-                above = below
-        for items in passing:
+                items.append((above, below, top < k, e))
             self.budget.spend(len(items))
             items.sort()
             inversions, level, crossed = 0, 0, set()
@@ -107,9 +109,10 @@ class Drawing:
                 crossed.update(item[3] for item, (left, right) in zip(items, sides) if left or right)
             yield inversions, level, crossed
 
-    def crossing_nodes(self) -> set:
-        """The nodes with an edge that crosses another."""
-        return {v for _, _, crossed in self.between_rows(count=False) for e in crossed for v in self.ends[e]}
+    def crossed_edges(self, gaps=None) -> dict:
+        """Gap -> the edges crossed in it, for each of `gaps` (all when None)."""
+        gaps = range(len(self.in_gap)) if gaps is None else sorted(gaps)
+        return {k: crossed for k, (_, _, crossed) in zip(gaps, self.between_rows(count=False, gaps=gaps))}
 
     def shadows(self, v, low, high, fixed_only=()) -> tuple:
         """Where on its row v would make its edges cross others, while it stays between x = `low` and
@@ -180,10 +183,10 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
     (until `budget` is spent)."""
     drawing = Drawing(g, layers, x, row_height, budget)
     left_of = {v: set(children[i + 1:]) for children in g.held.values() for i, v in enumerate(children)}
-    wired = {v: {w for e in edges for w in drawing.ends[e]} for v, edges in drawing.incident.items()}
     # A node whose edges cross none has nothing to gain from moving; after the first round, what a node's
     # best place is depends most on where its row neighbours and wired nodes stand: those that moved.
-    looked_at = drawing.crossing_nodes()
+    crossed = drawing.crossed_edges()
+    looked_at = _ends_of(drawing, crossed)
     for _ in range(ROUNDS):
         moved = set()
         for row in drawing.rows:
@@ -195,11 +198,21 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
                 moved.update(_improve(drawing, row, j, left_of))
         if not moved:
             break
-        looked_at = {w for v in moved for w in wired[v]}
+        looked_at = {w for v in moved for e in drawing.incident[v] for w in drawing.ends[e]}
         looked_at |= {row[k] for row in drawing.rows for j, v in enumerate(row) if v in moved
                       for k in (j - 1, j + 1) if 0 <= k < len(row)}
-        looked_at &= drawing.crossing_nodes()
+        # Only the gaps that the moved nodes' edges pass can cross differently.
+        spans = drawing.spans
+        crossed.update(drawing.crossed_edges({k for v in moved for e in drawing.incident[v]
+                                              for k in range(spans[e][2], spans[e][3])}))
+        looked_at &= _ends_of(drawing, crossed)
     return drawing
+
+
+def _ends_of(drawing, crossed) -> set:
+    """The nodes with an edge in `crossed` (gap -> edges)."""
+    ends = drawing.ends
+    return {v for edges in crossed.values() for e in edges for v in ends[e]}
 
 
 class _Near(dict):
