@@ -155,6 +155,8 @@ class _Order:
             self._place(layer)
         for children in g.held.values():
             self._hold(children)
+        # The crossings between layers k and k + 1, counted again only once either layer is reordered.
+        self.between, self.reordered = [0] * len(self.layers), set(range(len(self.layers)))
         self.best, self.best_count = self.copy(), self.crossings()
 
     def copy(self) -> list:
@@ -173,8 +175,10 @@ class _Order:
             self.pos[v] = slot
 
     def crossings(self) -> int:
-        total, pos, down = 0, self.pos, self.g.down
-        for upper, lower in zip(self.layers, self.layers[1:]):
+        pos, down, between, reordered = self.pos, self.g.down, self.between, self.reordered
+        for k, (upper, lower) in enumerate(zip(self.layers, self.layers[1:])):
+            if k not in reordered and k + 1 not in reordered:
+                continue
             ends = []
             for v in upper:
                 below = down[v]
@@ -183,9 +187,10 @@ class _Order:
                 else:
                     ends += sorted(pos[w] for w in below)
             self.budget.spend(len(ends))
-            if ends != sorted(ends):  # (sorted: no crossing, found at C speed)
-                total += count_inversions(ends, len(lower))
-        return total
+            # (sorted: no crossing, found at C speed)
+            between[k] = count_inversions(ends, len(lower)) if ends != sorted(ends) else 0
+        reordered.clear()
+        return sum(between)
 
     def keep(self) -> None:
         """Make the order as it is the best one when it crosses less."""
@@ -213,6 +218,7 @@ class _Order:
         pos, median, held_in = self.pos, self._median, self.g.held_in
         for i in range(1, len(self.layers)) if downward else range(len(self.layers) - 2, -1, -1):
             layer = self.layers[i]
+            before = list(layer)
             # Nodes without a median hold their slot; the others share the rest.
             slots, keyed = [], []
             for j, v in enumerate(layer):
@@ -227,6 +233,8 @@ class _Order:
             self._place(layer)
             for children in held_in[i]:
                 self._hold(children)
+            if layer != before:
+                self.reordered.add(i)
         self.budget.spend(len(self.pos))
 
     def _median(self, neighbours) -> float:
@@ -255,7 +263,7 @@ class _Order:
             if self.budget.spent:
                 return
             changed = set()
-            for layer in self.layers:
+            for k, layer in enumerate(self.layers):
                 if len(layer) < 2 or dirty is not None and dirty.isdisjoint(layer):
                     continue
                 self.budget.spend(len(layer) * PAIR_COST)
@@ -274,6 +282,7 @@ class _Order:
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
                         pos[v], pos[w] = j + 1, j
+                        self.reordered.add(k)
                         if swapped < now:
                             changed.update((v, w))
                             if dirty is not None:
