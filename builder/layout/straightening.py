@@ -59,6 +59,11 @@ class Drawing:
         a, b = self.point[upper][0], self.point[lower][0]
         self.least[e], self.greatest[e] = (a, b) if a < b else (b, a)
 
+    def may_cross(self, e, f) -> bool:
+        """Whether `f` is one of `e`'s near edges: no end in common, a gap between two rows passed by both."""
+        (_, _, top, bottom), (_, _, top2, bottom2), ends = self.spans[e], self.spans[f], self.ends[f]
+        return top < bottom2 and top2 < bottom and self.ends[e][0] not in ends and self.ends[e][1] not in ends
+
     def crossings(self, pairs=None) -> int:
         """How many of `pairs` cross (all pairs when None, counted gap by gap: :meth:`between_rows`)."""
         if pairs is None:
@@ -262,7 +267,9 @@ def _improve(drawing, row, j, left_of) -> list:
     if not before:
         return moved
     v_after = drawing.crossings_of(shadows, [xw])[0]
-    between = [(e, other) for e in v_edges for other in drawing.near[e] if other in w_edges]
+    if v_after + w_after >= before:
+        return moved
+    between = [(e, f) for e in v_edges for f in w_edges if drawing.may_cross(e, f)]
     drawing.move(v, xw)
     drawing.move(w, xv)
     if v_after + w_after + drawing.crossings(between) < before:
