@@ -161,8 +161,12 @@ def _push_groups(order, preds, succs, layer_of, pinned, budget: Budget) -> None:
     edges in total (Nikolov et al.'s promotion, downwards): what one node at a time cannot do.
 
     A group is given up past GROUP_LIMIT nodes, and the passes are at most GROUP_PASSES, so this stays
-    linear in the size of the graph.
+    linear in the size of the graph. A node whose push failed is tried again only once a node whose layer
+    that push read has moved since.
     """
+    moved_at = {}  # node -> the try after which its layer last changed
+    failed = {}  # node -> (the try that failed, the nodes whose layers it read)
+    tries = 0
     for _ in range(GROUP_PASSES):
         improved = False
         for v in order:
@@ -173,7 +177,12 @@ def _push_groups(order, preds, succs, layer_of, pinned, budget: Budget) -> None:
             below = layer_of[v] + 1
             if len(preds[v]) >= len(succs[v]) and all(layer_of[w] != below for w in succs[v]):
                 continue  # alone, and moving it alone would lengthen its edges
-            moved, change, stack = {}, 0, [v]
+            if v in failed:
+                tried, read = failed[v]
+                if all(moved_at.get(w, -1) < tried for w in read):
+                    continue  # it would fail the same way
+            tries += 1
+            moved, change, stack, read = {}, 0, [v], [v]
             while stack and len(moved) <= GROUP_LIMIT:  # v one layer down, and every successor it lands on
                 w = stack.pop()
                 if w in moved:
@@ -181,14 +190,17 @@ def _push_groups(order, preds, succs, layer_of, pinned, budget: Budget) -> None:
                 moved[w] = layer = layer_of[w]
                 layer_of[w] = layer = layer + 1
                 change += len(preds[w]) - len(succs[w])
+                read += succs[w]
                 for x in succs[w]:
                     if layer_of[x] == layer and x not in moved:
                         stack.append(x)
             budget.spend(MOVE_COST * len(moved))
             if change < 0 and not stack:
                 improved = True
+                moved_at.update(dict.fromkeys(moved, tries))
+                failed.pop(v, None)
             else:
                 layer_of.update(moved)
+                failed[v] = tries, read
         if not improved:
             return
-
