@@ -36,18 +36,24 @@ def place(g: LayeredGraph, layers: list) -> dict:
         below.append([(j, WEIGHTS[dummy[i] + dummy[j]]) for j in downs])
     both = [_links(up + down) for up, down in zip(above, below)]
     above, below = [_links(up) for up in above], [_links(down) for down in below]
+    row_weights = [[weight[i] for i in row] for row in rows]
     for round_ in range(PLACEMENT_ROUNDS):
         downward = round_ % 2 == 0
         links = both if round_ >= PLACEMENT_ROUNDS - 2 else above if downward else below
-        for row in rows[1:] if downward else rows[-2::-1]:
-            targets = []
+        for k in range(1, len(rows)) if downward else range(len(rows) - 2, -1, -1):
+            row, targets = rows[k], []
             for i in row:
                 linked, total = links[i]
                 if len(linked) == 1:  # most nodes, and every dummy
                     targets.append(x[linked[0][0]] - offsets[i])
+                elif total:
+                    pull = 0.0
+                    for j, w in linked:
+                        pull += x[j] * w
+                    targets.append(pull / total - offsets[i])
                 else:
-                    targets.append((sum(x[j] * w for j, w in linked) / total if total else x[i]) - offsets[i])
-            for i, value in zip(row, _isotonic(targets, [weight[i] for i in row])):
+                    targets.append(x[i] - offsets[i])
+            for i, value in zip(row, _isotonic(targets, row_weights[k])):
                 x[i] = value + offsets[i]
     return {v: x[i] for i, v in enumerate(names)}
 
@@ -58,12 +64,14 @@ def _links(linked) -> tuple:
 
 def _isotonic(targets, weights) -> list:
     """The non-decreasing sequence closest (weighted least squares) to `targets`: pool adjacent violators."""
-    blocks = []  # [mean, weight, count]
+    means, totals, counts = [], [], []  # the pooled blocks so far
     for value, weight in zip(targets, weights):
-        blocks.append([value, weight, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            mean2, weight2, count2 = blocks.pop()
-            mean1, weight1, count1 = blocks[-1]
-            total = weight1 + weight2
-            blocks[-1] = [(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2]
-    return [mean for mean, _, count in blocks for _ in range(count)]
+        count = 1
+        while means and means[-1] > value:  # pool with the block before
+            mean, total = means.pop(), totals.pop()
+            count += counts.pop()
+            value, weight = (mean * total + value * weight) / (total + weight), total + weight
+        means.append(value)
+        totals.append(weight)
+        counts.append(count)
+    return [mean for mean, count in zip(means, counts) for _ in range(count)]
