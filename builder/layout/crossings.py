@@ -1,19 +1,7 @@
 """Counting edge crossings between two adjacent layers, for the ordering search (:mod:`.ordering`)."""
-import math
 from bisect import bisect_right
-from itertools import groupby
 
 SMALL = 64
-
-
-def crossed_from_left(edges) -> list:
-    """For each edge (top, bottom), sorted by top: does an edge with a smaller top end below-right of it?"""
-    crossed, furthest = [], -math.inf
-    for _, group in groupby(edges, key=lambda edge: edge[0]):
-        bottoms = [bottom for _, bottom in group]
-        crossed += [furthest > bottom for bottom in bottoms]
-        furthest = max(furthest, *bottoms)
-    return crossed
 
 
 def count_inversions(ends, size) -> int:

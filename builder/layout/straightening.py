@@ -7,10 +7,10 @@ one where its own edges cross fewest others. Rows keep their spacing; held sibli
 """
 import math
 from bisect import bisect_left, bisect_right
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from builder.layout.budget import Budget
-from builder.layout.crossings import count_inversions, crossed_from_left
+from builder.layout.crossings import count_inversions
 from builder.layout.geometry import NODE_GAP, NODE_W
 from builder.layout.layering import LayeredGraph, is_dummy
 
@@ -107,11 +107,14 @@ class Drawing:
                             if through and through2 and bottom != bottom2:
                                 level += 1
                                 crossed.update((edge, edge2))
-            if tangled:
-                ends = [item[:2] for item in items]
-                mirrored = [(-top, -bottom) for top, bottom in reversed(ends)]
-                sides = zip(crossed_from_left(ends), reversed(crossed_from_left(mirrored)))
-                crossed.update(item[3] for item, (left, right) in zip(items, sides) if left or right)
+            if tangled:  # crossed: an edge left of it on the upper row ends right of it, or the other way
+                furthest_left = [-math.inf, *accumulate(bottoms, max)]
+                furthest_right = [*accumulate(reversed(bottoms), min)][::-1] + [math.inf]
+                # (Edges level with it on the upper row come before it with an end no further right, after
+                # it with one no further left: they never count.)
+                crossed.update(item[3] for item, bottom, left, right in zip(items, bottoms, furthest_left,
+                                                                            furthest_right[1:])
+                               if left > bottom or right < bottom)
             yield inversions, level, crossed
 
     def crossed_edges(self, gaps=None) -> dict:

@@ -54,3 +54,13 @@ def test_the_shadows_on_a_row_count_a_nodes_crossings_at_every_place(drawn, data
                     for e in drawing.incident[v] for w in ends[e] if w != v for other in drawing.near[e])
                 for x in places]
     assert drawing.crossings_of(drawing.shadows(v, -math.inf, math.inf), places) == by_pairs
+
+
+@settings(max_examples=300, deadline=None)
+@given(drawings())
+def test_the_edges_found_crossed_gap_by_gap_are_those_that_cross_another(drawn):
+    drawing, _ = drawn
+    point, ends = drawing.point, drawing.ends
+    by_pairs = {e for e, (a, b) in enumerate(ends) for c, d in ends
+                if not {a, b} & {c, d} and segments_cross(point[a], point[b], point[c], point[d])}
+    assert set().union(*drawing.crossed_edges().values()) == by_pairs
