@@ -122,7 +122,7 @@ class Drawing:
         gaps = range(len(self.in_gap)) if gaps is None else sorted(gaps)
         return {k: crossed for k, (_, _, crossed) in zip(gaps, self.between_rows(count=False, gaps=gaps))}
 
-    def shadows(self, v, low, high, fixed_only=()) -> tuple:
+    def shadows(self, v, low, high) -> tuple:
         """Where on its row v would make its edges cross others, while it stays between x = `low` and
         `high`: for each edge of v and each edge near it, an open interval of x; all their left ends and
         all their right ends, each sorted.
@@ -130,7 +130,6 @@ class Drawing:
         Seen from the far end b of v's edge, the part of the other edge between b's row and v's row
         casts a shadow on v's row: v's edge crosses the other exactly when v stands in that shadow. So
         the crossings of every place v may take are counted with two bisections, not pair by pair.
-        Edges of `fixed_only` (which move too) are left out.
         """
         point, line, least, greatest, lefts, rights = self.point, self.line, self.least, self.greatest, [], []
         ay = point[v][1]
@@ -142,7 +141,7 @@ class Drawing:
             left, right = min(low, bx), max(high, bx)
             low_y, high_y = (ay, by) if ay < by else (by, ay)
             for other in near:
-                if greatest[other] < left or least[other] > right or other in fixed_only:
+                if greatest[other] < left or least[other] > right:
                     continue  # beside every line v's edge can take
                 cx, cy, dx, dy = line[other]  # cy < dy
                 if dy <= low_y or cy >= high_y:
@@ -200,10 +199,13 @@ def straighten(g: LayeredGraph, layers: list, x: dict, row_height: float, budget
         for row in drawing.rows:
             if budget.spent:
                 return drawing
+            carried = None  # row[j]'s shadows, from its left neighbour's turn
             for j in range(len(row)):
                 if row[j] not in looked_at:
+                    carried = None
                     continue
-                moved.update(_improve(drawing, row, j, left_of))
+                nodes, carried = _improve(drawing, row, j, left_of, looked_at, carried)
+                moved.update(nodes)
         if not moved:
             break
         looked_at = {w for v in moved for e in drawing.incident[v] for w in drawing.ends[e]}
@@ -239,11 +241,13 @@ class _Near(dict):
         return found
 
 
-def _improve(drawing, row, j, left_of) -> list:
+def _improve(drawing, row, j, left_of, looked_at, shadows=None) -> tuple:
     """Move row[j] between its row neighbours to where its edges cross least, then swap it with its right
-    neighbour when that crosses less and port order allows; the nodes that moved.
+    neighbour when that crosses less and port order allows; the nodes that moved, and the shadows of the
+    right neighbour for its own turn if it is in `looked_at` (None when the swap was made).
 
-    The shadows of v's edges serve both: with v at w's place, its edges cannot cross w's (they meet there).
+    `shadows` are row[j]'s, when worked out in its left neighbour's turn. The shadows of v's edges serve both
+    the move and the swap: with v at w's place, its edges cannot cross w's (they meet there).
     """
     v, ends = row[j], drawing.ends
     w = row[j + 1] if j + 1 < len(row) and row[j + 1] not in left_of.get(v, ()) else None
@@ -252,7 +256,8 @@ def _improve(drawing, row, j, left_of) -> list:
     start = best = drawing.x(v)
     wanted = {min(max(drawing.x(u), low), high) for e in drawing.incident[v] for u in ends[e]}
     wanted = sorted(wanted | {start, low, high} - {-math.inf, math.inf})
-    shadows = drawing.shadows(v, wanted[0], max(wanted[-1], drawing.x(w)) if w else wanted[-1])
+    if shadows is None:
+        shadows = drawing.shadows(v, wanted[0], max(wanted[-1], drawing.x(w)) if w else wanted[-1])
     best_count = drawing.crossings_of(shadows, [start])[0]
     if best_count:
         for candidate, count in zip(wanted, drawing.crossings_of(shadows, wanted)):
@@ -262,25 +267,30 @@ def _improve(drawing, row, j, left_of) -> list:
     if moved:
         drawing.move(v, best)
     if w is None:
-        return moved
+        return moved, None
     xv, xw = best, drawing.x(w)
     v_edges, w_edges = drawing.incident[v], drawing.incident[w]
-    w_before, w_after = drawing.crossings_of(drawing.shadows(w, xv, xw, v_edges), [xw, xv])
-    before = best_count + w_before
+    reach = xw
+    if w in looked_at:  # as far right as its own turn looks: up to its right neighbour, or its wired nodes
+        far = [row[j + 2]] if j + 2 < len(row) else [u for e in w_edges for u in ends[e]]
+        reach = max(xw, *map(drawing.x, far))
+    w_shadows = drawing.shadows(w, xv, reach)
+    w_before, w_after = drawing.crossings_of(w_shadows, [xw, xv])
+    between = [(e, f) for e in v_edges for f in w_edges if drawing.may_cross(e, f)]
+    before = best_count + w_before - drawing.crossings(between)  # (both counts hold v's crossings with w)
     if not before:
-        return moved
+        return moved, w_shadows
     v_after = drawing.crossings_of(shadows, [xw])[0]
     if v_after + w_after >= before:
-        return moved
-    between = [(e, f) for e in v_edges for f in w_edges if drawing.may_cross(e, f)]
+        return moved, w_shadows
     drawing.move(v, xw)
     drawing.move(w, xv)
     if v_after + w_after + drawing.crossings(between) < before:
         row[j], row[j + 1] = w, v
-        return [v, w]
+        return [v, w], None
     drawing.move(v, xv)
     drawing.move(w, xw)
-    return moved
+    return moved, w_shadows
 
 
 def _seen_from(bx, by, x, y, ay):
