@@ -51,9 +51,10 @@ def candidate_orders(g: LayeredGraph, count: int, budget: Budget):
 
 
 class _Numbered:
-    """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers, `single[i]`
-    says node i has one edge up and one down, `held` lists the held sibling groups (`held_in[k]` those
-    of layer k), `left_of[i]` the held siblings that must stay right of node i (None: no such)."""
+    """`g` with its nodes numbered in the order of its layers: `up[i]`/`down[i]` list numbers,
+    `one_up[i]`/`one_down[i]` the only one there (None: none or several), `held` lists the held sibling
+    groups (`held_in[k]` those of layer k), `left_of[i]` the held siblings that must stay right of node i
+    (None: no such)."""
 
     def __init__(self, g: LayeredGraph):
         self.names = [v for layer in g.layers for v in layer]
@@ -66,7 +67,8 @@ class _Numbered:
         self.up = [[number[u] for u in g.up[v]] for v in self.names]
         self.down = [[number[w] for w in g.down[v]] for v in self.names]
         self.held = {number[u]: [number[v] for v in children] for u, children in g.held.items()}
-        self.single = [len(ups) == len(downs) == 1 for ups, downs in zip(self.up, self.down)]
+        self.one_up = [ups[0] if len(ups) == 1 else None for ups in self.up]
+        self.one_down = [downs[0] if len(downs) == 1 else None for downs in self.down]
         self.held_in = [[] for _ in self.layers]  # the held groups of each layer
         for children in self.held.values():
             self.held_in[self.layer_of[children[0]]].append(children)
@@ -131,9 +133,6 @@ def _breadth_first(g: _Numbered, shuffle=None) -> list:
 def _pair_crossings(pos, v_ends, w_ends) -> tuple:
     """Crossings between the edges of v and those of w, each given by their other ends (one side: above or
     below) placed at `pos`: with v left of w, and with w left of v."""
-    if len(v_ends) == 1 and len(w_ends) == 1:  # most pairs
-        a, b = pos[v_ends[0]], pos[w_ends[0]]
-        return a > b, a < b
     v_left = w_left = 0
     for a in v_ends:
         a = pos[a]
@@ -257,7 +256,8 @@ class _Order:
 
         With `ties`, swaps that change nothing are made too, to move along plateaus.
         """
-        up, down, left_of, single, pos = self.g.up, self.g.down, self.g.left_of, self.g.single, self.pos
+        up, down, left_of, pos = self.g.up, self.g.down, self.g.left_of, self.pos
+        one_up, one_down = self.g.one_up, self.g.one_down
         dirty = None  # the nodes whose pairs may cross differently since they were looked at; None: all
         for _ in range(TRANSPOSE_ROUNDS):
             if self.budget.spent:
@@ -272,13 +272,19 @@ class _Order:
                     if dirty is not None and v not in dirty and w not in dirty or \
                             left_of[v] is not None and w in left_of[v]:
                         continue
-                    if single[v] and single[w]:  # dummies, and chains
-                        a, b, c, d = pos[up[v][0]], pos[up[w][0]], pos[down[v][0]], pos[down[w][0]]
-                        now, swapped = (a > b) + (c > d), (a < b) + (c < d)
+                    a, b = one_up[v], one_up[w]
+                    if a is not None and b is not None:  # most pairs: a single edge each
+                        a, b = pos[a], pos[b]
+                        now, swapped = a > b, a < b
                     else:
                         now, swapped = _pair_crossings(pos, up[v], up[w])
-                        now_below, swapped_below = _pair_crossings(pos, down[v], down[w])
-                        now, swapped = now + now_below, swapped + swapped_below
+                    a, b = one_down[v], one_down[w]
+                    if a is not None and b is not None:
+                        a, b = pos[a], pos[b]
+                        now, swapped = now + (a > b), swapped + (a < b)
+                    else:
+                        below, swapped_below = _pair_crossings(pos, down[v], down[w])
+                        now, swapped = now + below, swapped + swapped_below
                     if swapped < now or (ties and 0 < swapped == now):
                         layer[j], layer[j + 1] = w, v
                         pos[v], pos[w] = j + 1, j
