@@ -29,13 +29,9 @@ def place(g: LayeredGraph, layers: list) -> dict:
             offsets[i], last = cursor, i
     x = list(offsets)
     weight = [1.0 if flag else 2.0 for flag in dummy]
-    above, below = [], []
-    for i, v in enumerate(names):
-        ups, downs = [number[u] for u in g.up[v]], [number[w] for w in g.down[v]]
-        above.append([(j, WEIGHTS[dummy[i] + dummy[j]]) for j in ups])
-        below.append([(j, WEIGHTS[dummy[i] + dummy[j]]) for j in downs])
-    both = [_links(up + down) for up, down in zip(above, below)]
-    above, below = [_links(up) for up in above], [_links(down) for down in below]
+    above = [[number[u] for u in g.up[v]] for v in names]
+    below = [[number[w] for w in g.down[v]] for v in names]
+    both = [up + down for up, down in zip(above, below)]
     row_weights = [[weight[i] for i in row] for row in rows]
     for round_ in range(PLACEMENT_ROUNDS):
         downward = round_ % 2 == 0
@@ -43,23 +39,21 @@ def place(g: LayeredGraph, layers: list) -> dict:
         for k in range(1, len(rows)) if downward else range(len(rows) - 2, -1, -1):
             row, targets = rows[k], []
             for i in row:
-                linked, total = links[i]
+                linked = links[i]
                 if len(linked) == 1:  # most nodes, and every dummy
-                    targets.append(x[linked[0][0]] - offsets[i])
-                elif total:
-                    pull = 0.0
-                    for j, w in linked:
-                        pull += x[j] * w
+                    targets.append(x[linked[0]] - offsets[i])
+                elif linked:
+                    pull = total = 0.0
+                    for j in linked:
+                        weight_ij = WEIGHTS[dummy[i] + dummy[j]]
+                        pull += x[j] * weight_ij
+                        total += weight_ij
                     targets.append(pull / total - offsets[i])
                 else:
                     targets.append(x[i] - offsets[i])
             for i, value in zip(row, _isotonic(targets, row_weights[k])):
                 x[i] = value + offsets[i]
-    return {v: x[i] for i, v in enumerate(names)}
-
-
-def _links(linked) -> tuple:
-    return linked, sum(w for _, w in linked)
+    return dict(zip(names, x))
 
 
 def _isotonic(targets, weights) -> list:
