@@ -21,8 +21,8 @@ PLACE_COST = 8  # budget units of counting the crossings at one place
 
 class Drawing:
     """Real nodes at (x, y) centers with straight edges. Edges are numbered: `ends[e]` are e's two nodes,
-    `line[e]` its upper and lower end as x, y, x, y, and `near[e]` the edges that could cross e, the
-    ones sharing no end with it that pass some gap between two layers it passes too."""
+    `line[e]` its upper and lower end as x, y, x, y, and `in_gap[k]` the edges passing gap k (between layers
+    k and k + 1)."""
 
     def __init__(self, g: LayeredGraph, layers: list, x: dict, row_height: float, budget: Budget):
         self.budget = budget
@@ -40,7 +40,7 @@ class Drawing:
             self.spans.append((upper, lower, top, bottom))
             for k in range(top, bottom):
                 self.in_gap[k].append(e)
-        self.near = _Near(self)
+        self.passing_many = {}  # e -> the edges passing the gaps of e, for e passing several
         self.line, self.least, self.greatest = [None] * len(self.ends), [0.0] * len(self.ends), [0.0] * len(self.ends)
         for e in range(len(self.ends)):
             self._draw(e)
@@ -60,7 +60,7 @@ class Drawing:
         self.least[e], self.greatest[e] = (a, b) if a < b else (b, a)
 
     def may_cross(self, e, f) -> bool:
-        """Whether `f` is one of `e`'s near edges: no end in common, a gap between two rows passed by both."""
+        """Whether edges `e` and `f` could cross: no end in common, and a gap between two rows passed by both."""
         (_, _, top, bottom), (_, _, top2, bottom2), ends = self.spans[e], self.spans[f], self.ends[f]
         return top < bottom2 and top2 < bottom and self.ends[e][0] not in ends and self.ends[e][1] not in ends
 
@@ -122,6 +122,15 @@ class Drawing:
         gaps = range(len(self.in_gap)) if gaps is None else sorted(gaps)
         return {k: crossed for k, (_, _, crossed) in zip(gaps, self.between_rows(count=False, gaps=gaps))}
 
+    def passing(self, e) -> list:
+        """The edges passing some gap between two rows that `e` passes (`e` among them)."""
+        _, _, top, bottom = self.spans[e]
+        if bottom - top == 1:  # most edges
+            return self.in_gap[top]
+        if e not in self.passing_many:
+            self.passing_many[e] = list({other for k in range(top, bottom) for other in self.in_gap[k]})
+        return self.passing_many[e]
+
     def shadows(self, v, low, high) -> tuple:
         """Where on its row v would make its edges cross others, while it stays between x = `low` and
         `high`: for each edge of v and each edge near it, an open interval of x; all their left ends and
@@ -131,18 +140,21 @@ class Drawing:
         casts a shadow on v's row: v's edge crosses the other exactly when v stands in that shadow. So
         the crossings of every place v may take are counted with two bisections, not pair by pair.
         """
-        point, line, least, greatest, lefts, rights = self.point, self.line, self.least, self.greatest, [], []
+        point, line, least, greatest, ends = self.point, self.line, self.least, self.greatest, self.ends
+        lefts, rights = [], []
         ay = point[v][1]
         for e in self.incident[v]:
-            near = self.near[e]
+            near = self.passing(e)
             self.budget.spend(len(near))
-            a, b = self.ends[e]
+            a, b = ends[e]
             bx, by = point[b if a == v else a]
             left, right = min(low, bx), max(high, bx)
             low_y, high_y = (ay, by) if ay < by else (by, ay)
             for other in near:
                 if greatest[other] < left or least[other] > right:
                     continue  # beside every line v's edge can take
+                if a in ends[other] or b in ends[other]:
+                    continue  # meets v's edge at an end (or is v's edge)
                 cx, cy, dx, dy = line[other]  # cy < dy
                 if dy <= low_y or cy >= high_y:
                     continue  # no part between the two rows
@@ -223,22 +235,6 @@ def _ends_of(drawing, crossed) -> set:
     """The nodes with an edge in `crossed` (gap -> edges)."""
     ends = drawing.ends
     return {v for edges in crossed.values() for e in edges for v in ends[e]}
-
-
-class _Near(dict):
-    """`near[e]`, worked out for the edges asked about only."""
-
-    def __init__(self, drawing: Drawing):
-        super().__init__()
-        self.drawing = drawing
-
-    def __missing__(self, e):
-        ends, (_, _, top, bottom) = self.drawing.ends, self.drawing.spans[e]
-        a, b = ends[e]
-        in_gap = self.drawing.in_gap
-        others = in_gap[top] if bottom - top == 1 else {other for k in range(top, bottom) for other in in_gap[k]}
-        self[e] = found = [other for other in others if a not in ends[other] and b not in ends[other]]
-        return found
 
 
 def _improve(drawing, row, j, left_of, looked_at, shadows=None) -> tuple:

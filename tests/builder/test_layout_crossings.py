@@ -50,8 +50,9 @@ def test_the_shadows_on_a_row_count_a_nodes_crossings_at_every_place(drawn, data
     places = data.draw(st.lists(st.integers(-400, 400), max_size=6))
     y = drawing.point[v][1]
     point, ends = drawing.point, drawing.ends
-    by_pairs = [sum(segments_cross((x, y), point[w], point[ends[other][0]], point[ends[other][1]])
-                    for e in drawing.incident[v] for w in ends[e] if w != v for other in drawing.near[e])
+    by_pairs = [sum(segments_cross((x, y), point[w], point[other[0]], point[other[1]])
+                    for e in drawing.incident[v] for w in ends[e] if w != v
+                    for other in ends if not set(other) & set(ends[e]))
                 for x in places]
     assert drawing.crossings_of(drawing.shadows(v, -math.inf, math.inf), places) == by_pairs
 
