@@ -69,12 +69,14 @@ def layered_graph(graph: dict, budget: Budget | None = None) -> LayeredGraph:
     up, down = {v: [] for v in ids}, {v: [] for v in ids}
     dummies = itertools.count()
     for u, v in sorted(dag, key=lambda edge: dag[edge][0]):
-        chain = [u] + [next(dummies) for _ in range(layer_of[u] + 1, layer_of[v])] + [v]
-        for k, (a, b) in enumerate(zip(chain, chain[1:])):
-            up.setdefault(b, []).append(a)
-            down.setdefault(a, []).append(b)
-            down.setdefault(b, [])
-            layer_of[b] = layer_of[u] + k + 1
+        above = u
+        for layer in range(layer_of[u] + 1, layer_of[v]):  # a dummy on every layer the edge passes
+            dummy = next(dummies)
+            up[dummy], down[dummy], layer_of[dummy] = [above], [], layer
+            down[above].append(dummy)
+            above = dummy
+        up[v].append(above)
+        down[above].append(v)
     held = {u: [v for v in down[u] if len(up[v]) == 1 and dag.get((u, v), (0, False))[1]] for u in ids}
     layers = [[] for _ in range(max(layer_of.values(), default=-1) + 1)]
     for v in down:
