@@ -176,13 +176,13 @@ def _push_groups(order, preds, succs, layer_of, pinned, budget: Budget) -> None:
                 return
             if v in pinned or not succs[v]:
                 continue
-            below = layer_of[v] + 1
-            if len(preds[v]) >= len(succs[v]) and all(layer_of[w] != below for w in succs[v]):
-                continue  # alone, and moving it alone would lengthen its edges
             if v in failed:
                 tried, read = failed[v]
                 if all(moved_at.get(w, -1) < tried for w in read):
                     continue  # it would fail the same way
+            below = layer_of[v] + 1
+            if len(preds[v]) >= len(succs[v]) and all(layer_of[w] != below for w in succs[v]):
+                continue  # alone, and moving it alone would lengthen its edges
             tries += 1
             moved, change, stack, read = {}, 0, [v], [v]
             while stack and len(moved) <= GROUP_LIMIT:  # v one layer down, and every successor it lands on
