@@ -9,6 +9,7 @@ walks the search along plateaus instead of stopping at the first one. Held child
 Nodes are numbered here (lists indexed by number instead of dicts keyed by name): the sweeps and
 transpositions look at each node many times.
 """
+import math
 import random
 
 from builder.layout.budget import Budget
@@ -85,6 +86,7 @@ class _Numbered:
 def _polished(g, layers, budget, rounds=ROUNDS) -> list:
     if rounds:
         order = _Order(g, layers, budget)
+        order.keep()
         order.improve(rounds)
         layers = order.best
     order = _Order(g, layers, budget)
@@ -144,8 +146,8 @@ def _pair_crossings(pos, v_ends, w_ends) -> tuple:
 
 
 class _Order:
-    """Layers being reordered, with each node's place; `best` is the order with the fewest crossings seen.
-    Every improvement stops once the budget is spent."""
+    """Layers being reordered, with each node's place; `best` is the order with the fewest crossings seen
+    (since the first :meth:`keep`). Every improvement stops once the budget is spent."""
 
     def __init__(self, g: _Numbered, layers, budget: Budget):
         self.g, self.layers, self.budget = g, [list(layer) for layer in layers], budget
@@ -156,7 +158,7 @@ class _Order:
             self._hold(children)
         # The crossings between layers k and k + 1, counted again only once either layer is reordered.
         self.between, self.reordered = [0] * len(self.layers), set(range(len(self.layers)))
-        self.best, self.best_count = self.copy(), self.crossings()
+        self.best, self.best_count = None, math.inf
 
     def copy(self) -> list:
         return [list(layer) for layer in self.layers]
