@@ -157,7 +157,7 @@ class _Order:
         for children in g.held.values():
             self._hold(children)
         # The crossings between layers k and k + 1, counted again only once either layer is reordered.
-        self.between, self.reordered = [0] * len(self.layers), set(range(len(self.layers)))
+        self.between, self.reordered = [0] * (len(self.layers) - 1), set(range(len(self.layers)))
         self.best, self.best_count = None, math.inf
 
     def copy(self) -> list:

@@ -271,9 +271,10 @@ def _improve(drawing, row, j, left_of, looked_at, shadows=None) -> tuple:
         far = [row[j + 2]] if j + 2 < len(row) else [u for e in w_edges for u in ends[e]]
         reach = max(xw, *map(drawing.x, far))
     w_shadows = drawing.shadows(w, xv, reach)
+    # At v's place, w's edges meet v's instead of crossing them; where it stands, both counts hold those.
     w_before, w_after = drawing.crossings_of(w_shadows, [xw, xv])
     between = [(e, f) for e in v_edges for f in w_edges if drawing.may_cross(e, f)]
-    before = best_count + w_before - drawing.crossings(between)  # (both counts hold v's crossings with w)
+    before = best_count + w_before - drawing.crossings(between)
     if not before:
         return moved, w_shadows
     v_after = drawing.crossings_of(shadows, [xw])[0]
