@@ -176,17 +176,16 @@ class _Order:
             self.pos[v] = slot
 
     def crossings(self) -> int:
-        pos, down, between, reordered = self.pos, self.g.down, self.between, self.reordered
+        pos, down, one_down, between, reordered = self.pos, self.g.down, self.g.one_down, self.between, self.reordered
         for k, (upper, lower) in enumerate(zip(self.layers, self.layers[1:])):
             if k not in reordered and k + 1 not in reordered:
                 continue
             ends = []
             for v in upper:
-                below = down[v]
-                if len(below) == 1:  # most nodes, and every dummy
-                    ends.append(pos[below[0]])
-                else:
-                    ends += sorted(pos[w] for w in below)
+                if one_down[v] is not None:  # most nodes, and every dummy
+                    ends.append(pos[one_down[v]])
+                elif down[v]:
+                    ends += sorted([pos[w] for w in down[v]])
             self.budget.spend(len(ends))
             # (sorted: no crossing, found at C speed)
             between[k] = count_inversions(ends, len(lower)) if ends != sorted(ends) else 0
