@@ -1,4 +1,4 @@
-"""HTTP requests per second of the embedded server (`flowdesk run`: waitress, web and engine in one process) on
+"""HTTP requests per second of the embedded server (`flowdesk run`: cheroot, web and engine in one process) on
 a fresh SQLite database, from 4 client threads of ours on loopback, each on its own keep-alive connection.
 Three doors, each for a fixed time: `GET /api/health` (no sign-in; the reference: the server's floor),
 a bearer-token `GET /api/records/contact/<id>`, and a bearer-token `POST /api/records/contact` (each creates
@@ -185,7 +185,7 @@ def run() -> list[dict]:
     for name, door in (("GET", "bearer-token GET /api/records/contact/<id>"),
                        ("POST", "bearer-token POST /api/records/contact (a new contact each)")):
         rate, load, per_cpu = found[name]
-        rows.append({"benchmark": f"HTTP requests, {door}, embedded `flowdesk run` (waitress), SQLite",
+        rows.append({"benchmark": f"HTTP requests, {door}, embedded `flowdesk run` (cheroot), SQLite",
                      "measure": f"requests/s, {CLIENTS} keep-alive clients (load average {load:.1f}); "
                                 "per server CPU second",
                      "value": f"{rate:.0f}; {per_cpu:.0f}",
@@ -197,7 +197,7 @@ def run() -> list[dict]:
     for batch, door in ((1, "one contact a request"), (BATCH, f"batches of {BATCH} contacts a request (207)")):
         rate, load = rates[batch]
         rows.append({"benchmark": f"HTTP end to end, POST /api/records/contact, {door}, each starting a 3-node "
-                                  "workflow, embedded `flowdesk run` (waitress), SQLite",
+                                  "workflow, embedded `flowdesk run` (cheroot), SQLite",
                      "measure": f"runs/s, first request to last run completed, {RUNS} contacts, {CLIENTS} "
                                 f"keep-alive clients (load average {load:.1f}); every contact one completed run",
                      "value": f"{rate:.0f}",
