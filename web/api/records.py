@@ -2,13 +2,13 @@
 import marshmallow as ma
 from flask_smorest import abort
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields as mf
 
 from store.db import db
 from crm import records, related
 from crm.models import Record, User
 from crm.models.records import record_dict
+from web.api.blueprint import Blueprint
 from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.schemas import Id, PageArgs, RelatedOut, page_of, paginate
 from web.auth import cause, requires
