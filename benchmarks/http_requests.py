@@ -6,6 +6,15 @@ a contact and its `created` event, which the engine in the same process consumes
 the expected status; any other fails the benchmark. Figures move with the machine's load (see the load
 average, read just before each door); the requests per CPU second of the server process (from
 /proc/<pid>/stat, engine included) move less, and show what the same server would answer on a core of its own.
+How a bar is judged: requests/s at or above it with the machine otherwise idle (load average below about 1);
+on a busy machine, requests per CPU second at or above it say the same server meets it given one core of its
+own (web and engine share one process, so it is bound by about one core either way).
+
+What keeps a request cheap: cheroot answers each request in the worker thread that read it (waitress handed
+every request from its socket loop to a worker and back: a fifth to a quarter of the CPU of a request);
+`GET` reads the record with one Core query rather than an ORM object with its owner joined; argument schemas
+are made once rather than per request. Per request the server still runs, in process: the bearer token's user
+(one query, an ORM user, for Flask-Login), the session and connection, and the marshmallow and JSON answer.
 
 Then runs/s end to end (first request to last run completed) of RUNS new contacts, each starting one run of a
 3-node workflow (trigger → condition → update_record), sent by the same 4 clients one contact a request and, on

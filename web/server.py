@@ -2,7 +2,7 @@
 process, so the embedded engine runs exactly once (gunicorn would fork workers).
 
 A cheroot worker thread reads, answers and writes each request itself: waitress, before it, handed every
-request from its socket loop to a worker thread and the answer back, which cost about a quarter of the
+request from its socket loop to a worker thread and the answer back, which cost a fifth to a quarter of the
 server's CPU per request (docs/PERFORMANCE.md, http_requests).
 """
 from cheroot.wsgi import Server
