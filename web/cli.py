@@ -87,30 +87,25 @@ def demo_load():
         click.echo("demo data already loaded")
 
 
-# Waitress: a production WSGI server that serves from threads of this one process, so the embedded engine
-# runs exactly once (gunicorn would fork workers). Requests mostly wait on the database; 8 threads keep
-# the 2 cores busy without queueing behind one slow request.
-SERVER_THREADS = 8
-
-
 @click.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def run(host, port):
     """Serve web, engine and scheduler in one process."""
-    from waitress.server import create_server
+    from web.server import make_server
 
     app = current_app._get_current_object()
     engine = start_embedded(app) if app.config["FLOWDESK_EMBEDDED_ENGINE"] else None
-    server = create_server(app, host=host, port=port, threads=SERVER_THREADS, ident="Flowdesk")
-    # waitress ends its loop on SystemExit (SIGTERM here) or KeyboardInterrupt (SIGINT), finishing the
-    # requests in hand; the engine then stops after its work in hand.
+    server = make_server(app, host, port)
+    # SIGTERM ends the serving loop as Ctrl-C does; stop() then finishes the requests in hand, and the
+    # engine stops after its work in hand.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Flowdesk on http://{host}:{port}/" + (" (with the engine)" if engine else ""))
     try:
-        server.run()
+        server.start()
     finally:
+        server.stop()
         if engine:
             engine.stop()
 

@@ -46,11 +46,15 @@ class Record(db.Model):
     owner: Mapped[User | None] = relationship(lazy="joined")
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "object": self.object, "fields": dict(self.fields or {}),
-                "owner": self.owner.username if self.owner else None, "tags": list(self.tags or []),
-                "pipeline": self.pipeline, "stage": self.stage, "created_at": self.created_at,
-                "updated_at": self.updated_at, "external_id": self.external_id,
-                "related_id": self.related_id}
+        return record_dict(self)
+
+
+def record_dict(record) -> dict:
+    """What the API answers of a record: the ORM row, or crm.records.load's namespace of the same names."""
+    return {"id": record.id, "object": record.object, "fields": dict(record.fields or {}),
+            "owner": record.owner.username if record.owner else None, "tags": list(record.tags or []),
+            "pipeline": record.pipeline, "stage": record.stage, "created_at": record.created_at,
+            "updated_at": record.updated_at, "external_id": record.external_id, "related_id": record.related_id}
 
 
 class Event(db.Model):

@@ -50,16 +50,34 @@ def served(tmp_path):
             process.wait()
 
 
-def test_flowdesk_run_serves_the_api_and_engine_through_a_production_server_and_stops_on_sigterm(served):
-    process, port, log = served
+def wait_until_healthy(process, port: int, log: Path) -> dict:
     deadline = time.monotonic() + 60
     while (answer := health(port)) is None or not any(w["alive"] for w in answer["body"]["workers"]):
         assert process.poll() is None, log.read_text()
         assert time.monotonic() < deadline, f"no healthy server with its engine; log:\n{log.read_text()}"
         time.sleep(0.2)
+    return answer
+
+
+def test_flowdesk_run_serves_the_api_and_engine_through_a_production_server_and_stops_on_sigterm(served):
+    process, port, log = served
+    answer = wait_until_healthy(process, port, log)
     assert answer["status"] == 200 and answer["server"] == "Flowdesk"
     process.send_signal(signal.SIGTERM)
     assert process.wait(30) == 0
     output = log.read_text()
     assert f"http://127.0.0.1:{port}/ (with the engine)" in output
     assert "development server" not in output and "Traceback" not in output
+
+
+def test_a_client_that_sends_a_too_large_body_whole_reads_the_413_error_not_a_broken_connection(served):
+    process, port, log = served
+    wait_until_healthy(process, port, log)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    # http.client writes the whole body before it reads the answer, as most scripts' clients do.
+    connection.request("POST", "/api/records/contact", body=b'{"fields": {"name": "' + b"x" * (5 << 20) + b'"}}',
+                       headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 413
+    assert json.loads(response.read())["error"]["code"] == "too_large"
+    assert health(port)["status"] == 200

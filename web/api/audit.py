@@ -3,10 +3,10 @@ from datetime import datetime, time, timedelta, timezone
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from store import audit
+from web.api.blueprint import Blueprint
 from web.api.schemas import PageArgs, page_of, paginate
 from web.auth import requires
 

@@ -2,12 +2,12 @@
 import marshmallow as ma
 from flask_smorest import abort
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from builder.catalog import catalog_json, editor_catalog
 from crm.models import ROLES
 from templates_library import categories, get_template, list_templates
+from web.api.blueprint import Blueprint
 from web.auth import requires
 
 blp = Blueprint("catalog", __name__, url_prefix="/api", description="Node types and templates")

@@ -1,10 +1,10 @@
 """A workflow's enrollment history: what its trigger did with each event it saw, and why."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from engine import enrollment_history
+from web.api.blueprint import Blueprint
 from web.api.schemas import PageArgs
 from web.api.workflows import get_workflow
 from web.auth import requires

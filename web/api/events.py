@@ -1,12 +1,13 @@
 """Changes reported by outside systems, upserted by external_id and handled like local changes."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from store.db import db
 from crm import outside_events, records
 from engine import event_waits
+from web.api.blueprint import Blueprint
 from web.api.batch import BATCH_STATUS, accepts_batches, batch_answer, request_body
 from web.api.records import RecordOut
 from web.auth import cause, requires

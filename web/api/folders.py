@@ -1,12 +1,13 @@
 """Folders for workflows: editors create, rename and delete them and move workflows in and out; viewers read."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields
 
 from store import folders
 from store.db import db
 from store.models import Folder
+from web.api.blueprint import Blueprint
 from web.api.schemas import Id
 from web.api.workflows import WorkflowOut, get_workflow, with_etag
 from web.auth import requires

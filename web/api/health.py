@@ -1,12 +1,12 @@
 """/api/health: is the database reachable, and which engine workers are alive (for load balancers and people)."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 from sqlalchemy.exc import SQLAlchemyError
 
 from store.db import db
 from engine.heartbeat import workers
+from web.api.blueprint import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Service health (no sign-in needed)")
 

@@ -1,13 +1,13 @@
 """The outbox: outbound emails, SMS, WhatsApp messages and webhook calls, and how their delivery went."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from builder.catalog import channels
 from store.db import db
 from engine.models import Message
 from engine.models.runs import MESSAGE_STATUSES
+from web.api.blueprint import Blueprint
 from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.auth import requires
 

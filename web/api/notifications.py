@@ -2,11 +2,11 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from store.db import db
 from crm.models import Notification
+from web.api.blueprint import Blueprint
 from web.api.schemas import PageArgs, page_of, paginate
 from web.auth import requires
 

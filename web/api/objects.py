@@ -1,7 +1,6 @@
 """Object types: their fields and pipelines."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields as mf, validate
 
 from store.db import db
@@ -10,6 +9,7 @@ from crm.models import ObjectType, Record
 from crm.objects_admin import add_field
 from crm.pipelines import pipeline_details
 from crm.records import object_type
+from web.api.blueprint import Blueprint
 from web.auth import requires
 
 blp = Blueprint("objects", __name__, url_prefix="/api/objects", description="Object types, fields and pipelines")

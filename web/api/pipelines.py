@@ -1,12 +1,12 @@
 """Pipelines and stages of an object type (admins): add, rename, reorder, archive, restore."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields as mf, validate
 
 from store.db import db
 from crm import pipelines
 from crm.records import object_type
+from web.api.blueprint import Blueprint
 from web.api.objects import ObjectTypeOut, dump_kind
 from web.auth import requires
 

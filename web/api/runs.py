@@ -2,7 +2,7 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from store.db import db
@@ -11,6 +11,7 @@ from engine import dryrun, lifecycle, run_queries
 from engine.context import current_clock
 from crm.models import Record
 from engine.models import Run
+from web.api.blueprint import Blueprint
 from web.api.schemas import Id, PageArgs, page_of, paginate
 from web.api.workflows import get_workflow
 from web.auth import requires

@@ -2,11 +2,12 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields
 
 from store.db import db
 from engine import vault
+from web.api.blueprint import Blueprint
 from web.auth import requires
 
 blp = Blueprint("secrets", __name__, url_prefix="/api/secrets",

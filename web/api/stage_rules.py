@@ -2,11 +2,12 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields as mf, validate
 
 from store.db import db
 from engine import stage_rules
+from web.api.blueprint import Blueprint
 from web.api.schemas import Id
 from web.api.workflows import WorkflowOut, dump
 from web.auth import requires

@@ -1,11 +1,11 @@
 """Workflow statistics: how many runs reached, wait at or failed at each node, and runs per day."""
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from engine import stats
 from engine.context import current_clock
+from web.api.blueprint import Blueprint
 from web.api.workflows import get_workflow
 from web.auth import requires
 

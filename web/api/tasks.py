@@ -2,7 +2,7 @@
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from store.db import db
@@ -10,6 +10,7 @@ from crm import related
 from engine import task_records, tasks
 from engine.context import current_clock
 from crm.people import find_user
+from web.api.blueprint import Blueprint
 from web.api.schemas import RelatedOut
 from web.auth import cause, requires
 

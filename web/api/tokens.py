@@ -3,12 +3,12 @@ import marshmallow as ma
 from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from store.db import db
 from crm.models import ApiToken
 from crm.people import issue_token, revoke_token
+from web.api.blueprint import Blueprint
 from web.auth import requires
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/tokens", description="API tokens")

@@ -3,12 +3,13 @@ user (or an admin) marks whether they are available for rotate-owner steps."""
 import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from store.db import db
 from crm.models import ROLES, User
 from crm.people import change_user, create_user, find_user, set_available
+from web.api.blueprint import Blueprint
 from web.auth import requires
 
 blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users and roles")

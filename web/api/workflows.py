@@ -4,7 +4,6 @@ from flask import request
 from flask_smorest import abort
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from builder.alert_settings import MODES
@@ -16,6 +15,7 @@ from store.db import MAX_ID
 from store.models import Workflow
 from crm.models import ROLES
 from store import error_workflows
+from web.api.blueprint import Blueprint
 from web.api.schemas import Id
 from web.auth import requires
 
