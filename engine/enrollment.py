@@ -1,9 +1,10 @@
 """Enrollment: durable record events become runs (CONTRACT.md §5, docs/ENGINE.md).
 
-Events are taken in id order. Each event is one transaction: mark it processed (a second worker finds
-it already taken), end live runs on its record that the change exits, then for every active workflow
-listening to (object, event) in the trigger index, check its trigger and the enrollment rules and either
-start a run (advanced at once, in the same transaction) or record why not.
+Events are taken in id order. Each event is whole in one transaction (committed with others in groups,
+engine.group_commit): mark it processed (a second worker finds it already taken), end live runs on its record
+that the change exits, then for every active workflow listening to (object, event) in the trigger index, check its
+trigger and the enrollment rules and either start a run (advanced at once, in the same transaction) or record why
+not.
 """
 import logging
 
@@ -13,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from store.db import db, run_sql
 from store.models import TriggerIndex
 from crm import kinds, records
-from engine import event_waits, lifecycle, overruns, tasks
+from engine import event_waits, group_commit, lifecycle, overruns, tasks
 from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
@@ -56,9 +57,21 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
                                    .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     held = set()  # records another worker holds: their later events wait too, so each record's stay in order
-    with kinds.batch(), overruns.enrollment_pass():
-        for event in events:
-            if event.id in quiet or event.record_id in held:
+    marked = set(quiet)
+    pending = [e for e in events if e.id not in marked]
+
+    def together(event) -> int:
+        if event.record_id in held:
+            return 0
+        taken = _enroll(event, listeners.get((event.object, event.event), ()), clock)
+        if taken is None:
+            held.add(event.record_id)
+        return taken or 0
+
+    def alone(each) -> int:
+        done = 0
+        for event in each:
+            if event.record_id in held:
                 continue
             taken = enroll_event(event, listeners.get((event.object, event.event), ()), clock)
             overruns.give_way()
@@ -66,7 +79,10 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
                 held.add(event.record_id)
             else:
                 done += taken
-    return done
+        return done
+
+    with kinds.batch(), overruns.enrollment_pass():
+        return done + group_commit.in_groups(pending, together, alone)
 
 
 def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int | None:

@@ -47,9 +47,10 @@ def refusal(spec, *, origin_workflow_id=None, depth=0, live_runs=()) -> str | No
 
 
 def refuse(spec, reason: str, *, clock, record_id=None, event_id=None, kind="refused") -> None:
-    """Record why `spec`'s workflow did not start: refused by a rule, or `kind="filtered"` out by its trigger."""
-    db.session.add(Enrollment(workflow_id=spec.workflow_id, event_id=event_id, record_id=record_id,
-                              reason=reason, kind=kind, created_at=clock.now()))
+    """Record why `spec`'s workflow did not start: refused by a rule, or `kind="filtered"` out by its trigger.
+    Written at once, as a start's row is, so the history keeps the order of events enrolled in one transaction."""
+    run_sql(_RECORD_ENROLLED, {"workflow_id": spec.workflow_id, "event_id": event_id, "record_id": record_id,
+                               "reason": reason, "kind": kind, "created_at": clock.now()})
 
 
 def live_runs(record_id: int | None) -> list:

@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 
 from store.db import db
 from crm import kinds
-from engine import (alert_digest, cpu_use, enrollment, enrollment_history, failure_alerts, heartbeat, interpreter,
-                    outbox, overruns, prerender, runstore, time_triggers)
+from engine import (alert_digest, cpu_use, enrollment, enrollment_history, failure_alerts, group_commit, heartbeat,
+                    interpreter, outbox, overruns, prerender, runstore, time_triggers)
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.specs import spec_of
@@ -31,8 +31,6 @@ ERROR_PAUSE_SECONDS = 1.0
 ALARM_SWEEP_SECONDS = 1.0
 TIME_TRIGGER_SECONDS = 15.0
 HOUSEKEEPING_SECONDS = 3600.0
-RESUME_GROUP = 50
-GROUP_SECONDS = 0.5
 # One engine pass advances ready runs for this long at most, then enrolls new events again.
 PASS_SECONDS = 0.3
 
@@ -62,8 +60,8 @@ def wake_times(until, limit: int = 5000) -> list:
     return times
 
 
-def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs, group: int = 1) -> int:
-    """Advance the runs `pick` names (for PASS_SECONDS at most), committing `group` advances at a time. One run of
+def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs) -> int:
+    """Advance the runs `pick` names (for PASS_SECONDS at most), committed in groups (engine.group_commit). One run of
     a heavy workflow at most, its steps rendered ahead (engine.prerender), and it ends the pass: new events are
     enrolled before the next one."""
     started, done, light = time.monotonic(), 0, []
@@ -74,7 +72,7 @@ def advance_due(limit: int = 200, clock=SYSTEM_CLOCK, pick=ready_runs, group: in
             if cpu_use.heavy(run.workflow_id):
                 return done + _advance_group(light, clock) + _advance_each([run.id], clock, ahead=True)
             light.append(run.id)
-            if len(light) >= group:
+            if len(light) >= group_commit.GROUP_SIZE:
                 done += _advance_group(light, clock)
                 light = []
         return done + _advance_group(light, clock)
@@ -92,27 +90,8 @@ def hand_over_heavy(limit: int = 500, clock=SYSTEM_CLOCK) -> int:
 
 
 def _advance_group(ids: list, clock) -> int:
-    """One commit for several advances: each stays whole (its own claim, steps and effects), and a crash
-    before the commit leaves them all to be taken again. A group is committed early once it has taken
-    GROUP_SECONDS, so it never holds its transaction (SQLite's write lock) for long, and gives way after an
-    advance that overran its budget (engine.overruns). Any error undoes the group in hand, whose runs are then
-    taken one at a time, so that one broken run never holds up the others."""
-    done = 0
-    while len(ids) > 1:
-        started, taken, moved = time.monotonic(), 0, 0
-        try:
-            while taken < len(ids) and (not taken or time.monotonic() - started < GROUP_SECONDS):
-                moved += interpreter.advance(ids[taken], clock, commit=False)
-                taken += 1
-            db.session.commit()
-            done += moved
-        except Exception:  # noqa: BLE001 - retried one by one below, where each error is handled
-            db.session.rollback()
-            done += _advance_each(ids[:taken + 1], clock)
-            taken += 1
-        overruns.give_way()
-        ids = ids[taken:]
-    return done + _advance_each(ids, clock)
+    return group_commit.in_groups(ids, lambda run_id: interpreter.advance(run_id, clock, commit=False),
+                                  lambda each: _advance_each(each, clock))
 
 
 def _advance_each(ids: list, clock, ahead: bool = False) -> int:
@@ -162,12 +141,12 @@ def sender_pass(clock=SYSTEM_CLOCK, batch: int = 20) -> int:
 def timers_pass(clock=SYSTEM_CLOCK, batch: int = 500, stop: threading.Event | None = None) -> int:
     """Resume every run whose wait has ended (in batches, until none is left or `stop` is set).
 
-    Resumes are committed RESUME_GROUP at a time: when a wait ends for thousands of runs at once, the
+    Resumes are committed in groups (engine.group_commit): when a wait ends for thousands of runs at once, the
     commit is what the runs would otherwise queue behind. Runs of heavy workflows are handed to the engine loop.
     """
     total = 0
     while True:
-        done = hand_over_heavy(batch, clock) + advance_due(batch, clock, pick=woken_runs, group=RESUME_GROUP)
+        done = hand_over_heavy(batch, clock) + advance_due(batch, clock, pick=woken_runs)
         total += done
         if not done or (stop and stop.is_set()):
             return total
