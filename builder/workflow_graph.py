@@ -46,9 +46,13 @@ class WorkflowGraph:
 
     def to_json(self) -> dict:
         """The normal-form dict (a copy: the caller may change it)."""
-        return {"nodes": copy_json(list(self.nodes)),
+        return copy_json(self._shared_json())
+
+    def _shared_json(self) -> dict:
+        """The normal form sharing this graph's nodes and notes, for readers that copy what they keep."""
+        return {"nodes": list(self.nodes),
                 "edges": [{"id": e.id, "source": e.source, "target": e.target, "port": e.port} for e in self.edges],
-                "notes": copy_json(list(self.notes))}
+                "notes": list(self.notes)}
 
     @cached_property
     def _by_id(self) -> dict:
@@ -69,7 +73,7 @@ class WorkflowGraph:
     @cached_property
     def network(self) -> nx.MultiDiGraph:
         """The networkx view (:func:`builder.graph.to_networkx`); do not change it."""
-        return to_networkx(self.to_json())
+        return to_networkx(self._shared_json())
 
     def node(self, node_id: str) -> dict:
         """The node dict; raises KeyError for an unknown id."""
