@@ -105,7 +105,7 @@ class _Walk:
         for token, outcome in woken:
             if self.failure is None and outcome is REOPENED:
                 # Business hours opened: the step it waited in now runs, in that same step row.
-                self.todo.append(RunToken(token.node, "ready", token.attempt, token.step_id, opened=True))
+                self.todo.append(RunToken(token.node, "ready", token.attempt, step_id=token.step_id, opened=True))
             elif self.failure is None:
                 if token.task_id is not None and outcome.port == "timeout":
                     human_tasks.expire(token.task_id, self.ctx.clock)
@@ -188,8 +188,9 @@ class _Walk:
         row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
         # A token waiting again in the step it resumed (an opened action queuing its message) keeps that step;
         # a new step's id is known once save() has inserted it.
-        self.kept.append(RunToken(node["id"], "waiting", token.attempt, token.step_id if row is None else None,
-                                  wait.until, wait.message_id, wait.task_id, wait.listens, wait.reopens))
+        self.kept.append(RunToken(node["id"], "waiting", token.attempt, step_id=token.step_id if row is None else None,
+                                  until=wait.until, message_id=wait.message_id, task_id=wait.task_id,
+                                  listens=wait.listens, reopens=wait.reopens))
         if row is not None:
             self.parked.append((len(self.kept) - 1, row))
 

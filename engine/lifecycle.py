@@ -108,7 +108,7 @@ def cancel(run, reason: str, clock) -> None:
     """End a live run: its waiting steps and nodes become `cancelled`, its undelivered messages are dropped."""
     now = clock.now()
     nodes = dict(run.nodes or {})
-    for token in run.tokens or []:
+    for token in run.tokens:
         entry = nodes.get(token.node) or {"count": 0}
         nodes[token.node] = {**entry, "status": "cancelled", "reason": reason, "until": None}
     db.session.execute(update(Step).where(Step.run_id == run.id, Step.status == "waiting")
