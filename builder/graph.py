@@ -1,4 +1,5 @@
-"""The workflow graph: reading a document into its normal form, and networkx views of it.
+"""The workflow graph: reading a document into its normal form, and networkx views of it (the typed value
+made of the normal form is :class:`builder.workflow_graph.WorkflowGraph`).
 
 The normal form is a plain dict ``{"nodes": [...], "edges": [...], "notes": [...]}`` where every node
 has exactly ``id, kind, type, label, config, position``, every edge ``id, source, target, port`` and
@@ -130,16 +131,16 @@ def _read_node(index, raw, found) -> dict | None:
         return {"id": node_id}
     defaults = node_type.defaults()
     return {"id": node_id, "kind": node_type.kind, "type": node_type.type, "label": label or node_type.label,
-            "config": {**defaults, **_copy_json(config or {})}, "position": position}
+            "config": {**defaults, **copy_json(config or {})}, "position": position}
 
 
-def _copy_json(value):
+def copy_json(value):
     """A deep copy of a plain JSON value (as the whole document was checked to be), several times
     faster than copy.deepcopy, which looks after cycles and shared parts JSON cannot have."""
     if isinstance(value, dict):
-        return {key: _copy_json(item) for key, item in value.items()}
+        return {key: copy_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_copy_json(item) for item in value)
+        return type(value)(copy_json(item) for item in value)
     return value
 
 
@@ -266,43 +267,3 @@ def from_networkx(g: nx.MultiDiGraph) -> dict:
 def trigger_of(graph: dict) -> dict | None:
     """The first trigger node of `graph`, or None."""
     return next((node for node in graph.get("nodes", []) if node.get("kind") == "trigger"), None)
-
-
-class GraphIndex:
-    """A version's networkx graph, with what walking it asks for built once: nodes by id, and the targets of each
-    (node, port) in edge order. Build it once per published version (engine/specs.py caches it).
-
-    >>> index = GraphIndex.of({"nodes": [{"id": "a", "kind": "trigger"}, {"id": "b", "kind": "action"}],
-    ...                        "edges": [{"id": "e", "source": "a", "target": "b", "port": "next"}]})
-    >>> index.targets("a", "next"), index.trigger["id"], index.network.number_of_edges()
-    (['b'], 'a', 1)
-    """
-
-    def __init__(self, network: nx.MultiDiGraph):
-        self.network = network
-        self.nodes = {node_id: {"id": node_id, **data} for node_id, data in network.nodes(data=True)}
-        self.trigger = next((node for node in self.nodes.values() if node.get("kind") == "trigger"), None)
-        ends = {key: (source, target, data["port"]) for source, target, key, data in
-                network.edges(keys=True, data=True)}
-        self._targets = {}
-        for key in network.graph.get("edge_order") or list(ends):
-            source, target, port = ends[key]
-            self._targets.setdefault((source, port), []).append(target)
-
-    @classmethod
-    def of(cls, graph: dict) -> "GraphIndex":
-        """The index of a normal-form graph (:func:`read_graph`)."""
-        return cls(to_networkx(graph))
-
-    def node(self, node_id: str) -> dict:
-        """The node dict; raises KeyError for an unknown id."""
-        return self.nodes[node_id]
-
-    def targets(self, node_id: str, port: str) -> list:
-        """The ids of the nodes wired to `port` of `node_id`, in edge order."""
-        return list(self._targets.get((node_id, port), ()))
-
-
-def successors(graph: dict, node_id: str, port: str) -> list:
-    """The node ids wired to `port` of `node_id`. Scans the graph; walkers should keep a :class:`GraphIndex`."""
-    return [edge["target"] for edge in graph["edges"] if edge["source"] == node_id and edge["port"] == port]

@@ -14,7 +14,7 @@ from html import escape
 
 from builder.catalog import KINDS, get_type, ports_of
 from builder.errors import LayoutTooLarge
-from builder.graph import read_graph
+from builder.workflow_graph import WorkflowGraph
 from builder.layout import NODE_H, NODE_W, arrange, grid
 from builder.summaries import summary
 
@@ -48,8 +48,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
 
     Parameters
     ----------
-    graph : dict
-        A graph document; it is read with :func:`builder.graph.read_graph`.
+    graph : WorkflowGraph or dict
+        The graph, or a document read with :meth:`WorkflowGraph.from_json`.
     title : str, optional
         The accessible name of the picture.
     statuses : dict, optional
@@ -67,13 +67,13 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
     InvalidWorkflow
         When `graph` cannot be read.
     """
-    graph = read_graph(graph)
-    if len({(n["position"]["x"], n["position"]["y"]) for n in graph["nodes"]}) < len(graph["nodes"]):
+    graph = WorkflowGraph.from_json(graph)
+    if len({(n["position"]["x"], n["position"]["y"]) for n in graph.nodes}) < len(graph.nodes):
         try:
-            graph = arrange(graph)
+            graph = WorkflowGraph.from_json(arrange(graph.to_json()))
         except LayoutTooLarge:
-            graph = grid(graph)
-    nodes = {node["id"]: node for node in graph["nodes"]}
+            graph = WorkflowGraph.from_json(grid(graph.to_json()))
+    nodes = {node["id"]: node for node in graph.nodes}
     left = min((n["position"]["x"] for n in nodes.values()), default=0) - PADDING
     top = min((n["position"]["y"] for n in nodes.values()), default=0) - PADDING
     right = max((n["position"]["x"] + NODE_W for n in nodes.values()), default=NODE_W) + PADDING
@@ -86,12 +86,12 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
              f'aria-label="{escape(name)}">', f"<title>{escape(name)}</title>"]
     if taken is None and statuses is not None:
         reached = {n for n, entry in statuses.items() if entry.get("status") not in (None, "not_reached")}
-        taken = {e["id"] for e in graph["edges"] if {e["source"], e["target"]} <= reached}
+        taken = {e.id for e in graph.edges if {e.source, e.target} <= reached}
     taken = set(taken or ())
     starts = _port_anchors(graph, nodes)
-    parts += [_edge(edge, starts[edge["id"]], nodes[edge["target"]], edge["id"] in taken,
-                    _branch_count(counts, edge)) for edge in graph["edges"]]
-    for node in graph["nodes"]:
+    parts += [_edge(edge, starts[edge.id], nodes[edge.target], edge.id in taken, _branch_count(counts, edge))
+              for edge in graph.edges]
+    for node in graph.nodes:
         if statuses is not None:
             parts.append(_marked(node, statuses.get(node["id"]) or {}))
         elif counts is not None:
@@ -130,40 +130,40 @@ def _widen(start, size, least):
 def _port_anchors(graph, nodes) -> dict:
     """Edge id -> (x, y) where it leaves its source: the wired ports spread evenly, in catalog order."""
     wired = {}
-    for edge in graph["edges"]:
-        wired.setdefault(edge["source"], []).append(edge)
+    for edge in graph.edges:
+        wired.setdefault(edge.source, []).append(edge)
     anchors = {}
     for source, edges in wired.items():
         node = nodes[source]
         order = {port: index for index, port in enumerate(ports_of(node))}
-        ports = sorted({edge["port"] for edge in edges}, key=lambda port: (order.get(port, len(order)), port))
+        ports = sorted({edge.port for edge in edges}, key=lambda port: (order.get(port, len(order)), port))
         for edge in edges:
-            share = (ports.index(edge["port"]) + 1) / (len(ports) + 1)
-            anchors[edge["id"]] = (node["position"]["x"] + NODE_W * share, node["position"]["y"] + NODE_H)
+            share = (ports.index(edge.port) + 1) / (len(ports) + 1)
+            anchors[edge.id] = (node["position"]["x"] + NODE_W * share, node["position"]["y"] + NODE_H)
     return anchors
 
 
 def _branch_count(counts, edge):
     """How many runs took this edge's branch of a random split (workflow statistics), else None."""
-    branches = ((counts or {}).get(edge["source"]) or {}).get("branches")
-    return None if branches is None else branches.get(edge["port"], 0)
+    branches = ((counts or {}).get(edge.source) or {}).get("branches")
+    return None if branches is None else branches.get(edge.port, 0)
 
 
 def _edge(edge, start, target, taken=False, runs=None) -> str:
     sx, sy = start
     tx, ty = target["position"]["x"] + NODE_W / 2, target["position"]["y"]
     bend = max(40.0, abs(ty - sy) / 2)
-    colour = "#c92a2a" if edge["port"] in ("timeout", "error") else ("#2b8a3e" if taken else "#98a2b3")
-    dash = ' stroke-dasharray="8 6"' if edge["port"] in UNHAPPY_PORTS else ""
+    colour = "#c92a2a" if edge.port in ("timeout", "error") else ("#2b8a3e" if taken else "#98a2b3")
+    dash = ' stroke-dasharray="8 6"' if edge.port in UNHAPPY_PORTS else ""
     arrow_tip = ty - 2
     path = (f'<path d="M{sx:g},{sy:g} C{sx:g},{sy + bend:g} {tx:g},{arrow_tip - bend:g} {tx:g},{arrow_tip - 8:g}" '
             f'fill="none" stroke="{colour}" stroke-width="{6 if taken else 3}"{dash}{TAKEN if taken else ""}/>')
     arrow = (f'<path d="M{tx - 7:g},{arrow_tip - 10:g} L{tx + 7:g},{arrow_tip - 10:g} L{tx:g},{arrow_tip:g} Z" '
              f'fill="{colour}"/>')
-    if edge["port"] == "next":
+    if edge.port == "next":
         return path + arrow
     # Halfway along the curve, where the branches of one node are furthest apart.
-    port = escape(_clip(edge["port"], 14) + ("" if runs is None else f" · {runs}"))
+    port = escape(_clip(edge.port, 14) + ("" if runs is None else f" · {runs}"))
     label = (f'<text x="{(sx + tx) / 2:g}" y="{(sy + ty) / 2 + 5:g}" text-anchor="middle" font-size="15" '
              f'fill="{colour}" stroke="#fff" stroke-width="4" paint-order="stroke" {FONT}>{port}</text>')
     return path + arrow + label

@@ -21,7 +21,7 @@ from builder.business_hours import hours_problems
 from builder.catalog import WAITING_KINDS, get_type, ports_of
 from builder.checks import Scope, condition_problems, node_problems, problem
 from builder.errors import InvalidWorkflow
-from builder.graph import read_graph, to_networkx
+from builder.workflow_graph import WorkflowGraph
 
 
 def problems(graph, *, objects, timezone="UTC", settings=None, publishing=False) -> list[dict]:
@@ -30,7 +30,7 @@ def problems(graph, *, objects, timezone="UTC", settings=None, publishing=False)
     Parameters
     ----------
     graph : object
-        The graph document, in any shape (it is read with :func:`builder.graph.read_graph`).
+        The graph: a WorkflowGraph, or a document in any shape (read with :meth:`WorkflowGraph.from_json`).
     objects : dict
         Object type specs by name (see :mod:`builder.objects`).
     timezone : str
@@ -55,20 +55,19 @@ def problems(graph, *, objects, timezone="UTC", settings=None, publishing=False)
 
 def _problems(doc, objects, timezone, settings, publishing) -> list:
     try:
-        graph = read_graph(doc)
+        graph = WorkflowGraph.from_json(doc)
     except InvalidWorkflow as exc:
         return exc.problems or [problem("error", exc.message)]
     found = []
     _timezone_problems(timezone, found)
-    triggers = [node for node in graph["nodes"] if node["kind"] == "trigger"]
+    triggers = [node for node in graph.nodes if node["kind"] == "trigger"]
     scope = _scope(triggers[0] if triggers else None, objects, publishing)
     _trigger_problems(graph, triggers, found)
     _edge_problems(graph, found)
-    g = to_networkx(graph)
     if triggers:
-        _reachability_problems(g, triggers[0], found)
-    _cycle_problems(graph, g, found)
-    for node in graph["nodes"]:
+        _reachability_problems(graph.network, triggers[0], found)
+    _cycle_problems(graph, found)
+    for node in graph.nodes:
         own = _scope(node, objects, publishing) if node["kind"] == "trigger" else scope
         found.extend(node_problems(node, get_type(node["type"], node["kind"]), own))
     _settings_problems(settings, scope, found)
@@ -102,29 +101,27 @@ def _trigger_problems(graph, triggers, found) -> None:
         found.append(problem("error", "A workflow has exactly one trigger; remove this one or the first.",
                              node_id=extra["id"]))
     trigger_ids = {node["id"] for node in triggers}
-    for edge in graph["edges"]:
-        if edge["target"] in trigger_ids:
-            found.append(problem("error", "Nothing may lead into a trigger.", node_id=edge["target"],
-                                 edge_id=edge["id"]))
+    for edge in graph.edges:
+        if edge.target in trigger_ids:
+            found.append(problem("error", "Nothing may lead into a trigger.", node_id=edge.target, edge_id=edge.id))
     for trigger in triggers[:1]:
-        if not any(edge["source"] == trigger["id"] for edge in graph["edges"]):
+        if not any(edge.source == trigger["id"] for edge in graph.edges):
             found.append(problem("warning", "The trigger is not connected to anything.", node_id=trigger["id"]))
 
 
 def _edge_problems(graph, found) -> None:
-    nodes = {node["id"]: node for node in graph["nodes"]}
     seen = set()
-    for edge in graph["edges"]:
-        source = nodes[edge["source"]]
+    for edge in graph.edges:
+        source = graph.node(edge.source)
         ports = ports_of(source)
-        if edge["port"] not in ports:
-            found.append(problem("error", f"'{source['label']}' has no output '{edge['port']}' "
+        if edge.port not in ports:
+            found.append(problem("error", f"'{source['label']}' has no output '{edge.port}' "
                                           f"(it has {', '.join(ports) or 'none'}).",
-                                 node_id=source["id"], edge_id=edge["id"], field="port"))
-        wire = (edge["source"], edge["port"], edge["target"])
+                                 node_id=source["id"], edge_id=edge.id, field="port"))
+        wire = (edge.source, edge.port, edge.target)
         if wire in seen:
             found.append(problem("warning", "This connection is drawn twice; runs would take it twice.",
-                                 node_id=source["id"], edge_id=edge["id"]))
+                                 node_id=source["id"], edge_id=edge.id))
         seen.add(wire)
 
 
@@ -136,10 +133,10 @@ def _reachability_problems(g, trigger, found) -> None:
                                  node_id=node_id))
 
 
-def _cycle_problems(graph, g, found) -> None:
+def _cycle_problems(graph, found) -> None:
     """A loop must pass through a wait or a human task, or a run would spin forever in one step."""
-    instant = g.subgraph(n for n, data in g.nodes(data=True) if data["kind"] not in WAITING_KINDS)
-    order = {node["id"]: index for index, node in enumerate(graph["nodes"])}
+    instant = graph.network.subgraph(node["id"] for node in graph.nodes if node["kind"] not in WAITING_KINDS)
+    order = {node["id"]: index for index, node in enumerate(graph.nodes)}
     for component in nx.strongly_connected_components(instant):
         first = min(component, key=order.__getitem__)
         if len(component) > 1 or instant.has_edge(first, first):
@@ -168,7 +165,7 @@ def _business_hours_problems(graph, settings, timezone, found) -> None:
         for path, message in hours_problems(hours).items():
             found.append(problem("error", f"Business hours: {message}",
                                  field=f"settings.business_hours.{path}" if path else "settings.business_hours"))
-    for node in graph["nodes"]:
+    for node in graph.nodes:
         config = node["config"]
         for key in ("business_hours_only", "business_time"):
             if config.get(key) is True and hours is None:

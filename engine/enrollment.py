@@ -165,10 +165,10 @@ def _exit_reason(run: Run, event, trigger: dict, fields: dict, now) -> str | Non
 def _cancelling_change(run: Run, spec, changes: dict) -> str | None:
     """A change to a field named in `cancel_if_changed` of a node the run waits at ("do not execute if the
     field has changed"), described with its old and new value."""
-    for token in run.tokens or []:
-        if token.get("state") != "waiting":
+    for token in run.tokens:
+        if token.state != "waiting":
             continue
-        node = spec.graph.node(token["node"])
+        node = spec.graph.node(token.node)
         for name in (node.get("config") or {}).get("cancel_if_changed") or ():
             if name in changes:
                 old, new = changes[name].get("old"), changes[name].get("new")

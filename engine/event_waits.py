@@ -12,6 +12,8 @@ An outside system's report of a record (POST /api/events) changes the record onl
 :func:`note_received` leaves a ``received`` event for the record, in the report's transaction, whenever a run
 of it waits for one.
 """
+from dataclasses import replace
+
 from crm import records
 from crm.locks import lock_record
 from engine import runstore
@@ -67,12 +69,12 @@ def hear(event, runs: list, only: tuple = ()) -> None:
         if run.status not in LIVE or event.origin_run_id == run.id:  # a run does not wake itself
             continue
         spec, woken, tokens = spec_of(run.version_id), False, []
-        for token in run.tokens or []:
-            if token.get("listens") and token.get("state") == "waiting" and "heard" not in token:
-                config = spec.graph.node(token["node"]).get("config") or {}
+        for token in run.tokens:
+            if token.listens and token.state == "waiting" and token.heard is None:
+                config = spec.graph.node(token.node).get("config") or {}
                 what = None if only and config.get("event") not in only else matches(config, event)
                 if what:
-                    token = {**token, "heard": {"what": what, "event_id": event.id, "event": event.event}}
+                    token = replace(token, heard={"what": what, "event_id": event.id, "event": event.event})
                     woken = True
             tokens.append(token)
         if woken:
@@ -93,9 +95,9 @@ def note_received(record, cause, payload: dict) -> bool:
     """Leave a durable ``received`` event for `record` when one of its runs waits for an outside report."""
     for run in runstore.live_on_record(record.id):
         spec = spec_of(run.version_id)
-        for token in run.tokens or []:
-            if token.get("listens") and "heard" not in token \
-                    and (spec.graph.node(token["node"]).get("config") or {}).get("event") == "webhook":
+        for token in run.tokens:
+            if token.listens and token.heard is None \
+                    and (spec.graph.node(token.node).get("config") or {}).get("event") == "webhook":
                 records.emit(record, "received", cause, {"payload": payload})
                 return True
     return False

@@ -12,6 +12,7 @@ from store.versions import latest_version
 from crm.models import Notification, User
 from engine import outbox, runstore
 from engine.models import Enrollment, FailureAlert
+from engine.run_token import RunToken
 from engine.specs import spec_of
 
 ERROR_EVENT = "error"
@@ -92,7 +93,7 @@ def _start_error_workflow(target_id, ctx, node_id, error) -> str:
     wanted = (spec.trigger.get("config") or {}).get("object")
     record_id = ctx.record_id if wanted and (ctx.view or {}).get("object") == wanted else None
     run = runstore.insert(workflow_id=target.id, version_id=version.id, version=version.number, record_id=record_id,
-                          event_id=None, status="running", tokens=[{"node": spec.trigger["id"], "state": "ready"}],
+                          event_id=None, status="running", tokens=(RunToken(spec.trigger["id"], "ready"),),
                           nodes={}, ready=True, seq=0, trigger={"event": ERROR_EVENT, "changes": {}}, payload=data,
                           depth=ctx.depth + 1, started_at=ctx.now())
     return f"error workflow '{target.name}' started as run {run.id}"

@@ -7,6 +7,7 @@ this module alone moves tokens.
 import logging
 import time
 from collections import deque
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -21,6 +22,7 @@ from engine import cpu_use, failure_alerts, overruns, runstore, tasks as human_t
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
+from engine.run_token import RunToken
 from engine.specs import spec_of
 
 log = logging.getLogger(__name__)
@@ -76,9 +78,8 @@ def move(run, ctx: StepContext) -> None:
     walk.save()
 
 
-def wake_at(tokens: list) -> datetime | None:
-    moments = [datetime.fromisoformat(t["until"]) for t in tokens if t["state"] == "waiting" and t.get("until")]
-    return min(moments, default=None)
+def wake_at(tokens) -> datetime | None:
+    return min((t.until for t in tokens if t.state == "waiting" and t.until is not None), default=None)
 
 
 class _Walk:
@@ -93,22 +94,21 @@ class _Walk:
         self.allowance, self.began = overruns.Allowance(), time.monotonic()
 
     def go(self) -> None:
-        tokens = list(self.run.tokens or [])
+        tokens = self.run.tokens
         woken = wakes(tokens, self.ctx.now())
         ended = {id(token) for token, _ in woken}
         for token in tokens:
-            if token["state"] == "ready":
+            if token.state == "ready":
                 self.todo.append(token)
             elif id(token) not in ended:
                 self.kept.append(token)
         for token, outcome in woken:
             if self.failure is None and outcome is REOPENED:
                 # Business hours opened: the step it waited in now runs, in that same step row.
-                self.todo.append({"node": token["node"], "state": "ready", "attempt": token.get("attempt", 1),
-                                  "step_id": token["step_id"], "opened": True})
+                self.todo.append(RunToken(token.node, "ready", token.attempt, step_id=token.step_id, opened=True))
             elif self.failure is None:
-                if "task_id" in token and outcome.port == "timeout":
-                    human_tasks.expire(token["task_id"], self.ctx.clock)
+                if token.task_id is not None and outcome.port == "timeout":
+                    human_tasks.expire(token.task_id, self.ctx.clock)
                 self.apply(token, outcome)
             else:
                 self.kept.append(token)
@@ -117,7 +117,7 @@ class _Walk:
             if taken and self.stops_before(self.todo[0]):
                 break
             token = self.todo.popleft()
-            node = self.graph.node(token["node"])
+            node = self.graph.node(token.node)
             taken += 1
             if taken > MAX_STEPS:
                 self.apply(token, Fail(f"more than {MAX_STEPS} steps without a wait: does the workflow loop?"))
@@ -126,7 +126,7 @@ class _Walk:
 
     def deferral(self, node, token):
         """A Wait for the business hours to open, for an action set to run only within them; else None."""
-        if node["kind"] != "action" or node["config"].get("business_hours_only") is not True or token.get("opened"):
+        if node["kind"] != "action" or node["config"].get("business_hours_only") is not True or token.opened:
             return None
         hours, now = self.ctx.spec.business_hours, self.ctx.now()
         if hours is None:
@@ -140,10 +140,10 @@ class _Walk:
         return Wait(until=opens, reopens=True,
                     reason=f"outside business hours, until {opens.astimezone(self.ctx.zone).isoformat()}")
 
-    def stops_before(self, token: dict) -> bool:
+    def stops_before(self, token: RunToken) -> bool:
         """Whether to stop at this step boundary, leaving `token` for later (engine/overruns.py)."""
         renders = self.ctx.renders
-        if renders is not None and token["node"] not in renders.path:
+        if renders is not None and token.node not in renders.path:
             self.stop = "overran" if renders.spent else "short"
         elif renders is None and self.allowance.spent():
             self.stop = "overran"
@@ -161,8 +161,8 @@ class _Walk:
             log.exception("step %s of run %s", node["id"], self.run.id)
             return Fail(f"internal error in this step: {internal_error(exc)}")
 
-    def apply(self, token: dict, outcome) -> None:
-        node = self.graph.node(token["node"])
+    def apply(self, token: RunToken, outcome) -> None:
+        node = self.graph.node(token.node)
         if isinstance(outcome, Wait) and outcome.message_id is None and outcome.task_id is None \
                 and outcome.until is not None and outcome.until <= self.ctx.now():
             outcome = Advance(port="timeout" if outcome.listens else "next",
@@ -181,39 +181,36 @@ class _Walk:
                         output=outcome.output)
             port = outcome.port
         for target in self.graph.targets(node["id"], port):
-            self.todo.append({"node": target, "state": "ready"})
+            self.todo.append(RunToken(target, "ready"))
 
-    def park(self, token: dict, node: dict, wait: Wait) -> None:
+    def park(self, token: RunToken, node: dict, wait: Wait) -> None:
         until = wait.until.isoformat() if wait.until else None
         row = self.record(token, node, "waiting", reason=wait.reason, input=wait.input, until=until)
-        parked = {"node": node["id"], "state": "waiting", "attempt": token.get("attempt", 1)}
-        for key, value in (("until", until), ("message_id", wait.message_id), ("task_id", wait.task_id),
-                           ("listens", wait.listens or None), ("reopens", wait.reopens or None)):
-            if value is not None:
-                parked[key] = value
-        self.kept.append(parked)
+        # A token waiting again in the step it resumed (an opened action queuing its message) keeps that step;
+        # a new step's id is known once save() has inserted it.
+        self.kept.append(RunToken(node["id"], "waiting", token.attempt, step_id=token.step_id if row is None else None,
+                                  until=wait.until, message_id=wait.message_id, task_id=wait.task_id,
+                                  listens=wait.listens, reopens=wait.reopens))
         if row is not None:
-            self.parked.append((parked, row))
-        elif "step_id" in token:  # waiting again in the step it resumed (an opened action queuing its message)
-            parked["step_id"] = token["step_id"]
+            self.parked.append((len(self.kept) - 1, row))
 
     def record(self, token, node, status, *, reason=None, input=None, output=None, error=None, until=None):
         """Write the step (a new row, or the end of the step a woken token waited in) and the node's status."""
         now = self.ctx.now()
         finished = None if status == "waiting" else now
-        resumed = "step_id" in token
+        resumed = token.step_id is not None
         count = (self.nodes.get(node["id"]) or {}).get("count", 0) + (0 if resumed else 1)
         self.nodes[node["id"]] = {"status": status, "reason": reason, "until": until, "error": error, "count": count}
         if resumed:
-            ended = {"step_id": token["step_id"], "new_status": status, "new_reason": reason, "new_output": output,
+            ended = {"step_id": token.step_id, "new_status": status, "new_reason": reason, "new_output": output,
                      "new_error": error, "new_finished_at": finished}
-            if token.get("opened"):
+            if token.opened:
                 self.opened_steps.append({**ended, "new_input": input})
             else:
                 self.ended_steps.append(ended)
             return None
         row = {"run_id": self.run.id, "node_id": node["id"], "status": status, "reason": reason, "input": input,
-               "output": output, "error": error, "attempt": token.get("attempt", 1), "started_at": now,
+               "output": output, "error": error, "attempt": token.attempt, "started_at": now,
                "finished_at": finished}
         self.new_steps.append(row)
         return row
@@ -226,8 +223,8 @@ class _Walk:
             # Waiting tokens remember their step, so that the step is completed where it began.
             ids = run_sql(_INSERT_STEPS_RETURNING, self.new_steps).scalars().all()
             position = {id(row): index for index, row in enumerate(self.new_steps)}
-            for parked, row in self.parked:
-                parked["step_id"] = ids[position[id(row)]]
+            for index, row in self.parked:
+                self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
         elif self.new_steps:
             run_sql(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
@@ -236,7 +233,7 @@ class _Walk:
             run_sql(_END_OPENED_STEP, self.opened_steps)
         if self.failure is not None:
             token, node, error = self.failure
-            failed = {"node": node["id"], "state": "failed", "attempt": token.get("attempt", 1)}
+            failed = RunToken(node["id"], "failed", token.attempt)
             runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept + list(self.todo) + [failed],
                            status="failed", reason=f"{node['label']}: {error}", finished_at=now, wake_at=None)
             failure_alerts.run_failed(self.ctx, node["id"], run.reason)
@@ -252,17 +249,17 @@ class _Walk:
             runstore.write(run, nodes=self.nodes, ready=True, tokens=self.kept + list(self.todo), status="running",
                            reason=None, wake_at=wake_at(self.kept), finished_at=None)
             return
-        waiting = any(t["state"] == "waiting" for t in self.kept)
+        waiting = any(t.state == "waiting" for t in self.kept)
         runstore.write(run, nodes=self.nodes, ready=False, tokens=self.kept,
                        status="waiting" if waiting else "completed", reason=None, wake_at=wake_at(self.kept),
                        finished_at=None if waiting else now)
 
 
-def wakes(tokens: list, now: datetime) -> list:
+def wakes(tokens, now: datetime) -> list:
     """(token, outcome) for each waiting token whose wait has ended by `now`."""
-    waiting = [t for t in tokens if t["state"] == "waiting"]
-    messages = _messages([t["message_id"] for t in waiting if t.get("message_id")])
-    tasks = _tasks([t["task_id"] for t in waiting if t.get("task_id")])
+    waiting = [t for t in tokens if t.state == "waiting"]
+    messages = _messages([t.message_id for t in waiting if t.message_id])
+    tasks = _tasks([t.task_id for t in waiting if t.task_id])
     outcomes = [(token, _woken(token, now, messages, tasks)) for token in waiting]
     return [(token, outcome) for token, outcome in outcomes if outcome is not None]
 
@@ -279,32 +276,32 @@ def _tasks(ids: list) -> dict:
     return {row.id: row for row in db.session.execute(_TASKS, {"ids": ids})}
 
 
-def _woken(token: dict, now: datetime, messages: dict, tasks: dict):
+def _woken(token: RunToken, now: datetime, messages: dict, tasks: dict):
     """The outcome that ends a waiting token's wait, or None while it still waits."""
-    if "task_id" in token:
-        task = tasks.get(token["task_id"])
+    due = token.until is not None and token.until <= now
+    if token.task_id is not None:
+        task = tasks.get(token.task_id)
         if task is not None and task.status == "done":
             return Advance(port=task.outcome, reason=f"{task.completed_by} chose '{task.outcome}'",
                            output={"outcome": task.outcome, "by": task.completed_by})
-        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
-            return Advance(port="timeout", reason=f"no decision by {token['until']}")
+        if due:
+            return Advance(port="timeout", reason=f"no decision by {token.until.isoformat()}")
         return None
-    if "message_id" in token:
-        message = messages.get(token["message_id"])
+    if token.message_id is not None:
+        message = messages.get(token.message_id)
         if message is None:
             return Fail("the message of this step no longer exists")
         if message.status == "sent":
-            return Advance(output={"message_id": token["message_id"], **(message.result or {})})
+            return Advance(output={"message_id": token.message_id, **(message.result or {})})
         if message.status in ("failed", "unknown"):
             return Fail(message.error or "the message could not be delivered")
         return None
-    if token.get("listens"):
-        heard = token.get("heard")
-        if heard is not None:  # engine.event_waits wrote what was heard, in the event's own transaction
-            return Advance(reason=f"heard: {heard['what']}", output=heard)
-        if "until" in token and datetime.fromisoformat(token["until"]) <= now:
-            return Advance(port="timeout", reason=f"nothing heard by {token['until']}")
+    if token.listens:
+        if token.heard is not None:  # engine.event_waits wrote what was heard, in the event's own transaction
+            return Advance(reason=f"heard: {token.heard['what']}", output=token.heard)
+        if due:
+            return Advance(port="timeout", reason=f"nothing heard by {token.until.isoformat()}")
         return None
-    if "until" in token and datetime.fromisoformat(token["until"]) <= now:
-        return REOPENED if token.get("reopens") else Advance(reason=f"waited until {token['until']}")
+    if due:
+        return REOPENED if token.reopens else Advance(reason=f"waited until {token.until.isoformat()}")
     return None

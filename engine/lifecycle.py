@@ -14,6 +14,7 @@ from engine import cpu_use, runstore, tasks
 from engine.interpreter import move, wake_at
 from engine.models import Enrollment, Message, Run, Step
 from engine.models.runs import LIVE
+from engine.run_token import RunToken
 from engine.specs import spec_of
 
 # A chain of workflows started by each other's changes stops here (CONTRACT.md §5).
@@ -64,7 +65,7 @@ def start(spec, *, record=None, record_id=None, trigger=None, payload=None, dept
     ahead rather than inside this transaction."""
     values = {"workflow_id": spec.workflow_id, "version_id": spec.version_id, "version": spec.number,
               "record_id": record.id if record is not None else record_id, "event_id": event_id,
-              "status": "running", "tokens": [{"node": spec.trigger["id"], "state": "ready"}], "nodes": {},
+              "status": "running", "tokens": (RunToken(spec.trigger["id"], "ready"),), "nodes": {},
               "ready": True, "seq": 0, "trigger": trigger or {}, "payload": payload, "depth": depth,
               "started_at": clock.now()}
     run = runstore.insert(**values)
@@ -108,9 +109,9 @@ def cancel(run, reason: str, clock) -> None:
     """End a live run: its waiting steps and nodes become `cancelled`, its undelivered messages are dropped."""
     now = clock.now()
     nodes = dict(run.nodes or {})
-    for token in run.tokens or []:
-        entry = nodes.get(token["node"]) or {"count": 0}
-        nodes[token["node"]] = {**entry, "status": "cancelled", "reason": reason, "until": None}
+    for token in run.tokens:
+        entry = nodes.get(token.node) or {"count": 0}
+        nodes[token.node] = {**entry, "status": "cancelled", "reason": reason, "until": None}
     db.session.execute(update(Step).where(Step.run_id == run.id, Step.status == "waiting")
                        .values(status="cancelled", reason=reason, finished_at=now)
                        .execution_options(synchronize_session=False))
@@ -152,8 +153,7 @@ def retry(run_id: int, clock):
     run = _claimed(run_id)
     if run.status != "failed":
         raise RunRefused(f"Run {run_id} is {run.status}; only a failed run can be retried.")
-    tokens = [{"node": t["node"], "state": "ready", "attempt": t.get("attempt", 1) + 1} if t["state"] == "failed"
-              else t for t in run.tokens or []]
+    tokens = [RunToken(t.node, "ready", t.attempt + 1) if t.state == "failed" else t for t in run.tokens]
     runstore.write(run, tokens=tokens, status="running", reason=None, finished_at=None, ready=True,
                    wake_at=wake_at(tokens))
     move(run, StepContext.of_run(run, spec_of(run.version_id), clock))

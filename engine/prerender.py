@@ -74,12 +74,12 @@ def ahead(run_id: int, clock) -> Renders | None:
 
 def _walk(run, spec, ctx: StepContext, renders: Renders) -> bool:
     """Walk ahead for one slice of CPU (ADVANCE_SLICE_SECONDS); True when the slice ended the walk."""
-    todo = deque(token["node"] for token in run.tokens or [] if token["state"] == "ready")
-    for token, outcome in interpreter.wakes(run.tokens or [], ctx.now()):
+    todo = deque(token.node for token in run.tokens if token.state == "ready")
+    for token, outcome in interpreter.wakes(run.tokens, ctx.now()):
         if outcome is interpreter.REOPENED:  # business hours opened: the step it waited in runs now
-            todo.append(token["node"])
+            todo.append(token.node)
         else:
-            todo.extend(spec.graph.targets(token["node"], "error" if isinstance(outcome, Fail) else outcome.port))
+            todo.extend(spec.graph.targets(token.node, "error" if isinstance(outcome, Fail) else outcome.port))
     allowance = overruns.Allowance(overruns.setting("ADVANCE_SLICE_SECONDS"))
     while todo:
         if renders.path and allowance.spent():

@@ -66,7 +66,7 @@ def run_data(run: Run, steps=None) -> dict:
     data = {name: getattr(run, name) for name in ("id", "workflow_id", "version", "record_id", "status", "reason",
                                                    "started_at", "finished_at", "wake_at", "trigger", "payload")}
     data["workflow_name"] = spec.name
-    data["nodes"] = {node_id: {**NOT_REACHED, **reached.get(node_id, {})} for node_id in spec.graph.nodes}
+    data["nodes"] = {node["id"]: {**NOT_REACHED, **reached.get(node["id"], {})} for node in spec.graph.nodes}
     if steps is not None:
         data["steps"] = [step.as_dict() for step in steps]
     return data

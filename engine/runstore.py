@@ -1,4 +1,5 @@
-"""How the engine reads and writes runs: Core statements built once, runs in hand as plain namespaces.
+"""How the engine reads and writes runs: Core statements built once, runs in hand as plain namespaces whose
+`tokens` are a tuple of engine.run_token.RunToken, made here on the way in and turned back into JSON on the way out.
 
 The ORM model (engine.models.Run) is for reading runs elsewhere (the API); on the engine's hot path, building
 a statement per call and tracking ORM objects cost more than the SQL itself. Every write bumps or follows a
@@ -12,6 +13,7 @@ from store.db import run_sql
 from crm.locks import lock_record
 from engine.models import Run
 from engine.models.runs import LIVE
+from engine.run_token import tokens_json, tokens_of
 
 RUNS = Run.__table__
 _ONE = select(RUNS).where(RUNS.c.id == bindparam("run_id"))
@@ -37,28 +39,39 @@ def claim(run_id: int, wait: bool = True) -> SimpleNamespace | None:
     if seen is None or not lock_record(seen.record_id, wait):
         return None
     taken = run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).first()
-    return SimpleNamespace(**taken._mapping) if taken is not None else None
+    return _in_hand(taken) if taken is not None else None
 
 
 def peek(run_id: int) -> SimpleNamespace | None:
     """The run as it is now, without taking it (engine.prerender reads it so)."""
     row = run_sql(_ONE, {"run_id": run_id}).first()
-    return SimpleNamespace(**row._mapping) if row is not None else None
+    return _in_hand(row) if row is not None else None
 
 
 def live_on_record(record_id: int | None) -> list:
     if record_id is None:
         return []
-    return [SimpleNamespace(**row._mapping) for row in run_sql(_LIVE_ON_RECORD, {"record_id": record_id})]
+    return [_in_hand(row) for row in run_sql(_LIVE_ON_RECORD, {"record_id": record_id})]
 
 
 def insert(**values) -> SimpleNamespace:
-    run_id = run_sql(_INSERT, values).scalar_one()
+    """A new run; `tokens` are RunTokens."""
+    run_id = run_sql(_INSERT, _stored(values)).scalar_one()
     return SimpleNamespace(id=run_id, reason=None, wake_at=None, finished_at=None, **values)
 
 
 def write(run: SimpleNamespace, **values) -> None:
-    """Change a run in the database and in hand, in the caller's transaction."""
-    run_sql(_WRITE, {"run_id": run.id, **values})
+    """Change a run in the database and in hand, in the caller's transaction; `tokens` are RunTokens."""
+    run_sql(_WRITE, {"run_id": run.id, **_stored(values)})
     for name, value in values.items():
-        setattr(run, name, value)
+        setattr(run, name, tuple(value) if name == "tokens" else value)
+
+
+def _in_hand(row) -> SimpleNamespace:
+    run = SimpleNamespace(**row._mapping)
+    run.tokens = tokens_of(run.tokens)
+    return run
+
+
+def _stored(values: dict) -> dict:
+    return {**values, "tokens": tokens_json(values["tokens"])} if "tokens" in values else values

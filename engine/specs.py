@@ -13,7 +13,7 @@ from flask import current_app
 
 from store.db import db
 from builder.business_hours import BusinessHours, hours_problems
-from builder.graph import GraphIndex, read_graph
+from builder.workflow_graph import WorkflowGraph
 from store.models import WorkflowVersion
 
 _CACHE_KEY = "flowdesk.engine.specs"
@@ -23,7 +23,7 @@ _LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Spec:
-    """What a run needs of its version: the graph index, settings and names, all immutable."""
+    """What a run needs of its version: the graph, settings and names, all immutable."""
 
     version_id: int | None
     workflow_id: int
@@ -31,7 +31,7 @@ class Spec:
     name: str
     timezone: str
     settings: dict
-    graph: GraphIndex
+    graph: WorkflowGraph
 
     @property
     def trigger(self) -> dict | None:
@@ -57,7 +57,7 @@ class Spec:
     def of_draft(cls, workflow) -> "Spec":
         """A spec of a workflow's draft (for dry runs); never cached."""
         return cls(None, workflow.id, workflow.version, workflow.name, workflow.timezone or "UTC",
-                   dict(workflow.settings or {}), GraphIndex.of(read_graph(workflow.graph)))
+                   dict(workflow.settings or {}), WorkflowGraph.from_json(workflow.graph))
 
 
 def spec_of(version_id: int) -> Spec:
@@ -74,7 +74,7 @@ def spec_of(version_id: int) -> Spec:
     if row is None:
         raise LookupError(f"no workflow version {version_id}")
     spec = Spec(version_id, row.workflow_id, row.number, row.name, row.timezone or "UTC",
-                dict(row.settings or {}), GraphIndex.of(read_graph(row.graph)))
+                dict(row.settings or {}), WorkflowGraph.from_json(row.graph))
     with _LOCK:
         cache[version_id] = spec
         if len(cache) > MAX_SPECS:

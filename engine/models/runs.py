@@ -13,8 +13,8 @@ MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "unknown")
 
 
 class Run(db.Model):
-    """One run of a pinned workflow version. Its position is `tokens`; `seq` is bumped by every write,
-    so a worker claims a run with ``UPDATE ... WHERE seq = :seen`` (docs/ENGINE.md)."""
+    """One run of a pinned workflow version. Its position is `tokens` (engine.run_token.RunToken as JSON); `seq` is
+    bumped by every write, so a worker claims a run with ``UPDATE ... WHERE seq = :seen`` (docs/ENGINE.md)."""
 
     __tablename__ = "runs"
     __table_args__ = (Index("ix_runs_record_status", "record_id", "status"),

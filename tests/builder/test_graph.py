@@ -1,10 +1,12 @@
+import dataclasses
 import json
 
 import pytest
 from hypothesis import given, settings
 
 from builder.errors import InvalidWorkflow, UnknownNodeType
-from builder.graph import GraphIndex, from_networkx, read_graph, successors, to_networkx, trigger_of
+from builder.graph import from_networkx, read_graph, to_networkx, trigger_of
+from builder.workflow_graph import Edge, WorkflowGraph
 from tests.builder.factories import edge, graphs, make_graph, node, reminder_graph
 
 
@@ -87,13 +89,14 @@ def test_networkx_view():
     assert g.edges["todo", "mail", "todo-true-mail"]["port"] == "true"
 
 
-def test_trigger_and_index():
+def test_the_typed_graph_answers_what_walking_it_asks():
     graph = read_graph(reminder_graph())
-    index = GraphIndex.of(graph)
-    assert trigger_of(graph)["id"] == "start" and index.trigger["id"] == "start"
-    assert index.targets("todo", "true") == ["mail"] == successors(graph, "todo", "true")
-    assert index.targets("todo", "false") == [] and index.node("mail")["type"] == "send_email"
-    assert index.network.edges["todo", "mail", "todo-true-mail"]["port"] == "true"
+    typed = WorkflowGraph.from_json(graph)
+    assert trigger_of(graph)["id"] == "start" and typed.trigger["id"] == "start"
+    assert typed.targets("todo", "true") == ["mail"]
+    assert typed.targets("todo", "false") == [] and typed.node("mail")["type"] == "send_email"
+    assert typed.network.edges["todo", "mail", "todo-true-mail"]["port"] == "true"
+    assert Edge("todo-true-mail", "todo", "mail", "true") in typed.edges
     assert trigger_of({"nodes": [], "edges": []}) is None
 
 
@@ -102,4 +105,20 @@ def test_the_index_lists_targets_in_edge_order_across_parallel_edges():
                                   *({"id": n, "kind": "action", "type": "update_record"} for n in ("b", "c"))],
                         "edges": [{"source": "t", "target": "b"}, {"source": "t", "target": "c"},
                                   {"source": "t", "target": "b", "id": "again"}]})
-    assert GraphIndex.of(graph).targets("t", "next") == ["b", "c", "b"]
+    assert WorkflowGraph.from_json(graph).targets("t", "next") == ["b", "c", "b"]
+
+
+def test_the_typed_graph_round_trips_the_normal_form_and_cannot_be_changed_through_its_json():
+    graph = read_graph(reminder_graph())
+    typed = WorkflowGraph.from_json(reminder_graph())
+    assert typed.to_json() == graph and WorkflowGraph.from_json(typed) is typed
+    typed.to_json()["nodes"][0]["config"]["object"] = "changed"
+    assert typed.to_json() == graph
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        typed.edges = ()
+
+
+def test_the_typed_graph_refuses_what_read_graph_refuses():
+    with pytest.raises(InvalidWorkflow):
+        WorkflowGraph.from_json({"nodes": [{"id": "a", "kind": "trigger", "type": "manual"}],
+                                 "edges": [{"source": "a", "target": "nowhere"}]})
