@@ -12,7 +12,7 @@ from store.db import db
 from builder.graph import read_graph
 from store.models import Workflow
 from crm import records
-from engine import worker
+from engine import interpreter, worker
 from engine.clock import ManualClock
 from engine.context import use_clock
 from crm.models import Notification, ObjectType, Record
@@ -114,6 +114,18 @@ def enrollments_of(workflow: Workflow) -> list:
 def notifications_for(username: str) -> list:
     return db.session.scalars(db.select(Notification).where(Notification.user_id == find_user(username).id)
                               .order_by(Notification.id)).all()
+
+
+def break_run(monkeypatch, run_id: int) -> None:
+    """Every advance of that one run raises, as a bug in a step would; other runs move as usual."""
+    go = interpreter._Walk.go
+
+    def breaks_one(walk):
+        if walk.run.id == run_id:
+            raise ZeroDivisionError("division by zero")
+        return go(walk)
+
+    monkeypatch.setattr(interpreter._Walk, "go", breaks_one)
 
 
 def in_threads(app, count, work):

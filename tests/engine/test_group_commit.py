@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from store.db import db
-from engine import interpreter, lifecycle, worker
+from engine import lifecycle, worker
 from engine.models import Run
 from crm.models import Event
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import change, create, drain, node, publish, refusals_of, runs_of, trigger
+from tests.engine.flows import break_run, change, create, drain, node, publish, refusals_of, runs_of, trigger
 
 
 class Died(BaseException):
@@ -105,14 +105,7 @@ def test_one_broken_ready_run_among_runs_advanced_together_fails_alone(app, cloc
         create(fields={"name": f"deal {i}"})
     drain(clock)
     broken_id = runs_of(workflow)[1].id
-    go = interpreter._Walk.go
-
-    def breaks_one(walk):
-        if walk.run.id == broken_id:
-            raise ZeroDivisionError("division by zero")
-        return go(walk)
-
-    monkeypatch.setattr(interpreter._Walk, "go", breaks_one)
+    break_run(monkeypatch, broken_id)
     clock.advance(timedelta(minutes=2))
     db.session.execute(db.update(Run).values(ready=True))
     db.session.commit()

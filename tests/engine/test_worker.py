@@ -7,7 +7,7 @@ from store.db import db
 from engine import interpreter, lifecycle, worker
 from crm.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import create, drain, node, only_run, publish, refusals_of, runs_of, trigger
+from tests.engine.flows import break_run, create, drain, node, only_run, publish, refusals_of, runs_of, trigger
 
 
 def test_the_embedded_engine_runs_on_background_threads_and_stops(app):
@@ -89,14 +89,7 @@ def test_one_broken_run_among_runs_resumed_together_fails_alone(app, clock, monk
         create(fields={"name": f"Deal {i}"})
     drain(clock)
     broken_id = runs_of(workflow)[1].id
-    go = interpreter._Walk.go
-
-    def breaks_one(walk):
-        if walk.run.id == broken_id:
-            raise ZeroDivisionError("division by zero")
-        return go(walk)
-
-    monkeypatch.setattr(interpreter._Walk, "go", breaks_one)
+    break_run(monkeypatch, broken_id)
     clock.advance(timedelta(minutes=2))
     assert worker.timers_pass(clock) == 3
     assert [(run.status, run.reason) for run in runs_of(workflow)] == [
