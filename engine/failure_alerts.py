@@ -96,4 +96,6 @@ def _start_error_workflow(target_id, ctx, node_id, error) -> str:
                           event_id=None, status="running", tokens=(RunToken(spec.trigger["id"], "ready"),),
                           nodes={}, ready=True, seq=0, trigger={"event": ERROR_EVENT, "changes": {}}, payload=data,
                           depth=ctx.depth + 1, started_at=ctx.now())
+    db.session.add(Enrollment(workflow_id=target.id, record_id=record_id, run_id=run.id, kind="enrolled",
+                              reason=f"started as the error workflow of run {ctx.run_id}", created_at=ctx.now()))
     return f"error workflow '{target.name}' started as run {run.id}"

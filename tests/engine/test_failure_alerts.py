@@ -116,6 +116,19 @@ def test_the_error_workflow_starts_with_the_failed_runs_data(app, clock):
     assert notes_of("eddie")[0].endswith(f"(error workflow 'On error' started as run {started.id})")
 
 
+def test_the_error_workflows_history_shows_the_run_it_enrolled(app, clock, api):
+    handler = publish(trigger("manual", "deal"), node("tell", "notify_user", user="vic", message="failed"),
+                      chain=True, name="On error")
+    workflow = failing_workflow(error_workflow=handler.id)
+    deal = create(fields={"name": "Acme"})
+    drain(clock)
+    history = api.get(f"/api/workflows/{handler.id}/enrollments", as_="viewer").get_json()
+    assert history["counts"] == {"enrolled": 1, "filtered": 0, "refused": 0}
+    row = history["items"][0]
+    assert row["run_id"] == only_run(handler).id and row["record_id"] == deal.id
+    assert row["reason"] == f"started as the error workflow of run {only_run(workflow).id}"
+
+
 def test_error_workflows_never_start_each_other_in_a_loop(app, clock):
     first = publish(trigger("manual", "deal"), *FAILING[1:], chain=True, name="First handler")
     second = with_alerts(publish(trigger("manual", "deal"), *FAILING[1:], chain=True, name="Second handler"),
