@@ -6,10 +6,11 @@ from store import versions
 from store.db import db
 from crm.models import Notification, ObjectType
 from crm.people import find_user
-from engine import alert_digest, lifecycle
+from engine import alert_digest, lifecycle, worker
 from engine.models import AlertDigest, FailureAlert
 from tests.web.live import at_once
-from tests.engine.flows import clock, create, drain, node, only_run, publish, runs_of, trigger  # noqa: F401
+from tests.engine.flows import (break_run, clock, create, drain, node, only_run, publish, runs_of,  # noqa: F401
+                                trigger)
 
 FAILING = (trigger(), node("edit", "update_record", fields={"amount": "{{ record.fields.name }}"}))
 
@@ -127,6 +128,34 @@ def test_the_error_workflows_history_shows_the_run_it_enrolled(app, clock, api):
     row = history["items"][0]
     assert row["run_id"] == only_run(handler).id and row["record_id"] == deal.id
     assert row["reason"] == f"started as the error workflow of run {only_run(workflow).id}"
+
+
+def test_a_run_whose_advance_keeps_raising_is_told_and_starts_the_error_workflow(app, clock, smtp_server,
+                                                                                  monkeypatch):
+    app.config.update(SMTP_URL=smtp_server.url)
+    handler = publish(trigger("manual", "deal"), node("tell", "notify_user", user="eddie",
+                                                      message="run {{ payload.run_id }}: {{ payload.error }}"),
+                      chain=True, name="On error")
+    workflow = with_alerts(publish(trigger(), node("wait", "delay", duration="PT1M"),
+                                   node("tag", "update_record", add_tags=["woke"]), chain=True, name="Waiter"),
+                           owner=False, users=["vic"], in_app=True, email=True, mode="each",
+                           error_workflow=handler.id)
+    deal = create(fields={"name": "Acme"})
+    drain(clock)
+    broken = only_run(workflow)
+    break_run(monkeypatch, broken.id)
+    clock.advance(timedelta(minutes=2))
+    worker.timers_pass(clock)
+    drain(clock)
+    failed, started = only_run(workflow), only_run(handler)
+    assert (failed.status, failed.reason) == ("failed", "internal error: ZeroDivisionError: division by zero")
+    told = f"Workflow 'Waiter' failed in run {broken.id}: {failed.reason}"
+    assert notes_of("vic") == [f"{told} (error workflow 'On error' started as run {started.id})"]
+    mail = smtp_server.wait_for(1)[0]
+    assert mail["To"] == "vic@example.com" and told in mail.get_content()
+    assert started.status == "completed" and started.record_id == deal.id
+    assert started.payload["failed_node"] is None and started.payload["run_id"] == broken.id
+    assert notes_of("eddie") == [f"run {broken.id}: {failed.reason}"]
 
 
 def test_error_workflows_never_start_each_other_in_a_loop(app, clock):
