@@ -1,8 +1,11 @@
 """Time-based triggers: date_reached, inactive_for and schedule (cron), each occurrence once.
 
 A sweep looks at every active workflow with such a trigger, works out which occurrences are due
-(engine.schedules), and starts a run for each one whose TriggerFire row it manages to insert: the
-unique (workflow, record, occurrence) key makes each fire once across any number of workers.
+(engine.schedules), and decides each one whose TriggerFire row it manages to insert: the unique (workflow,
+record, occurrence) key makes each fire once across any number of workers. Deciding means judging the record
+by the trigger's filter at the due time: a run starts (``enrolled``), or the enrollment history keeps the rule
+that said no (``filtered``). Either way the occurrence is spent, so a record the filter refuses is recorded once
+per occurrence, not at every sweep, and does not fire late when it is edited to pass after its time.
 """
 import logging
 from datetime import datetime
@@ -14,7 +17,7 @@ from store.db import db
 from store.models import TriggerIndex
 from engine import lifecycle
 from engine.clock import SYSTEM_CLOCK
-from engine.conditions import evaluate
+from engine.conditions import explain
 from engine.context import record_view
 from crm.models import ObjectType
 from engine.models import TriggerFire
@@ -31,8 +34,9 @@ def fire_due(clock=SYSTEM_CLOCK) -> int:
     for entry in _time_triggers():
         spec = spec_of(entry.version_id)
         try:
+            fields = _fields_of(spec)
             for record, occurrence, due in _due(spec, entry.armed_at, now):
-                started += _fire(spec, record, occurrence, due, clock)
+                started += _fire(spec, record, occurrence, due, fields, clock)
         except WaitConfigError as exc:
             log.warning("workflow %s: time trigger skipped: %s", spec.workflow_id, exc)
             db.session.rollback()
@@ -60,24 +64,27 @@ def _time_triggers() -> list:
 
 
 def _due(spec, armed_at: datetime, until: datetime):
-    """(record, occurrence key, due time) for occurrences in (armed_at, until] that pass the trigger's filter."""
+    """(record, occurrence key, due time) for the trigger's occurrences in (armed_at, until]."""
     trigger = spec.trigger
-    config = trigger["config"]
-    occur = OCCURS[("trigger", trigger["type"])]
-    fields = None
-    for record, key, due in occur(spec, config, armed_at, until):
-        if record is None:
-            yield record, key, due
-            continue
-        if fields is None:
-            kind = db.session.get(ObjectType, config.get("object"))
-            fields = (kind.fields or {}) if kind else {}
-        if evaluate(config.get("filter"), record_view(record), {"event": "time", "changes": {}}, fields, now=due):
-            yield record, key, due
+    return OCCURS[("trigger", trigger["type"])](spec, trigger["config"], armed_at, until)
 
 
-def _fire(spec, record, occurrence: str, due: datetime, clock) -> int:
-    """Claim the occurrence and start its run in one transaction; 0 when it already fired."""
+def _fields_of(spec) -> dict:
+    """The field specs of the trigger's object; none for a schedule, which has no object."""
+    name = spec.trigger["config"].get("object")
+    kind = db.session.get(ObjectType, name) if name else None
+    return (kind.fields or {}) if kind else {}
+
+
+def _filtered_out(spec, record, due: datetime, fields: dict) -> str | None:
+    """The rule of the trigger's filter that turns `record` away at `due`, in words; None when it passes."""
+    verdict = explain(spec.trigger["config"].get("filter"), record_view(record), {"event": "time", "changes": {}},
+                      fields, now=due)
+    return None if verdict.passed else f"filter not met: {verdict.reason}"
+
+
+def _fire(spec, record, occurrence: str, due: datetime, fields: dict, clock) -> int:
+    """Claim the occurrence and start its run (or record why not) in one transaction; 0 when no run started."""
     record_id = record.id if record is not None else 0
     try:
         with db.session.begin_nested():
@@ -86,9 +93,11 @@ def _fire(spec, record, occurrence: str, due: datetime, clock) -> int:
     except IntegrityError:
         db.session.rollback()
         return 0
-    refused = lifecycle.refusal(spec, live_runs=lifecycle.live_runs(record.id) if record is not None else ())
+    filtered = _filtered_out(spec, record, due, fields) if record is not None else None
+    refused = filtered or lifecycle.refusal(spec, live_runs=lifecycle.live_runs(record.id) if record else ())
     if refused:
-        lifecycle.refuse(spec, refused, record_id=record.id if record is not None else None, clock=clock)
+        lifecycle.refuse(spec, refused, record_id=record.id if record is not None else None, clock=clock,
+                         kind="filtered" if filtered else "refused")
     else:
         lifecycle.start(spec, record=record, trigger={"event": "time", "changes": {}, "occurrence": occurrence},
                         payload={"due_at": due.isoformat()} if record is None else None, clock=clock)

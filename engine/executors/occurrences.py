@@ -1,7 +1,7 @@
 """When each time trigger is due: ``(record or None, occurrence key, due time)`` in (armed_at, until].
 
-engine.time_triggers claims each occurrence once and starts its run; a record's occurrence counts only when the
-record passes the trigger's filter at its due time.
+engine.time_triggers claims each occurrence once and judges the record by the trigger's filter at its due time:
+a run starts, or the enrollment history says which rule turned it away.
 """
 from sqlalchemy import func, or_, select
 

@@ -73,6 +73,23 @@ def test_inactive_for_fires_once_per_idle_spell(app, clock):
     assert [r.record_id for r in runs_of(workflow)] == [deal.id, deal.id]
 
 
+def test_a_record_the_filter_turns_away_is_in_the_history_once_per_occurrence(app, clock, api):
+    big_only = {"match": "all", "rules": [{"field": "amount", "op": "gt", "value": 1000}]}
+    workflow = armed(publish(trigger("inactive_for", "deal", duration="P3D", filter=big_only), tag(), chain=True))
+    big = create("deal", fields={"name": "Big", "amount": 5000})
+    small = create("deal", fields={"name": "Small", "amount": 10})
+    clock.set(small.updated_at + timedelta(days=3, seconds=1))
+    assert time_triggers.fire_due(clock) == 1
+    for _ in range(3):  # later sweeps decide nothing again
+        clock.advance(timedelta(hours=6))
+        assert time_triggers.fire_due(clock) == 0
+    history = api.get(f"/api/workflows/{workflow.id}/enrollments", as_="viewer").get_json()
+    assert history["counts"] == {"enrolled": 1, "filtered": 1, "refused": 0}
+    filtered, enrolled = history["items"]
+    assert (filtered["record_id"], filtered["reason"]) == (small.id, "filter not met: amount is 10, not more than 1000")
+    assert (enrolled["record_id"], enrolled["run_id"]) == (big.id, runs_of(workflow)[0].id)
+
+
 def test_schedule_fires_each_time_once_in_the_workflow_zone(app, clock):
     workflow = publish(trigger("schedule", None, cron="0 9 * * *"), node("note", "notify_user", user="eddie",
                                                                             message="Daily digest"), chain=True)
