@@ -59,8 +59,8 @@ def preview_svg(graph: dict, *, title: str | None = None, statuses: dict | None 
         Ids of the edges the run went along, drawn stronger (see :func:`taken_edges`). Without it, with
         `statuses`, an edge counts as taken when both its ends were reached.
     counts : dict, optional
-        node id -> ``{"reached", "waiting", "failed"}``, written on each node (workflow statistics); a random
-        split's ``branches`` (name -> runs) are written on its branches' edges.
+        node id -> ``{"reached", "waiting", "failed"}``, written on each node (workflow statistics); the
+        ``branches`` (port -> runs) of a random split or a wait for event are written on its ports' edges.
 
     Raises
     ------
@@ -144,7 +144,8 @@ def _port_anchors(graph, nodes) -> dict:
 
 
 def _branch_count(counts, edge):
-    """How many runs took this edge's branch of a random split (workflow statistics), else None."""
+    """How many runs went out along this edge's port (workflow statistics: a random split's branches, a wait for
+    event's `next` and `timeout`), else None."""
     branches = ((counts or {}).get(edge.source) or {}).get("branches")
     return None if branches is None else branches.get(edge.port, 0)
 
@@ -160,7 +161,7 @@ def _edge(edge, start, target, taken=False, runs=None) -> str:
             f'fill="none" stroke="{colour}" stroke-width="{6 if taken else 3}"{dash}{TAKEN if taken else ""}/>')
     arrow = (f'<path d="M{tx - 7:g},{arrow_tip - 10:g} L{tx + 7:g},{arrow_tip - 10:g} L{tx:g},{arrow_tip:g} Z" '
              f'fill="{colour}"/>')
-    if edge.port == "next":
+    if edge.port == "next" and runs is None:
         return path + arrow
     # Halfway along the curve, where the branches of one node are furthest apart.
     port = escape(_clip(edge.port, 14) + ("" if runs is None else f" · {runs}"))

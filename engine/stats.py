@@ -19,11 +19,15 @@ def node_counts(workflow_id: int) -> dict:
 
 
 def counts_of(workflow) -> dict:
-    """:func:`node_counts` of `workflow`, each random split of its latest graph also with its ``branches``."""
+    """:func:`node_counts` of `workflow`; each random split and wait for event of its latest graph also with its
+    ``branches``: port -> runs that went out along it."""
     counts = node_counts(workflow.id)
     graph = workflow.versions[-1].graph if workflow.versions else workflow.graph
-    splits = [node["id"] for node in graph["nodes"] if node["type"] == "random_split"]
-    for node_id, taken in branch_counts(workflow.id, splits).items():
+    types = {node["id"]: node["type"] for node in graph["nodes"]}
+    splits = [node_id for node_id, type_ in types.items() if type_ == "random_split"]
+    waits = [node_id for node_id, type_ in types.items() if type_ == "wait_event"]
+    taken_ports = {**branch_counts(workflow.id, splits), **wait_outcomes(workflow.id, waits)}
+    for node_id, taken in taken_ports.items():
         counts.setdefault(node_id, {"reached": 0, "waiting": 0, "failed": 0})["branches"] = taken
     return counts
 
@@ -42,6 +46,23 @@ def branch_counts(workflow_id: int, split_ids) -> dict:
     for node_id, name, count in rows:
         found.setdefault(node_id, {})[name] = count
     return found
+
+
+def wait_outcomes(workflow_id: int, wait_ids) -> dict:
+    """wait node id -> {"next": runs that heard the event, "timeout": runs that took the timeout}.
+
+    A finished wait's step says ``what`` it heard (or that the record already stood where it was awaited); one
+    that went on without it timed out. Runs still waiting are the node's ``waiting``."""
+    if not wait_ids:
+        return {}
+    runs = select(Run.id).where(Run.workflow_id == workflow_id).scalar_subquery()
+    heard = Step.output["what"].as_string()
+    rows = db.session.execute(
+        select(Step.node_id, func.count(distinct(Step.run_id)).filter(heard.is_not(None)),
+               func.count(distinct(Step.run_id)).filter(heard.is_(None)))
+        .where(Step.run_id.in_(runs), Step.node_id.in_(list(wait_ids)), Step.status == "done")
+        .group_by(Step.node_id)).all()
+    return {node_id: {"next": next_, "timeout": timeout} for node_id, next_, timeout in rows}
 
 
 def daily(workflow_id: int, today, days: int = 30) -> list[dict]:

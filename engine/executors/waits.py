@@ -55,8 +55,8 @@ def listen(node, ctx):
     if ctx.record_id is None:
         return Fail("this run has no record to wait on")
     already = event_waits.already(config, ctx.view)
-    if already:
-        return Advance(reason=already)
+    if already:  # `what` marks it as gone on along `next`, like a wait that heard (engine.stats counts them)
+        return Advance(reason=already, output={"what": already})
     try:
         until = delay_until(config.get("timeout") or "", ctx.now(), ctx.zone)
     except WaitConfigError as exc:

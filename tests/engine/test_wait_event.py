@@ -189,3 +189,22 @@ def test_the_run_diagram_says_what_the_run_waits_for(app, clock, client, auth):
     page = client.get(f"/runs/{only_run(workflow).id}").get_data(as_text=True)
     assert 'data-node-id="wait" data-status="waiting"' in page
     assert ">waits for stage won</text>" in page
+
+
+def test_the_statistics_count_the_runs_that_heard_and_those_that_timed_out(app, clock, api, client, auth):
+    workflow = waiting_for(event="stage_entered", stage="won", timeout="PT2H")
+    deals = [create(fields={"name": f"Deal {n}"}, pipeline="sales", stage="new") for n in range(5)]
+    create(fields={"name": "Already won"}, pipeline="sales", stage="won")  # goes on along next at once
+    drain(clock)
+    for deal in deals[:2]:
+        change(deal, stage="won")
+    drain(clock)
+    stats = api.get(f"/api/workflows/{workflow.id}/stats", as_="viewer").get_json()["nodes"]["wait"]
+    assert stats == {"reached": 6, "waiting": 3, "failed": 0, "branches": {"next": 3, "timeout": 0}}
+    clock.advance(timedelta(hours=2))
+    drain(clock)
+    stats = api.get(f"/api/workflows/{workflow.id}/stats", as_="viewer").get_json()["nodes"]["wait"]
+    assert (stats["waiting"], stats["branches"]) == (0, {"next": 3, "timeout": 3})
+    auth.login("vic")
+    page = client.get(f"/workflows/{workflow.id}/stats").get_data(as_text=True)
+    assert ">next · 3</text>" in page and ">timeout · 3</text>" in page

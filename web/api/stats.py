@@ -21,7 +21,9 @@ class Day(ma.Schema):
 
 class StatsOut(ma.Schema):
     nodes = fields.Dict(metadata={"description": "node id -> {reached, waiting, failed}; a random split also "
-                                                        "{branches: {name: runs that took it}}"})
+                                                        "{branches: {name: runs that took it}}, a wait for event "
+                                                        "{branches: {next: runs that heard it, timeout: runs that "
+                                                        "timed out}}"})
     daily = fields.List(fields.Nested(Day), metadata={"description": "the last 30 days, oldest first"})
 
 
