@@ -172,10 +172,11 @@ def _business_hours_problems(graph, settings, timezone, found) -> None:
                 found.append(problem("error", "Set the workflow's business hours first (workflow settings).",
                                      node_id=node["id"], field=f"config.{key}"))
         if config.get("business_time") is True:
-            duration = config.get("duration") or ""
+            counted = "timeout" if node["type"] == "wait_event" else "duration"
+            duration = config.get(counted) or ""
             if config.get("days_field"):
                 found.append(problem("error", "Business time counts a duration, not days from a field.",
                                      node_id=node["id"], field="config.business_time"))
             elif "Y" in duration.upper() or "M" in duration.upper().split("T")[0]:
                 found.append(problem("error", "Business time counts weeks, days, hours and minutes, "
-                                              "not months or years.", node_id=node["id"], field="config.duration"))
+                                              "not months or years.", node_id=node["id"], field=f"config.{counted}"))

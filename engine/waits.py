@@ -38,7 +38,7 @@ def business_delay_until(duration: str, now: datetime, hours) -> datetime:
     """`duration` of the workflow's business time after `now` ("2 business days", "4 open hours"); `hours` is its
     builder.business_hours.BusinessHours, or None when it has none."""
     if hours is None:
-        raise WaitConfigError("this delay counts business time, but the workflow has no business hours")
+        raise WaitConfigError("this wait counts business time, but the workflow has no business hours")
     try:
         return hours.add(now, parse_duration(duration)).astimezone(timezone.utc)
     except ValueError as exc:

@@ -39,7 +39,8 @@ declare(
                  "cancel_if_changed": CANCEL_IF_CHANGED}),
     wait(type="wait_event", label="Wait for event", icon="radio",
          help="Waits until something happens to the record, or goes on along 'timeout'.", ports=("next", "timeout"),
-         needs_record=True, rules=(_wait_event_rules,), summary=("{event:waited}, up to {timeout:duration}",),
+         needs_record=True, rules=(_wait_event_rules,),
+         summary=("{event:waited}, up to {timeout:duration}[ of business time{business_time}]",),
          fields={"event": s.choice("Wait for", WAITED_EVENTS, "field_changed", description=(
                      "field_changed: one of the fields changes; stage_entered: the record enters the stage; "
                      "task_done: a task about the record (or the record, if it is a task) is set to Done; webhook: "
@@ -49,5 +50,7 @@ declare(
                  "stage": s.plain("Stage", "stage", when={"event": ["stage_entered"]}),
                  "timeout": s.duration("Timeout after", "P1D",
                                        description="Goes on along 'timeout' when nothing happened"),
+                 "business_time": s.option("Count business time", description=(
+                     "Count the timeout in the workflow's business hours: P2D is 2 business days")),
                  "cancel_if_changed": CANCEL_IF_CHANGED}),
 )

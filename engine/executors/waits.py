@@ -1,6 +1,6 @@
 """Wait nodes park the token until a moment (each wait type's @wakes computes it); the interpreter wakes it.
 A delay may count the workflow's business time; a wait for an event also listens (engine.event_waits) and takes
-`timeout` when its moment comes first."""
+`timeout` when its moment comes first, a timeout that may count business time too."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -58,7 +58,10 @@ def listen(node, ctx):
     if already:  # `what` marks it as gone on along `next`, like a wait that heard (engine.stats counts them)
         return Advance(reason=already, output={"what": already})
     try:
-        until = delay_until(config.get("timeout") or "", ctx.now(), ctx.zone)
+        if config.get("business_time") is True:
+            until = business_delay_until(config.get("timeout") or "", ctx.now(), ctx.spec.business_hours)
+        else:
+            until = delay_until(config.get("timeout") or "", ctx.now(), ctx.zone)
     except WaitConfigError as exc:
         return Fail(str(exc))
     return Wait(until=until, listens=True,

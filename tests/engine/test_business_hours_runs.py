@@ -1,12 +1,13 @@
 """Business hours in runs: an action set to run only within them waits for the next opening (a durable timer,
-the engine's clock), and a delay can count business time. START is Wednesday 2026-11-25 09:00 UTC."""
+the engine's clock), a delay and a wait for event's timeout can count business time. START is Wednesday
+2026-11-25 09:00 UTC."""
 from datetime import datetime, timedelta, timezone
 
 from crm.models import Record
 from engine.models import Step
 from store.db import db
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import create, drain, messages_of, node, only_run, publish, steps_of, trigger
+from tests.engine.flows import create, drain, edge, messages_of, node, only_run, publish, steps_of, trigger
 
 JAKARTA_OFFICE = {"days": {d: [["10:00", "12:00"], ["13:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
                   "holidays": ["2026-11-27"]}
@@ -86,3 +87,25 @@ def test_a_delay_counts_business_hours_and_business_days(app, clock):
     db.session.expire_all()
     assert db.session.get(Record, deal.id).tags == ["done"]
     assert steps_of(only_run(workflow))["days"].status == "done"
+
+
+def test_a_wait_for_event_times_out_after_business_days(app, clock):
+    clock.set(jakarta(2026, 11, 25, 16))  # Wednesday 16:00
+    workflow = publish(trigger(), node("wait", "wait_event", event="stage_entered", stage="won", timeout="P2D",
+                                       business_time=True),
+                       node("late", "update_record", add_tags=["late"]),
+                       edges=[edge("start", "wait"), edge("wait", "late", "timeout")],
+                       business_hours=JAKARTA_OFFICE, timezone="Asia/Jakarta")
+    deal = create(fields={"name": "Acme"}, pipeline="sales", stage="new")
+    drain(clock)
+    # Thursday is one business day, Friday a holiday, the weekend closed: Monday 16:00 is the second.
+    assert only_run(workflow).wake_at == jakarta(2026, 11, 30, 16)
+    assert only_run(workflow).nodes["wait"]["reason"] == \
+        "for stage won, at most until 2026-11-30T16:00:00+07:00"
+    clock.set(jakarta(2026, 11, 30, 15, 59))
+    drain(clock)
+    assert only_run(workflow).status == "waiting"
+    clock.set(jakarta(2026, 11, 30, 16))
+    drain(clock)
+    db.session.expire_all()
+    assert db.session.get(Record, deal.id).tags == ["late"] and only_run(workflow).status == "completed"

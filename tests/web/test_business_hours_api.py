@@ -55,6 +55,18 @@ def test_a_business_time_delay_counts_no_months(api):
         in problems_of(refused)
 
 
+def test_a_business_time_wait_for_event_needs_business_hours_and_counts_no_months(api):
+    wait = node("wait", "wait_event", event="field_changed", timeout="P1M", business_time=True)
+    graph = {"nodes": [TRIGGER, wait], "edges": [edge("start", "wait")]}
+    with_hours = api.post("/api/workflows", as_="editor", json={"name": "W", "settings": {"business_hours": OFFICE},
+                                                                "graph": graph}).get_json()
+    without = api.post("/api/workflows", as_="editor", json={"name": "W2", "graph": graph}).get_json()
+    months = ("wait", "config.timeout", "Business time counts weeks, days, hours and minutes, not months or years.")
+    assert months in problems_of(api.post(f"/api/workflows/{with_hours['id']}/publish", as_="editor"))
+    assert ("wait", "config.business_time", "Set the workflow's business hours first (workflow settings).") \
+        in problems_of(api.post(f"/api/workflows/{without['id']}/publish", as_="editor"))
+
+
 def test_the_dry_run_says_the_email_would_go_out_at_the_opening(api, clock, make_record):
     workflow = create(api, business_hours=OFFICE)  # Wednesday 09:00 UTC is Wednesday 10:00 in Berlin: closed
     record = make_record(fields={"name": "Acme"})
