@@ -34,9 +34,11 @@ def fire_due(clock=SYSTEM_CLOCK) -> int:
     for entry in _time_triggers():
         spec = spec_of(entry.version_id)
         try:
-            fields = _fields_of(spec)
+            fields, decided = _fields_of(spec), _decided(spec.workflow_id)
             for record, occurrence, due in _due(spec, entry.armed_at, now):
-                started += _fire(spec, record, occurrence, due, fields, clock)
+                if (record.id if record is not None else 0, occurrence) not in decided:
+                    started += _fire(spec, record, occurrence, due, fields, clock)
+            db.session.commit()
         except WaitConfigError as exc:
             log.warning("workflow %s: time trigger skipped: %s", spec.workflow_id, exc)
             db.session.rollback()
@@ -69,6 +71,13 @@ def _due(spec, armed_at: datetime, until: datetime):
     return OCCURS[("trigger", trigger["type"])](spec, trigger["config"], armed_at, until)
 
 
+def _decided(workflow_id: int) -> set:
+    """(record id, occurrence) of the workflow's occurrences already claimed: a sweep skips them rather than try
+    each claim again (a failed insert costs a rollback). One racing in after this read still fails its claim."""
+    return set(db.session.execute(select(TriggerFire.record_id, TriggerFire.occurrence)
+                                  .where(TriggerFire.workflow_id == workflow_id)).all())
+
+
 def _fields_of(spec) -> dict:
     """The field specs of the trigger's object; none for a schedule, which has no object."""
     name = spec.trigger["config"].get("object")
@@ -98,8 +107,8 @@ def _fire(spec, record, occurrence: str, due: datetime, fields: dict, clock) -> 
     if refused:
         lifecycle.refuse(spec, refused, record_id=record.id if record is not None else None, clock=clock,
                          kind="filtered" if filtered else "refused")
-    else:
-        lifecycle.start(spec, record=record, trigger={"event": "time", "changes": {}, "occurrence": occurrence},
-                        payload={"due_at": due.isoformat()} if record is None else None, clock=clock)
+        return 0  # committed with the next start or at the end of the sweep: claim and row together, or neither
+    lifecycle.start(spec, record=record, trigger={"event": "time", "changes": {}, "occurrence": occurrence},
+                    payload={"due_at": due.isoformat()} if record is None else None, clock=clock)
     db.session.commit()
-    return 0 if refused else 1
+    return 1
