@@ -14,7 +14,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-MODULES = ["engine_throughput", "timers", "layout", "memory", "http_load", "http_requests", "editor", "workflow_list"]
+MODULES = ["engine_throughput", "timers", "layout", "memory", "http_load", "http_requests", "editor", "workflow_list",
+           "time_triggers"]
 COLUMNS = ("benchmark", "measure", "value", "reference", "bar")
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 TITLE = ("# Performance\n\nWritten by `make bench`; `python -m benchmarks NAME ...` rewrites the sections of the\n"
