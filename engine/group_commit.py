@@ -6,15 +6,19 @@ commit leaves them all to be taken again. A group is committed once it holds GRO
 GROUP_SECONDS, so it never holds its transaction (SQLite's write lock) for long, and gives way after a piece that
 overran its budget (engine.overruns). Any error undoes the group in hand; its pieces up to the failing one are
 then done one transaction each, so one broken piece never holds up the others.
+
+Rows nothing reads back before the commit (history rows, finished steps) are handed to :func:`insert_later`:
+in a group they are inserted together just before its commit, one statement a table instead of one a piece.
 """
 import time
 from typing import Callable, Sequence
 
-from store.db import db
+from store.db import db, run_sql
 from engine import overruns
 
 GROUP_SIZE = 50
 GROUP_SECONDS = 0.5
+_LATER = "flowdesk.insert_later"  # the session's rows held for the group's commit: {statement: [rows]}
 
 
 def in_groups(items: Sequence, together: Callable[[object], int], alone: Callable[[Sequence], int]) -> int:
@@ -23,16 +27,32 @@ def in_groups(items: Sequence, together: Callable[[object], int], alone: Callabl
     done = 0
     while len(items) > 1:
         started, taken, moved = time.monotonic(), 0, 0
+        later = db.session.info[_LATER] = {}
         try:
             while taken < min(GROUP_SIZE, len(items)) and (not taken or time.monotonic() - started < GROUP_SECONDS):
                 moved += together(items[taken])
                 taken += 1
+            for statement, rows in later.items():
+                run_sql(statement, rows)
             db.session.commit()
             done += moved
         except Exception:  # noqa: BLE001 - redone one by one below, where each error is handled
             db.session.rollback()
+            db.session.info.pop(_LATER, None)
             done += alone(items[:taken + 1])
             taken += 1
+        finally:
+            db.session.info.pop(_LATER, None)
         overruns.give_way()
         items = items[taken:]
     return done + alone(items)
+
+
+def insert_later(statement, rows: list[dict]) -> None:
+    """Insert `rows` (each with the same keys) with `statement`: at the commit of the group in hand, in the order
+    given, or now outside a group. Only for rows nothing reads or references before the commit."""
+    later = db.session.info.get(_LATER)
+    if later is None:
+        run_sql(statement, rows)
+    else:
+        later.setdefault(statement, []).extend(rows)

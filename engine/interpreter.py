@@ -18,7 +18,7 @@ from store.db import db, run_sql
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import cpu_use, failure_alerts, overruns, runstore, tasks as human_tasks
+from engine import cpu_use, failure_alerts, group_commit, overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
@@ -225,8 +225,8 @@ class _Walk:
             position = {id(row): index for index, row in enumerate(self.new_steps)}
             for index, row in self.parked:
                 self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
-        elif self.new_steps:
-            run_sql(_INSERT_STEPS, self.new_steps)
+        elif self.new_steps:  # no token waits in them: nothing needs their ids before the commit
+            group_commit.insert_later(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
             run_sql(_END_STEP, self.ended_steps)
         if self.opened_steps:
