@@ -21,14 +21,18 @@ GROUP_SECONDS = 0.5
 _LATER = "flowdesk.insert_later"  # the session's rows held for the group's commit: {statement: [rows]}
 
 
-def in_groups(items: Sequence, together: Callable[[object], int], alone: Callable[[Sequence], int]) -> int:
+def in_groups(items: Sequence, together: Callable[[object], int], alone: Callable[[Sequence], int],
+              begin: Callable[[Sequence], None] | None = None) -> int:
     """Do `together(item)` for each item, in the caller's session without committing, and commit in groups;
-    `alone(items)` does items one transaction each (and handles their errors). Returns the sum of their counts."""
+    `alone(items)` does items one transaction each (and handles their errors). `begin(items)`, when given, opens
+    each group's transaction with the items it may take. Returns the sum of their counts."""
     done = 0
     while len(items) > 1:
         started, taken, moved = time.monotonic(), 0, 0
         later = db.session.info[_LATER] = {}
         try:
+            if begin is not None:
+                begin(items[:GROUP_SIZE])
             while taken < min(GROUP_SIZE, len(items)) and (not taken or time.monotonic() - started < GROUP_SECONDS):
                 moved += together(items[taken])
                 taken += 1

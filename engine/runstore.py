@@ -23,6 +23,8 @@ _CLAIM = RUNS.update().where(RUNS.c.id == bindparam("run_id"), RUNS.c.seq == bin
 # Not `in_(LIVE)`: an IN list is rendered anew at every execution.
 _LIVE_ON_RECORD = select(RUNS).where(RUNS.c.record_id == bindparam("record_id"),
                                      or_(*(RUNS.c.status == status for status in LIVE)))
+_LIVE_ON_RECORDS = select(RUNS).where(RUNS.c.record_id.in_(bindparam("record_ids", expanding=True)),
+                                      or_(*(RUNS.c.status == status for status in LIVE))).order_by(RUNS.c.id)
 # No values(): the SET clause is made of the column names passed at execution.
 _WRITE = RUNS.update().where(RUNS.c.id == bindparam("run_id"))
 _INSERT = RUNS.insert().returning(RUNS.c.id)
@@ -52,6 +54,14 @@ def live_on_record(record_id: int | None) -> list:
     if record_id is None:
         return []
     return [_in_hand(row) for row in run_sql(_LIVE_ON_RECORD, {"record_id": record_id})]
+
+
+def live_on_records(record_ids) -> dict:
+    """record id -> its live runs, for many records in one statement."""
+    found = {record_id: [] for record_id in record_ids}
+    for row in run_sql(_LIVE_ON_RECORDS, {"record_ids": list(found)}) if found else ():
+        found[row.record_id].append(_in_hand(row))
+    return found
 
 
 def insert(**values) -> SimpleNamespace:
