@@ -49,15 +49,16 @@ _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.com
     .where(HumanTask.id.in_(bindparam("ids", expanding=True)))
 
 
-def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True, renders=None) -> bool:
+def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True, renders=None, seen=None) -> bool:
     """Move one run as far as it can go now, in one transaction. False when another worker had it first
     (or holds its record right now: the run is then taken up on a later pass).
 
     With `commit` off, the advance is left in the caller's transaction, which commits it together with
     others (engine.worker groups resumed runs so) or rolls them all back. With `renders` (engine.prerender),
     the advance goes no further than the steps rendered ahead, and takes their templates' text from there.
+    `seen` is what the group read of the run before claiming it (engine.runstore.seen_many).
     """
-    run = runstore.claim(run_id, wait=False)
+    run = runstore.claim(run_id, wait=False, seen=seen)
     if run is None:
         if commit:
             db.session.rollback()
