@@ -7,8 +7,9 @@ GROUP_SECONDS, so it never holds its transaction (SQLite's write lock) for long,
 overran its budget (engine.overruns). Any error undoes the group in hand; its pieces up to the failing one are
 then done one transaction each, so one broken piece never holds up the others.
 
-Rows nothing reads back before the commit (history rows, finished steps) are handed to :func:`insert_later`:
-in a group they are inserted together just before its commit, one statement a table instead of one a piece.
+Rows nothing reads back before the commit (history rows, finished steps, the end of a step a run waited in) are
+handed to :func:`write_later`: in a group they are written together just before its commit, one statement a
+kind instead of one a piece.
 """
 import time
 from typing import Callable, Sequence
@@ -18,7 +19,7 @@ from engine import overruns
 
 GROUP_SIZE = 50
 GROUP_SECONDS = 0.5
-_LATER = "flowdesk.insert_later"  # the session's rows held for the group's commit: {statement: [rows]}
+_LATER = "flowdesk.write_later"  # the session's rows held for the group's commit: {statement: [rows]}
 
 
 def in_groups(items: Sequence, together: Callable[[object], int], alone: Callable[[Sequence], int],
@@ -52,9 +53,9 @@ def in_groups(items: Sequence, together: Callable[[object], int], alone: Callabl
     return done + alone(items)
 
 
-def insert_later(statement, rows: list[dict]) -> None:
-    """Insert `rows` (each with the same keys) with `statement`: at the commit of the group in hand, in the order
-    given, or now outside a group. Only for rows nothing reads or references before the commit."""
+def write_later(statement, rows: list[dict]) -> None:
+    """Run `statement` for `rows` (each with the same keys): at the commit of the group in hand, in the order
+    given, or now outside a group. Only for rows nothing reads, references or changes again before the commit."""
     later = db.session.info.get(_LATER)
     if later is None:
         run_sql(statement, rows)

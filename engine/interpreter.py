@@ -227,11 +227,11 @@ class _Walk:
             for index, row in self.parked:
                 self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
         elif self.new_steps:  # no token waits in them: nothing needs their ids before the commit
-            group_commit.insert_later(_INSERT_STEPS, self.new_steps)
+            group_commit.write_later(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
-            run_sql(_END_STEP, self.ended_steps)
+            group_commit.write_later(_END_STEP, self.ended_steps)
         if self.opened_steps:
-            run_sql(_END_OPENED_STEP, self.opened_steps)
+            group_commit.write_later(_END_OPENED_STEP, self.opened_steps)
         if self.failure is not None:
             token, node, error = self.failure
             failed = RunToken(node["id"], "failed", token.attempt)
