@@ -5,6 +5,7 @@ memory, its state serialised after each step (benchmarks/spiff_reference.py). Th
 (this process's, not the database server's) is shown beside: on a shared machine it varies less than the wall
 clock. On PostgreSQL the 3-node workflow is also run by two worker processes at once (each its own engine loop
 on the same database, started together once both are ready), every run checked to be completed exactly once.
+With one worker, the SQL statements the engine sent per run are counted too (a `before_cursor_execute` listener).
 
 3-node: trigger → condition → update_record.
 8-node: trigger → condition → 0 s wait → update_record, whose two outgoing edges start two parallel branches,
@@ -16,6 +17,8 @@ import multiprocessing
 import statistics
 import tempfile
 import time
+
+from sqlalchemy import event
 
 from benchmarks import spiff_reference
 from benchmarks.setup import bench_app, pg_url
@@ -60,10 +63,11 @@ WORKFLOWS = {"3-node": (three_node, "three_node", 3, 2000),
              "8-node": (eight_node, "eight_node", 8, 500)}
 
 
-def runs_per_second(url: str, workflow: str, workers: int = 1) -> tuple[float, float]:
+def runs_per_second(url: str, workflow: str, workers: int = 1) -> tuple[float, float, float]:
     """Create the records (their events are committed, not yet enrolled), then time the engine until every
-    run is done: (runs/s, runs per CPU second of this process; with several workers, of them all). Raises when a
-    run did not complete (or completed twice) or took an unexpected number of steps."""
+    run is done: (runs/s, runs per CPU second of this process; with several workers, of them all; statements per
+    run, 0 with several workers). Raises when a run did not complete (or completed twice) or took an unexpected
+    number of steps."""
     publish, _, steps, runs = WORKFLOWS[workflow]
     with bench_app(url).app_context():
         publish()
@@ -72,16 +76,22 @@ def runs_per_second(url: str, workflow: str, workers: int = 1) -> tuple[float, f
             if i % 500 == 499:
                 db.session.commit()
         db.session.commit()
+        statements = [0]
         if workers > 1:
             took, cpu = _in_processes(url, workers)
         else:
+            def count(*_):
+                statements[0] += 1
+
+            event.listen(db.engine, "before_cursor_execute", count)
             started, cpu_started = time.perf_counter(), time.process_time()
             # timers_pass only in case a 0 s wait parked a run (it should not: see the docstring).
             while worker.engine_pass(batch=500) + worker.timers_pass():
                 pass
             took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            event.remove(db.engine, "before_cursor_execute", count)
         _check(runs, runs * steps)
-        return runs / took, runs / cpu
+        return runs / took, runs / cpu, statements[0] / runs
 
 
 def _in_processes(url: str, workers: int) -> tuple[float, float]:
@@ -180,8 +190,10 @@ def run() -> list[dict]:
         measures = [(workflow, 1) for workflow in WORKFLOWS] + ([("3-node", 2)] if database == "PostgreSQL" else [])
         one_worker = {}
         for workflow, workers in measures:
-            ours, per_cpu = medians(lambda: runs_per_second(url(), workflow, workers))
+            ours, per_cpu, statements = medians(lambda: runs_per_second(url(), workflow, workers))
             reference = f"{per_cpu:.0f} runs per CPU second; raw commits/s {raw:.0f} (ratio {ours / raw:.3f})"
+            if statements:
+                reference += f"; {statements:.2f} SQL statements per run"
             if workers > 1:
                 reference += f"; {ours / one_worker[workflow]:.2f}x one worker"
             elif workflow in spiff:

@@ -18,7 +18,7 @@ from store.db import db, run_sql
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import cpu_use, failure_alerts, overruns, runstore, tasks as human_tasks
+from engine import cpu_use, failure_alerts, group_commit, overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
@@ -49,15 +49,16 @@ _TASKS = select(HumanTask.id, HumanTask.status, HumanTask.outcome, HumanTask.com
     .where(HumanTask.id.in_(bindparam("ids", expanding=True)))
 
 
-def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True, renders=None) -> bool:
+def advance(run_id: int, clock=SYSTEM_CLOCK, commit: bool = True, renders=None, seen=None) -> bool:
     """Move one run as far as it can go now, in one transaction. False when another worker had it first
     (or holds its record right now: the run is then taken up on a later pass).
 
     With `commit` off, the advance is left in the caller's transaction, which commits it together with
     others (engine.worker groups resumed runs so) or rolls them all back. With `renders` (engine.prerender),
     the advance goes no further than the steps rendered ahead, and takes their templates' text from there.
+    `seen` is what the group read of the run before claiming it (engine.runstore.seen_many).
     """
-    run = runstore.claim(run_id, wait=False)
+    run = runstore.claim(run_id, wait=False, seen=seen)
     if run is None:
         if commit:
             db.session.rollback()
@@ -225,12 +226,12 @@ class _Walk:
             position = {id(row): index for index, row in enumerate(self.new_steps)}
             for index, row in self.parked:
                 self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
-        elif self.new_steps:
-            run_sql(_INSERT_STEPS, self.new_steps)
+        elif self.new_steps:  # no token waits in them: nothing needs their ids before the commit
+            group_commit.write_later(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
-            run_sql(_END_STEP, self.ended_steps)
+            group_commit.write_later(_END_STEP, self.ended_steps)
         if self.opened_steps:
-            run_sql(_END_OPENED_STEP, self.opened_steps)
+            group_commit.write_later(_END_OPENED_STEP, self.opened_steps)
         if self.failure is not None:
             token, node, error = self.failure
             failed = RunToken(node["id"], "failed", token.attempt)

@@ -5,12 +5,12 @@ Every function works in the caller's transaction; the caller commits.
 """
 from sqlalchemy import insert, or_, update
 
-from store.db import db, run_sql
+from store.db import db
 from store.models import Workflow
 from store.versions import latest_version
 from engine.context import StepContext
 from crm import records
-from engine import cpu_use, runstore, tasks
+from engine import cpu_use, group_commit, runstore, tasks
 from engine.interpreter import move, wake_at
 from engine.models import Enrollment, Message, Run, Step
 from engine.models.runs import LIVE
@@ -49,9 +49,11 @@ def refusal(spec, *, origin_workflow_id=None, depth=0, live_runs=()) -> str | No
 
 def refuse(spec, reason: str, *, clock, record_id=None, event_id=None, kind="refused") -> None:
     """Record why `spec`'s workflow did not start: refused by a rule, or `kind="filtered"` out by its trigger.
-    Written at once, as a start's row is, so the history keeps the order of events enrolled in one transaction."""
-    run_sql(_RECORD_ENROLLED, {"workflow_id": spec.workflow_id, "event_id": event_id, "record_id": record_id,
-                               "reason": reason, "kind": kind, "created_at": clock.now()})
+    Queued with a start's row (engine.group_commit), so the history keeps the order of events enrolled in one
+    transaction."""
+    group_commit.write_later(_RECORD_ENROLLED, [{"kind": kind, "workflow_id": spec.workflow_id, "event_id": event_id,
+                                                  "record_id": record_id, "run_id": None, "reason": reason,
+                                                  "created_at": clock.now()}])
 
 
 def live_runs(record_id: int | None) -> list:
@@ -69,9 +71,10 @@ def start(spec, *, record=None, record_id=None, trigger=None, payload=None, dept
               "ready": True, "seq": 0, "trigger": trigger or {}, "payload": payload, "depth": depth,
               "started_at": clock.now()}
     run = runstore.insert(**values)
-    run_sql(_RECORD_ENROLLED, {"kind": "enrolled", "workflow_id": spec.workflow_id, "event_id": event_id,
-                               "record_id": values["record_id"], "run_id": run.id, "created_at": values["started_at"],
-                               "reason": _STARTED_BY.get((trigger or {}).get("event"), _MATCHED)})
+    group_commit.write_later(_RECORD_ENROLLED, [{
+        "kind": "enrolled", "workflow_id": spec.workflow_id, "event_id": event_id, "record_id": values["record_id"],
+        "run_id": run.id, "reason": _STARTED_BY.get((trigger or {}).get("event"), _MATCHED),
+        "created_at": values["started_at"]}])
     if not cpu_use.heavy(spec.workflow_id):
         move(run, StepContext.of_run(run, spec, clock, record=record))
     return run

@@ -18,28 +18,37 @@ from engine.run_token import tokens_json, tokens_of
 RUNS = Run.__table__
 _ONE = select(RUNS).where(RUNS.c.id == bindparam("run_id"))
 _SEEN = select(RUNS.c.seq, RUNS.c.record_id).where(RUNS.c.id == bindparam("run_id"))
+_SEEN_MANY = select(RUNS.c.id, RUNS.c.seq, RUNS.c.record_id).where(RUNS.c.id.in_(bindparam("run_ids", expanding=True)))
 _CLAIM = RUNS.update().where(RUNS.c.id == bindparam("run_id"), RUNS.c.seq == bindparam("seen")) \
     .values(seq=RUNS.c.seq + 1).returning(*RUNS.c)
 # Not `in_(LIVE)`: an IN list is rendered anew at every execution.
 _LIVE_ON_RECORD = select(RUNS).where(RUNS.c.record_id == bindparam("record_id"),
                                      or_(*(RUNS.c.status == status for status in LIVE)))
+_LIVE_ON_RECORDS = select(RUNS).where(RUNS.c.record_id.in_(bindparam("record_ids", expanding=True)),
+                                      or_(*(RUNS.c.status == status for status in LIVE))).order_by(RUNS.c.id)
 # No values(): the SET clause is made of the column names passed at execution.
 _WRITE = RUNS.update().where(RUNS.c.id == bindparam("run_id"))
 _INSERT = RUNS.insert().returning(RUNS.c.id)
 
 
-def claim(run_id: int, wait: bool = True) -> SimpleNamespace | None:
+def claim(run_id: int, wait: bool = True, seen=None) -> SimpleNamespace | None:
     """Take the run for this transaction (its `seq` must not have moved since we looked), or None.
 
     The run's record is locked first (crm.locks): enrollment locks the record before it touches the
     record's runs, so both take their locks in the same order and cannot deadlock. Without `wait`, a run
-    whose record another worker holds is left for a later pass (None).
+    whose record another worker holds is left for a later pass (None). `seen` is the run's (seq, record_id)
+    when :func:`seen_many` already read it; a run that moved since is left for a later pass too.
     """
-    seen = run_sql(_SEEN, {"run_id": run_id}).first()
+    seen = seen or run_sql(_SEEN, {"run_id": run_id}).first()
     if seen is None or not lock_record(seen.record_id, wait):
         return None
     taken = run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).first()
     return _in_hand(taken) if taken is not None else None
+
+
+def seen_many(run_ids) -> dict:
+    """run id -> its (seq, record_id) as :func:`claim` looks at it, for many runs in one statement."""
+    return {row.id: row for row in run_sql(_SEEN_MANY, {"run_ids": list(run_ids)})} if run_ids else {}
 
 
 def peek(run_id: int) -> SimpleNamespace | None:
@@ -52,6 +61,14 @@ def live_on_record(record_id: int | None) -> list:
     if record_id is None:
         return []
     return [_in_hand(row) for row in run_sql(_LIVE_ON_RECORD, {"record_id": record_id})]
+
+
+def live_on_records(record_ids) -> dict:
+    """record id -> its live runs, for many records in one statement."""
+    found = {record_id: [] for record_id in record_ids}
+    for row in run_sql(_LIVE_ON_RECORDS, {"record_ids": list(found)}) if found else ():
+        found[row.record_id].append(_in_hand(row))
+    return found
 
 
 def insert(**values) -> SimpleNamespace:

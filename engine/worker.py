@@ -12,7 +12,7 @@ import time
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from store.db import db
+from store.db import begin_writing, db
 from crm import kinds
 from engine import (alert_digest, cpu_use, enrollment, enrollment_history, failure_alerts, group_commit, heartbeat,
                     interpreter, outbox, overruns, prerender, runstore, time_triggers)
@@ -90,8 +90,17 @@ def hand_over_heavy(limit: int = 500, clock=SYSTEM_CLOCK) -> int:
 
 
 def _advance_group(ids: list, clock) -> int:
-    return group_commit.in_groups(ids, lambda run_id: interpreter.advance(run_id, clock, commit=False),
-                                  lambda each: _advance_each(each, clock))
+    """The runs' seq is read once a group, as its transaction begins (SQLite: with the write lock, so it stays)."""
+    seen = {}
+
+    def begin(group) -> None:
+        begin_writing()
+        seen.clear()
+        seen.update(runstore.seen_many(group))
+
+    return group_commit.in_groups(ids, lambda run_id: interpreter.advance(run_id, clock, commit=False,
+                                                                          seen=seen.get(run_id)),
+                                  lambda each: _advance_each(each, clock), begin)
 
 
 def _advance_each(ids: list, clock, ahead: bool = False) -> int:

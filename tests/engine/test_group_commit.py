@@ -9,9 +9,9 @@ from sqlalchemy.exc import OperationalError
 from store.db import db
 from engine import lifecycle, worker
 from engine.models import Run
-from crm.models import Event
+from crm.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import break_run, change, create, drain, node, publish, refusals_of, runs_of, trigger
+from tests.engine.flows import break_run, change, create, drain, edge, node, publish, refusals_of, runs_of, trigger
 
 
 class Died(BaseException):
@@ -113,3 +113,27 @@ def test_one_broken_ready_run_among_runs_advanced_together_fails_alone(app, cloc
     assert [(run.status, run.reason) for run in runs_of(workflow)] == [
         ("completed", None), ("failed", "internal error: ZeroDivisionError: division by zero"),
         ("completed", None), ("completed", None)]
+
+
+def test_a_task_done_and_a_change_of_its_record_enrolled_together_wake_both_waits(app, clock, api):
+    """The group reads each record's live runs once; a task's event changes the runs of the record it is about,
+    which the record's own event after it in the group must see."""
+    workflow = publish(trigger(), node("todo", "create_task", title="Call {{ record.fields.name }}"),
+                       node("task_wait", "wait_event", event="task_done", timeout="P3D"),
+                       node("field_wait", "wait_event", event="field_changed", fields=["amount"], timeout="P3D"),
+                       node("task_heard", "update_record", add_tags=["task heard"]),
+                       node("field_heard", "update_record", add_tags=["field heard"]),
+                       edges=[edge("start", "todo"), edge("todo", "task_wait"), edge("todo", "field_wait"),
+                              edge("task_wait", "task_heard"), edge("field_wait", "field_heard")])
+    deal = create(fields={"name": "Acme", "amount": 1})
+    drain(clock)
+    task = db.session.scalars(db.select(Record).where(Record.object == "task")).one()
+    done = api.patch(f"/api/records/task/{task.id}", as_="editor", json={"fields": {"status": "Done"}})
+    assert done.status_code == 200
+    change(deal, fields={"amount": 2})  # both events are enrolled in one group
+
+    drain(clock)
+    [run] = runs_of(workflow)
+    assert run.status == "completed"
+    db.session.expire_all()
+    assert db.session.get(Record, deal.id).tags == ["field heard", "task heard"]
