@@ -40,14 +40,13 @@ def in_groups(items: Sequence, together: Callable[[object], int], alone: Callabl
             for statement, rows in later.items():
                 run_sql(statement, rows)
             db.session.commit()
+            db.session.info.pop(_LATER)
             done += moved
         except Exception:  # noqa: BLE001 - redone one by one below, where each error is handled
             db.session.rollback()
-            db.session.info.pop(_LATER, None)
+            db.session.info.pop(_LATER, None)  # the redo writes its rows at once, one transaction a piece
             done += alone(items[:taken + 1])
             taken += 1
-        finally:
-            db.session.info.pop(_LATER, None)
         overruns.give_way()
         items = items[taken:]
     return done + alone(items)
