@@ -11,6 +11,7 @@ import logging
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
+from store import held_writes
 from store.db import begin_writing, db, run_sql
 from store.models import TriggerIndex
 from crm import kinds, records
@@ -19,7 +20,7 @@ from engine.clock import SYSTEM_CLOCK
 from engine.conditions import explain
 from engine.executors import triggers
 from crm.locks import lock_record, on_postgresql
-from crm.models import Event, Record
+from crm.models import Event
 from engine.models import Run
 from engine.models.runs import LIVE
 from engine.outcomes import internal_error
@@ -33,8 +34,14 @@ _CLAIM = EVENTS.update().where(EVENTS.c.id == bindparam("event_id"), EVENTS.c.pr
 _CLAIM_UNLESS_TAKEN = EVENTS.update().where(EVENTS.c.id == select(EVENTS.c.id).where(
     EVENTS.c.id == bindparam("event_id"), EVENTS.c.processed_at.is_(None)
 ).with_for_update(skip_locked=True).scalar_subquery()).values(processed_at=bindparam("now"))
-_LOCK_RECORDS = select(Record.id).where(Record.id.in_(bindparam("record_ids", expanding=True))) \
-    .with_for_update(skip_locked=True)
+# A group's events, claimed in one statement; PostgreSQL passes over those another worker is enrolling.
+_CLAIM_MANY = EVENTS.update().where(EVENTS.c.id.in_(bindparam("event_ids", expanding=True)),
+                                    EVENTS.c.processed_at.is_(None)) \
+    .values(processed_at=bindparam("now")).returning(EVENTS.c.id)
+_CLAIM_MANY_UNLESS_TAKEN = EVENTS.update().where(EVENTS.c.id.in_(select(EVENTS.c.id).where(
+    EVENTS.c.id.in_(bindparam("event_ids", expanding=True)), EVENTS.c.processed_at.is_(None)
+).with_for_update(skip_locked=True))).values(processed_at=bindparam("now")).returning(EVENTS.c.id)
+_UNCLAIM = EVENTS.update().where(EVENTS.c.id.in_(bindparam("event_ids", expanding=True))).values(processed_at=None)
 _EVENT_COLUMNS = (Event.id, Event.object, Event.event, Event.record_id, Event.changes, Event.snapshot,
                   Event.origin_workflow_id, Event.origin_run_id, Event.depth, Event.actor)
 
@@ -64,9 +71,10 @@ def enroll_pending(limit: int = 200, clock=SYSTEM_CLOCK) -> int:
 
     group = None
 
-    def begin(events) -> None:
+    def begin(events):
         nonlocal group
-        group = _Group(events)
+        group = _Group(events, held, clock)
+        return group.end
 
     def together(event) -> int:
         if event.record_id in held:
@@ -110,17 +118,30 @@ def enroll_event(event, listeners, clock=SYSTEM_CLOCK) -> int | None:
 
 
 class _Group:
-    """The records of a group's events, locked (PostgreSQL) and their live runs read as the group's transaction
-    begins: one statement each for the group instead of one each an event. The runs stay in hand for the group
-    (a start adds its run, an end changes its status in place). A task's event may change the runs of another
-    record (the task's run, the record it is about), so from one on each event reads its runs itself."""
+    """The work a group's events share, done as its transaction begins: one statement each for the group instead
+    of one each an event. Their records are locked (PostgreSQL) and loaded, their live runs read, and the events
+    claimed. The runs stay in hand for the group (a start adds its run, an end changes its status in place); a
+    record the group changes is read again. A task's event may change the runs of another record (the task's run,
+    the record it is about), so from one on each event reads its runs itself. Events of records another worker
+    holds are left to be claimed one by one (and passed over)."""
 
-    def __init__(self, events):
+    def __init__(self, events, held: set, clock):
         begin_writing()  # SQLite: the write lock first, so no other writer changes the runs read here
-        ids = list({event.record_id for event in events if event.record_id is not None})
-        self.locked = set(run_sql(_LOCK_RECORDS, {"record_ids": ids}).scalars()) if on_postgresql() and ids \
-            else set(ids)
+        ids = list({event.record_id for event in events if event.record_id is not None} - held)
+        self.records = records.lock_and_load(ids)
+        self.locked = set(self.records) if on_postgresql() else set(ids)
         self.runs = runstore.live_on_records(self.locked)
+        mine = [event.id for event in events if event.record_id is None or event.record_id in self.locked]
+        claim = _CLAIM_MANY_UNLESS_TAKEN if on_postgresql() else _CLAIM_MANY
+        self.claimable = set(mine)
+        self.claimed = set(run_sql(claim, {"event_ids": mine, "now": clock.now()}).scalars()) if mine else set()
+        self.events = events
+
+    def record(self, record_id):
+        loaded = self.records.get(record_id)
+        if loaded is None or held_writes.changed_in_group("records", record_id):
+            return records.load(record_id)
+        return loaded
 
     def live_runs(self, record_id) -> list:
         runs = self.runs.get(record_id)
@@ -132,6 +153,12 @@ class _Group:
     def forget(self) -> None:
         self.runs.clear()
 
+    def end(self, taken: int) -> None:
+        """The events claimed that the group had no time left for are given back, to be taken again."""
+        untaken = [event.id for event in self.events[taken:] if event.id in self.claimed]
+        if untaken:
+            run_sql(_UNCLAIM, {"event_ids": untaken})
+
 
 def _enroll(event, listeners, clock, group: _Group | None = None) -> int | None:
     now = clock.now()
@@ -140,10 +167,15 @@ def _enroll(event, listeners, clock, group: _Group | None = None) -> int | None:
         return None
     if group is not None and event.object == "task":
         group.forget()
-    claim = _CLAIM_UNLESS_TAKEN if on_postgresql() else _CLAIM
-    if run_sql(claim, {"event_id": event.id, "now": now}).rowcount != 1:
+    if group is not None and event.id in group.claimable:
+        if event.id not in group.claimed:
+            return 0
+    elif run_sql(_CLAIM_UNLESS_TAKEN if on_postgresql() else _CLAIM, {"event_id": event.id, "now": now}).rowcount != 1:
         return 0
-    record = records.load(event.record_id) if event.event != "deleted" else None
+    if event.event == "deleted":
+        record = None
+    else:
+        record = group.record(event.record_id) if group is not None else records.load(event.record_id)
     if event.event == "updated":
         tasks.complete_from_record(event, clock)
     live = group.live_runs(event.record_id) if group is not None else lifecycle.live_runs(event.record_id)

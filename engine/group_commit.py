@@ -7,56 +7,46 @@ GROUP_SECONDS, so it never holds its transaction (SQLite's write lock) for long,
 overran its budget (engine.overruns). Any error undoes the group in hand; its pieces up to the failing one are
 then done one transaction each, so one broken piece never holds up the others.
 
-Rows nothing reads back before the commit (history rows, finished steps, the end of a step a run waited in) are
-handed to :func:`write_later`: in a group they are written together just before its commit, one statement a
-kind instead of one a piece.
+Rows nothing reads back before the commit (history rows, finished steps, record events) are held
+(store.held_writes) and written together just before the commit, one statement a kind instead of one a piece.
 """
 import time
 from typing import Callable, Sequence
 
-from store.db import db, run_sql
+from store import held_writes
+from store.db import db
 from engine import overruns
 
 GROUP_SIZE = 50
 GROUP_SECONDS = 0.5
-_LATER = "flowdesk.write_later"  # the session's rows held for the group's commit: {statement: [rows]}
 
 
 def in_groups(items: Sequence, together: Callable[[object], int], alone: Callable[[Sequence], int],
-              begin: Callable[[Sequence], None] | None = None) -> int:
+              begin: Callable[[Sequence], Callable[[int], None] | None] | None = None) -> int:
     """Do `together(item)` for each item, in the caller's session without committing, and commit in groups;
     `alone(items)` does items one transaction each (and handles their errors). `begin(items)`, when given, opens
-    each group's transaction with the items it may take. Returns the sum of their counts."""
+    each group's transaction with the items it may take, and may return `end(taken)`, called before the commit
+    with how many of them the group took. Returns the sum of their counts."""
     done = 0
     while len(items) > 1:
         started, taken, moved = time.monotonic(), 0, 0
-        later = db.session.info[_LATER] = {}
+        held_writes.open_group()
         try:
-            if begin is not None:
-                begin(items[:GROUP_SIZE])
+            end = begin(items[:GROUP_SIZE]) if begin is not None else None
             while taken < min(GROUP_SIZE, len(items)) and (not taken or time.monotonic() - started < GROUP_SECONDS):
                 moved += together(items[taken])
                 taken += 1
-            for statement, rows in later.items():
-                run_sql(statement, rows)
+            if end is not None:
+                end(taken)
+            held_writes.write_held()
             db.session.commit()
-            db.session.info.pop(_LATER)
+            held_writes.close_group()
             done += moved
         except Exception:  # noqa: BLE001 - redone one by one below, where each error is handled
             db.session.rollback()
-            db.session.info.pop(_LATER, None)  # the redo writes its rows at once, one transaction a piece
+            held_writes.close_group()  # the redo writes its rows at once, one transaction a piece
             done += alone(items[:taken + 1])
             taken += 1
         overruns.give_way()
         items = items[taken:]
     return done + alone(items)
-
-
-def write_later(statement, rows: list[dict]) -> None:
-    """Run `statement` for `rows` (each with the same keys): at the commit of the group in hand, in the order
-    given, or now outside a group. Only for rows nothing reads, references or changes again before the commit."""
-    later = db.session.info.get(_LATER)
-    if later is None:
-        run_sql(statement, rows)
-    else:
-        later.setdefault(statement, []).extend(rows)

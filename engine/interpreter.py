@@ -14,11 +14,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from builder.business_hours import NeverOpen
+from store import held_writes
 from store.db import db, run_sql
 from engine.clock import SYSTEM_CLOCK
 from engine.context import StepContext
 from engine.executors import execute
-from engine import cpu_use, failure_alerts, group_commit, overruns, runstore, tasks as human_tasks
+from engine import cpu_use, failure_alerts, overruns, runstore, tasks as human_tasks
 from engine.models import HumanTask, Message, Step
 from engine.models.runs import LIVE
 from engine.outcomes import Advance, Fail, Wait, internal_error
@@ -227,11 +228,11 @@ class _Walk:
             for index, row in self.parked:
                 self.kept[index] = replace(self.kept[index], step_id=ids[position[id(row)]])
         elif self.new_steps:  # no token waits in them: nothing needs their ids before the commit
-            group_commit.write_later(_INSERT_STEPS, self.new_steps)
+            held_writes.write_later(_INSERT_STEPS, self.new_steps)
         if self.ended_steps:
-            group_commit.write_later(_END_STEP, self.ended_steps)
+            held_writes.write_later(_END_STEP, self.ended_steps)
         if self.opened_steps:
-            group_commit.write_later(_END_OPENED_STEP, self.opened_steps)
+            held_writes.write_later(_END_OPENED_STEP, self.opened_steps)
         if self.failure is not None:
             token, node, error = self.failure
             failed = RunToken(node["id"], "failed", token.attempt)

@@ -5,12 +5,13 @@ Every function works in the caller's transaction; the caller commits.
 """
 from sqlalchemy import insert, or_, update
 
+from store import held_writes
 from store.db import db
 from store.models import Workflow
 from store.versions import latest_version
 from engine.context import StepContext
 from crm import records
-from engine import cpu_use, group_commit, runstore, tasks
+from engine import cpu_use, runstore, tasks
 from engine.interpreter import move, wake_at
 from engine.models import Enrollment, Message, Run, Step
 from engine.models.runs import LIVE
@@ -51,7 +52,7 @@ def refuse(spec, reason: str, *, clock, record_id=None, event_id=None, kind="ref
     """Record why `spec`'s workflow did not start: refused by a rule, or `kind="filtered"` out by its trigger.
     Queued with a start's row (engine.group_commit), so the history keeps the order of events enrolled in one
     transaction."""
-    group_commit.write_later(_RECORD_ENROLLED, [{"kind": kind, "workflow_id": spec.workflow_id, "event_id": event_id,
+    held_writes.write_later(_RECORD_ENROLLED, [{"kind": kind, "workflow_id": spec.workflow_id, "event_id": event_id,
                                                   "record_id": record_id, "run_id": None, "reason": reason,
                                                   "created_at": clock.now()}])
 
@@ -71,7 +72,7 @@ def start(spec, *, record=None, record_id=None, trigger=None, payload=None, dept
               "ready": True, "seq": 0, "trigger": trigger or {}, "payload": payload, "depth": depth,
               "started_at": clock.now()}
     run = runstore.insert(**values)
-    group_commit.write_later(_RECORD_ENROLLED, [{
+    held_writes.write_later(_RECORD_ENROLLED, [{
         "kind": "enrolled", "workflow_id": spec.workflow_id, "event_id": event_id, "record_id": values["record_id"],
         "run_id": run.id, "reason": _STARTED_BY.get((trigger or {}).get("event"), _MATCHED),
         "created_at": values["started_at"]}])

@@ -9,10 +9,11 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, or_, select
 
+from store import held_writes
 from store.db import run_sql
 from crm.locks import lock_record
 from engine.models import Run
-from engine.models.runs import LIVE
+from engine.models.runs import FINISHED, LIVE
 from engine.run_token import tokens_json, tokens_of
 
 RUNS = Run.__table__
@@ -28,6 +29,10 @@ _LIVE_ON_RECORDS = select(RUNS).where(RUNS.c.record_id.in_(bindparam("record_ids
                                       or_(*(RUNS.c.status == status for status in LIVE))).order_by(RUNS.c.id)
 # No values(): the SET clause is made of the column names passed at execution.
 _WRITE = RUNS.update().where(RUNS.c.id == bindparam("run_id"))
+# A run's end, all it can have changed: held for a group's commit (store.held_writes), one statement for them all.
+_ENDED = ("status", "reason", "tokens", "nodes", "ready", "wake_at", "finished_at", "seq")
+_WRITE_ENDED = RUNS.update().where(RUNS.c.id == bindparam("run_id")) \
+    .values({name: bindparam(f"ended_{name}") for name in _ENDED})
 _INSERT = RUNS.insert().returning(RUNS.c.id)
 
 
@@ -39,34 +44,34 @@ def claim(run_id: int, wait: bool = True, seen=None) -> SimpleNamespace | None:
     whose record another worker holds is left for a later pass (None). `seen` is the run's (seq, record_id)
     when :func:`seen_many` already read it; a run that moved since is left for a later pass too.
     """
-    seen = seen or run_sql(_SEEN, {"run_id": run_id}).first()
+    seen = seen or _read(_SEEN, {"run_id": run_id}).first()
     if seen is None or not lock_record(seen.record_id, wait):
         return None
-    taken = run_sql(_CLAIM, {"run_id": run_id, "seen": seen.seq}).first()
+    taken = _read(_CLAIM, {"run_id": run_id, "seen": seen.seq}).first()
     return _in_hand(taken) if taken is not None else None
 
 
 def seen_many(run_ids) -> dict:
     """run id -> its (seq, record_id) as :func:`claim` looks at it, for many runs in one statement."""
-    return {row.id: row for row in run_sql(_SEEN_MANY, {"run_ids": list(run_ids)})} if run_ids else {}
+    return {row.id: row for row in _read(_SEEN_MANY, {"run_ids": list(run_ids)})} if run_ids else {}
 
 
 def peek(run_id: int) -> SimpleNamespace | None:
     """The run as it is now, without taking it (engine.prerender reads it so)."""
-    row = run_sql(_ONE, {"run_id": run_id}).first()
+    row = _read(_ONE, {"run_id": run_id}).first()
     return _in_hand(row) if row is not None else None
 
 
 def live_on_record(record_id: int | None) -> list:
     if record_id is None:
         return []
-    return [_in_hand(row) for row in run_sql(_LIVE_ON_RECORD, {"record_id": record_id})]
+    return [_in_hand(row) for row in _read(_LIVE_ON_RECORD, {"record_id": record_id})]
 
 
 def live_on_records(record_ids) -> dict:
     """record id -> its live runs, for many records in one statement."""
     found = {record_id: [] for record_id in record_ids}
-    for row in run_sql(_LIVE_ON_RECORDS, {"record_ids": list(found)}) if found else ():
+    for row in _read(_LIVE_ON_RECORDS, {"record_ids": list(found)}) if found else ():
         found[row.record_id].append(_in_hand(row))
     return found
 
@@ -78,10 +83,22 @@ def insert(**values) -> SimpleNamespace:
 
 
 def write(run: SimpleNamespace, **values) -> None:
-    """Change a run in the database and in hand, in the caller's transaction; `tokens` are RunTokens."""
-    run_sql(_WRITE, {"run_id": run.id, **_stored(values)})
+    """Change a run in the database and in hand, in the caller's transaction; `tokens` are RunTokens.
+
+    A run that ends is written at its group's commit; every read here writes such ends first, so no read sees a
+    run live that has ended."""
     for name, value in values.items():
         setattr(run, name, tuple(value) if name == "tokens" else value)
+    if run.status in FINISHED:
+        held_writes.write_later(_WRITE_ENDED, [{"run_id": run.id, **{f"ended_{name}": value for name, value in
+                                                                     _stored(vars(run)).items() if name in _ENDED}}])
+    else:
+        run_sql(_WRITE, {"run_id": run.id, **_stored(values)})
+
+
+def _read(statement, params):
+    held_writes.write_now(_WRITE_ENDED)
+    return run_sql(statement, params)
 
 
 def _in_hand(row) -> SimpleNamespace:

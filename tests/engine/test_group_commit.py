@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from store.db import db
-from engine import lifecycle, worker
+from engine import group_commit, lifecycle, worker
 from engine.models import Run
+from crm import records
 from crm.models import Event, Record
 from tests.engine.flows import clock  # noqa: F401  (a fixture)
-from tests.engine.flows import break_run, change, create, drain, edge, node, publish, refusals_of, runs_of, trigger
+from tests.engine.flows import (break_run, change, create, drain, edge, node, publish, refusals_of, runs_of,
+                                steps_of, trigger)
 
 
 class Died(BaseException):
@@ -137,3 +139,60 @@ def test_a_task_done_and_a_change_of_its_record_enrolled_together_wake_both_wait
     assert run.status == "completed"
     db.session.expire_all()
     assert db.session.get(Record, deal.id).tags == ["field heard", "task heard"]
+
+
+def test_events_a_group_claimed_but_had_no_time_for_are_given_back_and_enrolled_later(app, clock, monkeypatch):
+    """A group claims its events in one statement as it begins; one that runs out of time before the last of them
+    gives the rest back rather than committing them as taken."""
+    workflow = publish(trigger(), tagger(), chain=True)
+    deals = [create(fields={"name": f"deal {i}"}) for i in range(5)]
+    monkeypatch.setattr(group_commit, "GROUP_SECONDS", 0)  # every group takes one event, then its time is up
+
+    drain(clock)
+    assert sorted(run.record_id for run in runs_of(workflow)) == [d.id for d in deals]
+    assert {run.status for run in runs_of(workflow)} == {"completed"} and pending_creations() == 0
+
+
+def test_a_run_that_ended_earlier_in_the_group_is_not_read_as_live(app, clock):
+    """A run's end is written at the group's commit; a read of the record's runs later in the group (here after a
+    task's event, which makes each event read its runs itself) sees it ended, so re-enrollment (off) allows the
+    record's next change to start a run."""
+    workflow = publish(trigger("record_updated"), node("tell", "notify_user", user="eddie", message="changed"),
+                       chain=True)
+    publish(trigger("record_created", "task", node_id="go"), node("noted", "notify_user", user="eddie",
+                                                                  message="a task"), chain=True, name="Tasks")
+    deal = create(fields={"name": "deal"})
+    drain(clock)
+    change(deal, fields={"amount": 1})
+    create("task", fields={"title": "Call"})
+    change(deal, fields={"amount": 2})
+
+    drain(clock)
+    assert [(run.status, run.trigger["changes"]["amount"]["new"]) for run in runs_of(workflow)] == [
+        ("completed", 1), ("completed", 2)]
+    assert refusals_of(workflow) == []
+
+
+def test_a_record_changed_earlier_in_the_group_is_read_again(app, clock, monkeypatch):
+    """A group loads its records as it begins; a later event of a record changed in the group (here through a
+    copy of its own, as a step that loads the record itself would) reads the record as it is now."""
+    workflow = publish(trigger("record_updated"),
+                       node("seen", "condition", match="all",
+                            rules=[{"field": "tags", "op": "has_tag", "value": "seen"}]),
+                       node("tell", "notify_user", user="eddie", message="tagged"), chain=True, reenroll=True)
+    deal = create(fields={"name": "deal"})
+    drain(clock)
+    start = lifecycle.start
+
+    def tag_on_first_start(spec, **kwargs):
+        if kwargs["trigger"]["changes"].get("amount", {}).get("new") == 1:
+            records.update(records.load(kwargs["record_id"]), {"tags": ["seen"]}, records.Cause(actor="tester"))
+        return start(spec, **kwargs)
+
+    monkeypatch.setattr(lifecycle, "start", tag_on_first_start)
+    change(deal, fields={"amount": 1})
+    change(deal, fields={"amount": 2})  # in the same group: its run must see the tag
+
+    drain(clock)
+    [second] = [run for run in runs_of(workflow) if run.trigger["changes"].get("amount", {}).get("new") == 2]
+    assert second.status == "completed" and "tell" in steps_of(second)
